@@ -1,0 +1,218 @@
+//! Verified events: the common envelope every provider's delivery becomes, and the typed
+//! data of every documented event type, one module per provider.
+
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use crate::Provider;
+
+pub mod docintell;
+pub(crate) mod envelope;
+pub mod kyc;
+pub mod sensei;
+pub mod sentinel;
+pub mod sentrasa;
+
+/// A verified delivery.
+///
+/// Built only by [`crate::Verifier::verify`], after the signature and the replay window
+/// held. `data` is typed for every documented event type; any other type arrives as
+/// [`EventData::Other`] with its raw JSON, so a provider adding events never breaks a
+/// receiver.
+///
+/// ```
+/// use hookshield::{events::sentinel::SentinelEvent, EventData, Provider, Verifier};
+///
+/// let body = hookshield::sample(Provider::Sentinel, "document.completed").unwrap();
+/// let headers = hookshield::sign(Provider::Sentinel, "whsec_test", body.as_bytes(), &Default::default()).unwrap();
+/// let event = Verifier::new(Provider::Sentinel, ["whsec_test"])?.verify(body.as_bytes(), &headers)?;
+///
+/// assert_eq!(event.event_type(), "document.completed");
+/// assert_eq!(event.family(), "document");
+/// assert!(event.matches("document.*"));
+/// match event.data() {
+///     EventData::Sentinel(SentinelEvent::DocumentCompleted(done)) => assert_eq!(done.document_id, "doc_abc123"),
+///     other => panic!("unexpected {other:?}"),
+/// }
+/// # Ok::<(), hookshield::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub(crate) provider: Provider,
+    pub(crate) event_type: String,
+    pub(crate) family: String,
+    pub(crate) id: Option<String>,
+    pub(crate) timestamp: Option<OffsetDateTime>,
+    pub(crate) data: EventData,
+    pub(crate) raw: Value,
+    pub(crate) idempotency_key: String,
+}
+
+impl Event {
+    /// The provider that sent it.
+    pub fn provider(&self) -> Provider {
+        self.provider
+    }
+
+    /// The event type, e.g. `migration.phase.completed`.
+    pub fn event_type(&self) -> &str {
+        &self.event_type
+    }
+
+    /// The documented group of the type, e.g. `migration.phase`, `document`, `session`.
+    pub fn family(&self) -> &str {
+        &self.family
+    }
+
+    /// The provider's event id, where it sends one.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// When the event happened, from the envelope (or the timestamp header).
+    pub fn timestamp(&self) -> Option<OffsetDateTime> {
+        self.timestamp
+    }
+
+    /// [`Event::timestamp`] in Unix milliseconds.
+    pub fn timestamp_millis(&self) -> Option<i64> {
+        self.timestamp
+            .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
+    }
+
+    /// The typed data.
+    pub fn data(&self) -> &EventData {
+        &self.data
+    }
+
+    /// The whole parsed body.
+    pub fn raw(&self) -> &Value {
+        &self.raw
+    }
+
+    /// The envelope's `data` member as JSON (the whole body for senders without an
+    /// envelope, such as GitHub).
+    pub fn raw_data(&self) -> &Value {
+        self.raw
+            .get("data")
+            .filter(|_| self.provider != Provider::GitHub)
+            .unwrap_or(&self.raw)
+    }
+
+    /// The key that identifies this event across redeliveries; see [`crate::idempotency`].
+    pub fn idempotency_key(&self) -> &str {
+        &self.idempotency_key
+    }
+
+    /// Whether the type matches a subscription pattern: `*` (everything), `family.*`
+    /// (every type that begins with `family.`) or an exact type.
+    ///
+    /// ```
+    /// assert!(hookshield::events::type_matches("migration.*", "migration.phase.completed"));
+    /// assert!(!hookshield::events::type_matches("migration.*", "migrationx.started"));
+    /// ```
+    pub fn matches(&self, pattern: &str) -> bool {
+        type_matches(pattern, &self.event_type)
+    }
+
+    /// Takes the event apart into its typed data and raw JSON.
+    pub fn into_parts(self) -> (EventData, Value) {
+        (self.data, self.raw)
+    }
+}
+
+/// The matching rule behind [`Event::matches`], as in Sensei's subscriptions.
+pub fn type_matches(pattern: &str, event_type: &str) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    match pattern.strip_suffix(".*") {
+        Some(prefix) => event_type
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('.') && rest.len() > 1),
+        None => pattern == event_type,
+    }
+}
+
+/// An event's data, typed by provider and event type.
+///
+/// ```
+/// use hookshield::EventData;
+/// let other = EventData::Other(serde_json::json!({"zen": "Keep it simple."}));
+/// assert!(!other.is_documented());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum EventData {
+    /// One of Sentinel's documented events.
+    Sentinel(sentinel::SentinelEvent),
+    /// One of DocIntell's documented events.
+    DocIntell(docintell::DocIntellEvent),
+    /// One of Sentrasa's documented events.
+    Sentrasa(sentrasa::SentrasaEvent),
+    /// A KYC-Webhooks session or watchlist event.
+    Kyc(kyc::KycEvent),
+    /// One of Sensei's 22 documented events.
+    Sensei(sensei::SenseiEvent),
+    /// A type hookshield has no struct for (undocumented, GitHub, Standard Webhooks,
+    /// custom): its data as JSON.
+    Other(Value),
+}
+
+impl EventData {
+    /// Whether the data was parsed into a documented type.
+    pub fn is_documented(&self) -> bool {
+        !matches!(self, EventData::Other(_))
+    }
+}
+
+/// Declares a provider's enum of documented events: one variant per type, each holding
+/// its data struct, with the type strings, the family of each type, and the parser.
+macro_rules! documented_events {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $type_str:literal in $family:literal => $variant:ident($data:ty), )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant($data), )+
+        }
+
+        impl $name {
+            /// Every documented type, as the provider spells it.
+            pub const TYPES: &'static [&'static str] = &[$($type_str),+];
+
+            /// The type string of this event.
+            pub fn event_type(&self) -> &'static str {
+                match self {
+                    $( $name::$variant(_) => $type_str, )+
+                }
+            }
+
+            /// The documented family of a documented type.
+            pub fn family_of(event_type: &str) -> Option<&'static str> {
+                match event_type {
+                    $( $type_str => Some($family), )+
+                    _ => None,
+                }
+            }
+
+            /// Parses `data` as the documented type `event_type`; `None` for an
+            /// undocumented type.
+            pub(crate) fn parse(event_type: &str, data: &serde_json::Value) -> Option<Result<Self, crate::Error>> {
+                use serde::Deserialize as _;
+                match event_type {
+                    $( $type_str => Some(<$data>::deserialize(data).map($name::$variant).map_err(|e| {
+                        crate::Error::envelope(format!("`data` of `{}` does not match its documented shape: {e}", $type_str))
+                    })), )+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+pub(crate) use documented_events;

@@ -1,0 +1,81 @@
+//! Request headers in the shapes receivers already hold, looked up case-insensitively.
+
+use std::collections::{BTreeMap, HashMap};
+
+/// Read access to a request's headers, by case-insensitive name.
+///
+/// Implemented for slices, arrays and vectors of `(name, value)` pairs, for
+/// `HashMap`/`BTreeMap` of strings and, with the `http` feature, for
+/// [`http::HeaderMap`]. A header that occurs more than once yields its first value.
+///
+/// ```
+/// use hookshield::Headers;
+/// let pairs = [("x-sentinel-signature", "sha256=00")];
+/// assert_eq!(pairs.header("X-Sentinel-Signature"), Some("sha256=00".as_bytes()));
+/// assert_eq!(pairs.header("X-Other"), None);
+/// ```
+pub trait Headers {
+    /// The raw bytes of the first value of the header `name`, compared ASCII
+    /// case-insensitively.
+    fn header(&self, name: &str) -> Option<&[u8]>;
+}
+
+impl<H: Headers + ?Sized> Headers for &H {
+    fn header(&self, name: &str) -> Option<&[u8]> {
+        (**self).header(name)
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<[u8]>> Headers for [(K, V)] {
+    fn header(&self, name: &str) -> Option<&[u8]> {
+        self.iter()
+            .find(|(key, _)| key.as_ref().eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_ref())
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<[u8]>, const N: usize> Headers for [(K, V); N] {
+    fn header(&self, name: &str) -> Option<&[u8]> {
+        self.as_slice().header(name)
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<[u8]>> Headers for Vec<(K, V)> {
+    fn header(&self, name: &str) -> Option<&[u8]> {
+        self.as_slice().header(name)
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<[u8]>, S> Headers for HashMap<K, V, S> {
+    fn header(&self, name: &str) -> Option<&[u8]> {
+        self.iter()
+            .find(|(key, _)| key.as_ref().eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_ref())
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<[u8]>> Headers for BTreeMap<K, V> {
+    fn header(&self, name: &str) -> Option<&[u8]> {
+        self.iter()
+            .find(|(key, _)| key.as_ref().eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_ref())
+    }
+}
+
+#[cfg(feature = "http")]
+impl Headers for http::HeaderMap {
+    fn header(&self, name: &str) -> Option<&[u8]> {
+        // `HeaderMap` stores names lower-cased and matches `&str` keys case-insensitively.
+        http::HeaderMap::get(self, name).map(http::HeaderValue::as_bytes)
+    }
+}
+
+/// The header as text, or `None` when absent; non-UTF-8 bytes become `Err(())`.
+pub(crate) fn text<'h>(
+    headers: &'h (impl Headers + ?Sized),
+    name: &str,
+) -> Option<Result<&'h str, ()>> {
+    headers
+        .header(name)
+        .map(|bytes| std::str::from_utf8(bytes).map_err(|_| ()))
+}

@@ -1,0 +1,60 @@
+//! # hookshield
+//!
+//! Receiver-side webhook verification: constant-time HMAC-SHA256 signature checks,
+//! two-sided replay windows, typed envelopes for every documented event of every
+//! provider, and exactly-once processing helpers. One core; the Python, Node.js and
+//! WebAssembly packages translate it.
+//!
+//! ```
+//! use hookshield::{Provider, SignOptions, Verifier};
+//!
+//! let verifier = Verifier::new(Provider::DocIntell, ["whsec_abcdefghijklmnopqrstuvwxyz1234567890ABC"])?;
+//!
+//! // What DocIntell sends (here signed locally, as tests do):
+//! let body = hookshield::sample(Provider::DocIntell, "document.processing.failed").unwrap().as_bytes();
+//! let headers = hookshield::sign(Provider::DocIntell, "whsec_abcdefghijklmnopqrstuvwxyz1234567890ABC", body, &SignOptions::default())?;
+//!
+//! let event = verifier.verify(body, &headers)?;
+//! assert_eq!(event.event_type(), "document.processing.failed");
+//! assert_eq!(
+//!     event.idempotency_key(),
+//!     "document.processing.failed:660e8400-e29b-41d4-a716-446655440001:550e8400-e29b-41d4-a716-446655440000",
+//! );
+//!
+//! // A forged delivery is rejected before its body is parsed:
+//! let err = verifier.verify(br#"{"event":"document.uploaded"}"#, &headers).unwrap_err();
+//! assert_eq!(err.code().as_str(), "signature_mismatch");
+//! # Ok::<(), hookshield::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+
+mod error;
+pub mod events;
+mod headers;
+pub mod idempotency;
+pub mod process;
+mod provider;
+mod samples;
+mod secret;
+mod signature;
+mod signing;
+pub mod timestamp;
+mod verifier;
+
+pub use error::{Error, ErrorCode, ErrorKind, UnknownErrorCode};
+pub use events::{Event, EventData};
+pub use headers::Headers;
+pub use idempotency::{
+    Claim, ClaimState, IdempotencyStore, KeyedStore, Lease, MemoryStore, StoreError,
+};
+pub use process::{Claimed, Outcome, ProcessOptions};
+pub use provider::{Provider, RetryPolicy, Scheme};
+pub use samples::{sample, sample_types};
+pub use secret::{Secret, SecretFormat};
+pub use signature::{SignatureEncoding, SignedContent};
+pub use signing::{sign, sign_with, SignOptions};
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub use timestamp::SystemClock;
+pub use timestamp::{Clock, SharedClock};
+pub use verifier::{SignatureCheck, Verifier, VerifierBuilder, DEFAULT_MAX_BODY_BYTES};

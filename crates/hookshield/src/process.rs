@@ -1,0 +1,285 @@
+//! Processing a delivery exactly once, and the HTTP status each outcome earns.
+//!
+//! [`Verifier::process`] runs verify -> claim -> handler -> complete (or release on
+//! failure). Hosts whose handlers are asynchronous (the Node and WebAssembly bindings)
+//! drive the same steps with [`Verifier::claim`] and [`Claimed::finish`].
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::idempotency::{Claim, IdempotencyStore, Lease, DEFAULT_LEASE};
+use crate::{Error, ErrorCode, ErrorKind, Event, Headers, Provider, StoreError, Verifier};
+
+/// What happened to a delivery.
+///
+/// ```
+/// use hookshield::{Outcome, Provider};
+/// let failed = Outcome::HandlerFailed { event: None, message: "db down".into() };
+/// assert_eq!(failed.status(Provider::Sentinel), 500);
+/// assert_eq!(failed.kind(), "handler_failed");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Verified, claimed, handled and recorded.
+    Processed(Box<Event>),
+    /// Verified, and already processed: acknowledged without running the handler.
+    Duplicate(Box<Event>),
+    /// Verified, and another worker is processing it now: the provider should retry.
+    InProgress(Box<Event>),
+    /// Not verified.
+    Rejected(Error),
+    /// The handler failed; the claim was released so the provider's retry is processed.
+    HandlerFailed {
+        /// The event, when the failure happened after verification.
+        event: Option<Box<Event>>,
+        /// The handler's error, as text.
+        message: String,
+    },
+    /// The idempotency store failed; nothing was acknowledged.
+    StoreUnavailable {
+        /// The verified event.
+        event: Box<Event>,
+        /// What failed.
+        error: StoreError,
+    },
+}
+
+impl Outcome {
+    /// A stable name: `processed`, `duplicate`, `in_progress`, `rejected`,
+    /// `handler_failed`, `store_unavailable`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Outcome::Processed(_) => "processed",
+            Outcome::Duplicate(_) => "duplicate",
+            Outcome::InProgress(_) => "in_progress",
+            Outcome::Rejected(_) => "rejected",
+            Outcome::HandlerFailed { .. } => "handler_failed",
+            Outcome::StoreUnavailable { .. } => "store_unavailable",
+        }
+    }
+
+    /// The verified event, if verification succeeded.
+    pub fn event(&self) -> Option<&Event> {
+        match self {
+            Outcome::Processed(event)
+            | Outcome::Duplicate(event)
+            | Outcome::InProgress(event)
+            | Outcome::StoreUnavailable { event, .. } => Some(event),
+            Outcome::HandlerFailed { event, .. } => event.as_deref(),
+            Outcome::Rejected(_) => None,
+        }
+    }
+
+    /// Whether the provider should consider the delivery received (2xx).
+    pub fn is_acknowledged(&self) -> bool {
+        matches!(self, Outcome::Processed(_) | Outcome::Duplicate(_))
+    }
+
+    /// The HTTP status `provider` should get, knowing its retry policy.
+    ///
+    /// Processed or duplicate: 200. A bad signature, missing header or stale timestamp:
+    /// 401. A bad payload: 400 (413 when too large). Everything that should be retried
+    /// gets a status the provider retries: in progress 409, or 503 for a provider whose
+    /// retries end at any 4xx (DocIntell); handler failure or misconfiguration 500; store
+    /// failure 503.
+    ///
+    /// ```
+    /// use hookshield::{Error, Outcome, Provider};
+    /// let stale = Outcome::Rejected(Error::TimestampTooOld { age_seconds: 400, tolerance_seconds: 300 });
+    /// assert_eq!(stale.status(Provider::Sentinel), 401);
+    /// ```
+    pub fn status(&self, provider: Provider) -> u16 {
+        match self {
+            Outcome::Processed(_) | Outcome::Duplicate(_) => 200,
+            Outcome::InProgress(_) if provider.retry_policy().client_error_ends_retries => 503,
+            Outcome::InProgress(_) => 409,
+            Outcome::Rejected(error) => rejection_status(error),
+            Outcome::HandlerFailed { .. } => 500,
+            Outcome::StoreUnavailable { .. } => 503,
+        }
+    }
+}
+
+/// The status for a delivery that failed verification.
+///
+/// ```
+/// use hookshield::{process::rejection_status, Error};
+/// assert_eq!(rejection_status(&Error::InvalidJson { reason: "eof".into() }), 400);
+/// ```
+pub fn rejection_status(error: &Error) -> u16 {
+    match error.kind() {
+        ErrorKind::Signature | ErrorKind::Timestamp => 401,
+        ErrorKind::Payload if error.code() == ErrorCode::BodyTooLarge => 413,
+        ErrorKind::Payload => 400,
+        ErrorKind::Config => 500,
+    }
+}
+
+/// How long claims and records last; defaults from [`DEFAULT_LEASE`] and the
+/// provider's [`Provider::default_retention`].
+///
+/// ```
+/// let options = hookshield::ProcessOptions::default().lease(std::time::Duration::from_secs(10));
+/// assert_eq!(options.lease, std::time::Duration::from_secs(10));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ProcessOptions {
+    /// How long a claim holds before a redelivery may take it over.
+    pub lease: Duration,
+    /// How long a processed key is remembered (default: the provider's retry horizon).
+    pub retention: Option<Duration>,
+}
+
+impl Default for ProcessOptions {
+    fn default() -> Self {
+        ProcessOptions {
+            lease: DEFAULT_LEASE,
+            retention: None,
+        }
+    }
+}
+
+impl ProcessOptions {
+    /// Sets the lease.
+    #[must_use]
+    pub fn lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
+    }
+
+    /// Sets the retention.
+    #[must_use]
+    pub fn retention(mut self, retention: Duration) -> Self {
+        self.retention = Some(retention);
+        self
+    }
+}
+
+/// A verified delivery whose key this worker holds: run the handler, then
+/// [`finish`](Claimed::finish).
+#[must_use = "a claim must be finished, or its lease blocks redeliveries until it expires"]
+pub struct Claimed<'s, S: IdempotencyStore + ?Sized> {
+    event: Event,
+    lease: Lease,
+    store: &'s S,
+    retention: Duration,
+}
+
+impl<S: IdempotencyStore + ?Sized> fmt::Debug for Claimed<'_, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Claimed")
+            .field("event", &self.event)
+            .field("lease", &self.lease)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: IdempotencyStore + ?Sized> Claimed<'_, S> {
+    /// The verified event to hand to the handler.
+    pub fn event(&self) -> &Event {
+        &self.event
+    }
+
+    /// Records the handler's result: success completes the claim, failure releases it.
+    pub fn finish(self, handler_result: Result<(), String>) -> Outcome {
+        let event = Box::new(self.event);
+        match handler_result {
+            Ok(()) => match self.store.complete(&self.lease, self.retention) {
+                Ok(()) => Outcome::Processed(event),
+                Err(error) => Outcome::StoreUnavailable { event, error },
+            },
+            Err(message) => {
+                // If the release fails too, the lease still expires and frees the key.
+                let _ = self.store.release(&self.lease);
+                Outcome::HandlerFailed {
+                    event: Some(event),
+                    message,
+                }
+            }
+        }
+    }
+}
+
+impl Verifier {
+    /// Verifies a delivery and claims its key: `Ok` means this worker must run the
+    /// handler and [`finish`](Claimed::finish); `Err` is the final outcome (rejected,
+    /// duplicate, in progress or store unavailable).
+    pub fn claim<'s, S: IdempotencyStore + ?Sized>(
+        &self,
+        body: &[u8],
+        headers: &(impl Headers + ?Sized),
+        store: &'s S,
+        options: ProcessOptions,
+    ) -> Result<Claimed<'s, S>, Outcome> {
+        let event = self.verify(body, headers).map_err(Outcome::Rejected)?;
+        self.claim_event(event, store, options)
+    }
+
+    /// [`Verifier::claim`] for an event already verified (e.g. with `verify_at`).
+    pub fn claim_event<'s, S: IdempotencyStore + ?Sized>(
+        &self,
+        event: Event,
+        store: &'s S,
+        options: ProcessOptions,
+    ) -> Result<Claimed<'s, S>, Outcome> {
+        let retention = options
+            .retention
+            .unwrap_or_else(|| self.provider().default_retention());
+        match store.begin(event.idempotency_key(), options.lease) {
+            Ok(Claim::Fresh(lease)) => Ok(Claimed {
+                event,
+                lease,
+                store,
+                retention,
+            }),
+            Ok(Claim::InProgress) => Err(Outcome::InProgress(Box::new(event))),
+            Ok(Claim::Done) => Err(Outcome::Duplicate(Box::new(event))),
+            Err(error) => Err(Outcome::StoreUnavailable {
+                event: Box::new(event),
+                error,
+            }),
+        }
+    }
+
+    /// Verifies, claims, runs `handler` once per event, and records the result.
+    ///
+    /// ```
+    /// use hookshield::{MemoryStore, Provider, SignOptions, Verifier};
+    ///
+    /// let verifier = Verifier::new(Provider::Sensei, ["whsec_s"])?;
+    /// let store = MemoryStore::new(10_000);
+    /// let body = hookshield::sample(Provider::Sensei, "approval.required").unwrap().as_bytes();
+    /// let headers = hookshield::sign(Provider::Sensei, "whsec_s", body, &SignOptions::default())?;
+    ///
+    /// let first = verifier.process(body, &headers, &store, Default::default(), |event| {
+    ///     assert_eq!(event.family(), "approval");
+    ///     Ok::<(), std::io::Error>(())
+    /// });
+    /// assert_eq!((first.kind(), first.status(Provider::Sensei)), ("processed", 200));
+    /// let again = verifier.process(body, &headers, &store, Default::default(), |_| Ok::<(), std::io::Error>(()));
+    /// assert_eq!(again.kind(), "duplicate");
+    /// # Ok::<(), hookshield::Error>(())
+    /// ```
+    pub fn process<S, E>(
+        &self,
+        body: &[u8],
+        headers: &(impl Headers + ?Sized),
+        store: &S,
+        options: ProcessOptions,
+        handler: impl FnOnce(&Event) -> Result<(), E>,
+    ) -> Outcome
+    where
+        S: IdempotencyStore + ?Sized,
+        E: fmt::Display,
+    {
+        match self.claim(body, headers, store, options) {
+            Ok(claimed) => {
+                let result = handler(claimed.event()).map_err(|e| e.to_string());
+                claimed.finish(result)
+            }
+            Err(outcome) => outcome,
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! Signing deliveries exactly as a provider would, so receivers can be tested.
+
+use serde_json::Value;
+
+use crate::provider::Scheme;
+use crate::secret::{KeyedSecret, Secret};
+use crate::signature::{self, Message};
+use crate::{timestamp, Error, Provider};
+
+/// Optional parts of a signed delivery.
+///
+/// ```
+/// use hookshield::SignOptions;
+/// let options = SignOptions::at(1_700_000_000).id("evt_1").event("ping");
+/// assert_eq!(options.timestamp, Some(1_700_000_000));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SignOptions {
+    /// Unix seconds to sign at (default: now).
+    pub timestamp: Option<i64>,
+    /// The event or delivery id (default: the body's `id`, else one derived from the body).
+    pub id: Option<String>,
+    /// The event type for an event header (default: the body's `event`/`type`).
+    pub event: Option<String>,
+}
+
+impl SignOptions {
+    /// Options signing at `timestamp`.
+    pub fn at(timestamp: i64) -> Self {
+        SignOptions {
+            timestamp: Some(timestamp),
+            ..Self::default()
+        }
+    }
+
+    /// Sets the id.
+    #[must_use]
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// Sets the event type.
+    #[must_use]
+    pub fn event(mut self, event: impl Into<String>) -> Self {
+        self.event = Some(event.into());
+        self
+    }
+}
+
+/// The headers `provider` would send with `body`, signed with `secret`.
+///
+/// ```
+/// use hookshield::{Headers, Provider, SignOptions};
+/// let headers = hookshield::sign(Provider::GitHub, "It's a Secret to Everybody", b"Hello, World!",
+///     &SignOptions::default().event("ping").id("d1"))?;
+/// assert_eq!(
+///     headers.header("X-Hub-Signature-256"),
+///     Some("sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17".as_bytes()),
+/// );
+/// # Ok::<(), hookshield::Error>(())
+/// ```
+pub fn sign(
+    provider: Provider,
+    secret: impl Into<Secret>,
+    body: &[u8],
+    options: &SignOptions,
+) -> Result<Vec<(String, String)>, Error> {
+    sign_with(provider, &provider.scheme(), secret, body, options)
+}
+
+/// [`sign`] under an overridden scheme (a custom provider, or a preset with overrides).
+///
+/// ```
+/// use hookshield::{Provider, SignOptions, Verifier};
+/// let verifier = Verifier::builder(Provider::Sentrasa).secret("s").signature_header("X-Hub").build()?;
+/// let headers = hookshield::sign_with(Provider::Sentrasa, verifier.scheme(), "s", b"{}", &SignOptions::default())?;
+/// assert!(verifier.verify_signature(b"{}", &headers).is_ok());
+/// # Ok::<(), hookshield::Error>(())
+/// ```
+pub fn sign_with(
+    provider: Provider,
+    scheme: &Scheme,
+    secret: impl Into<Secret>,
+    body: &[u8],
+    options: &SignOptions,
+) -> Result<Vec<(String, String)>, Error> {
+    let key = KeyedSecret::new(&secret.into().key_bytes(scheme.secret_format)?);
+    let parsed: Option<Value> = serde_json::from_slice(body).ok();
+    let member = |name: &str| parsed.as_ref()?.get(name)?.as_str().map(str::to_owned);
+
+    let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
+    let timestamp = match &scheme.timestamp_header {
+        Some(name) => {
+            let unix = match options.timestamp {
+                Some(unix) => unix,
+                None => timestamp::system_now().ok_or_else(|| {
+                    Error::config("this target has no system clock: pass a timestamp")
+                })?,
+            };
+            headers.push((name.clone(), unix.to_string()));
+            unix.to_string()
+        }
+        None => String::new(),
+    };
+    let id = match &scheme.id_header {
+        Some(name) => {
+            let id = options
+                .id
+                .clone()
+                .or_else(|| member("id"))
+                .unwrap_or_else(|| format!("msg_{}", &crate::idempotency::body_key(body)[7..31]));
+            headers.push((name.clone(), id.clone()));
+            id
+        }
+        None => String::new(),
+    };
+    if let Some(name) = &scheme.event_header {
+        let event = options
+            .event
+            .clone()
+            .or_else(|| member("event"))
+            .or_else(|| member("type"));
+        let event = event.ok_or_else(|| {
+            Error::config(format!(
+                "`{name}` needs an event type: pass one, or sign a body with `event`"
+            ))
+        })?;
+        headers.push((name.clone(), event));
+    }
+    let tag = signature::tag(
+        &key,
+        scheme.signed_content,
+        Message {
+            id: id.as_bytes(),
+            timestamp: timestamp.as_bytes(),
+            body,
+        },
+    );
+    headers.push((
+        scheme.signature_header.clone(),
+        signature::encode(&tag, scheme.encoding, &scheme.prefix),
+    ));
+    match provider {
+        Provider::Kyc => headers.push(("User-Agent".into(), "KYC-Webhooks/1.0".into())),
+        Provider::GitHub => {
+            headers.push(("User-Agent".into(), "GitHub-Hookshot/hookshield".into()));
+        }
+        _ => {}
+    }
+    Ok(headers)
+}

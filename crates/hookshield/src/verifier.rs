@@ -1,0 +1,440 @@
+//! The verifier: a provider's scheme, its keyed secrets, the replay window and the
+//! order of checks.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::events::envelope::{build_event, HeaderFacts};
+use crate::headers::{self, Headers};
+use crate::provider::Scheme;
+use crate::secret::{KeyedSecret, Secret};
+use crate::signature::{self, Message, SignatureEncoding, SignedContent};
+use crate::timestamp::{self, SharedClock, DEFAULT_TOLERANCE_SECONDS};
+use crate::{Clock, Error, Event, Provider};
+
+/// Default body size limit: 1 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
+
+/// Verifies deliveries from one provider against one or more secrets.
+///
+/// Build it once and share it: each secret's keyed HMAC state is computed here, so a
+/// verification does no key setup. `Debug` shows the configuration, never a secret.
+///
+/// Checks run in the contract's order, and nothing is parsed before the signature holds:
+/// body size; the signature header (and the timestamp and id headers the scheme uses)
+/// present and well-formed; the signature, in constant time, against every secret and
+/// every signature in the header; the replay window; then JSON and the envelope; then
+/// header/body agreement.
+///
+/// ```
+/// use hookshield::{ErrorCode, Provider, SignOptions, Verifier};
+///
+/// let verifier = Verifier::builder(Provider::Sentinel)
+///     .secret("whsec_new")
+///     .secret("whsec_old") // rotation: either may sign
+///     .tolerance(300)
+///     .clock(|| 1_778_839_500)
+///     .build()?;
+///
+/// let body = br#"{"event":"report.generated","timestamp":"2026-05-15T10:15:00Z","data":{"report_id":"rpt_1"}}"#;
+/// let signed = hookshield::sign(Provider::Sentinel, "whsec_old", body, &SignOptions::at(1_778_839_500))?;
+/// assert_eq!(verifier.verify(body, &signed)?.event_type(), "report.generated");
+///
+/// let stale = hookshield::sign(Provider::Sentinel, "whsec_old", body, &SignOptions::at(1_778_839_000))?;
+/// assert_eq!(verifier.verify(body, &stale).unwrap_err().code(), ErrorCode::TimestampTooOld);
+/// assert!(!format!("{verifier:?}").contains("whsec_"));
+/// # Ok::<(), hookshield::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Verifier {
+    provider: Provider,
+    scheme: Scheme,
+    secrets: Vec<KeyedSecret>,
+    tolerance: u64,
+    max_body_bytes: usize,
+    clock: Option<SharedClock>,
+}
+
+/// What the headers of a delivery whose signature holds say.
+///
+/// ```
+/// use hookshield::{Provider, SignOptions, Verifier};
+/// let signed = hookshield::sign(Provider::Standard, "whsec_aGVsbG8=", b"{}", &SignOptions::at(100).id("msg_1"))?;
+/// let verifier = Verifier::builder(Provider::Standard).secret("whsec_aGVsbG8=").clock(|| 100).build()?;
+/// let checked = verifier.verify_signature(b"{}", &signed)?;
+/// assert_eq!((checked.timestamp, checked.id), (Some(100), Some("msg_1")));
+/// # Ok::<(), hookshield::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignatureCheck<'h> {
+    /// The timestamp header, as Unix seconds, where the scheme has one.
+    pub timestamp: Option<i64>,
+    /// The id header's value, where the scheme has one.
+    pub id: Option<&'h str>,
+    /// The event-type header's value, where the scheme has one.
+    pub event: Option<&'h str>,
+}
+
+impl Verifier {
+    /// A verifier for `provider`'s preset with the given secrets and every default.
+    ///
+    /// ```
+    /// use hookshield::{ErrorCode, Provider, Verifier};
+    /// assert!(Verifier::new(Provider::Kyc, ["secret"]).is_ok());
+    /// let none: [&str; 0] = [];
+    /// assert_eq!(Verifier::new(Provider::Kyc, none).unwrap_err().code(), ErrorCode::NoSecret);
+    /// ```
+    pub fn new<S: Into<Secret>>(
+        provider: Provider,
+        secrets: impl IntoIterator<Item = S>,
+    ) -> Result<Self, Error> {
+        Self::builder(provider).secrets(secrets).build()
+    }
+
+    /// A builder starting from `provider`'s preset.
+    pub fn builder(provider: Provider) -> VerifierBuilder {
+        VerifierBuilder {
+            provider,
+            scheme: provider.scheme(),
+            secrets: Vec::new(),
+            tolerance: DEFAULT_TOLERANCE_SECONDS,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            clock: None,
+        }
+    }
+
+    /// The provider.
+    pub fn provider(&self) -> Provider {
+        self.provider
+    }
+
+    /// The signing scheme in force (the preset with any overrides).
+    pub fn scheme(&self) -> &Scheme {
+        &self.scheme
+    }
+
+    /// The replay window, in seconds each way.
+    pub fn tolerance(&self) -> u64 {
+        self.tolerance
+    }
+
+    /// The body size limit.
+    pub fn max_body_bytes(&self) -> usize {
+        self.max_body_bytes
+    }
+
+    /// Verifies a delivery and parses it into an [`Event`], taking "now" from the
+    /// configured clock (or the system's).
+    pub fn verify(&self, body: &[u8], headers: &(impl Headers + ?Sized)) -> Result<Event, Error> {
+        self.verify_at(body, headers, self.now()?)
+    }
+
+    /// [`Verifier::verify`] with "now" given in Unix seconds (for hosts without a clock,
+    /// such as WebAssembly, where the host passes `Date.now()`).
+    pub fn verify_at(
+        &self,
+        body: &[u8],
+        headers: &(impl Headers + ?Sized),
+        now: i64,
+    ) -> Result<Event, Error> {
+        let check = self.verify_signature_at(body, headers, now)?;
+        let facts = HeaderFacts {
+            timestamp: check.timestamp,
+            id: check
+                .id
+                .map(|id| (self.scheme.id_header.as_deref().unwrap_or_default(), id)),
+            event: check.event.map(|event| {
+                (
+                    self.scheme.event_header.as_deref().unwrap_or_default(),
+                    event,
+                )
+            }),
+        };
+        build_event(self.provider, body, facts)
+    }
+
+    /// Checks size, headers, signature and replay window without parsing the body.
+    pub fn verify_signature<'h>(
+        &self,
+        body: &[u8],
+        headers: &'h (impl Headers + ?Sized),
+    ) -> Result<SignatureCheck<'h>, Error> {
+        self.verify_signature_at(body, headers, self.now()?)
+    }
+
+    /// [`Verifier::verify_signature`] with "now" given in Unix seconds.
+    pub fn verify_signature_at<'h>(
+        &self,
+        body: &[u8],
+        headers: &'h (impl Headers + ?Sized),
+        now: i64,
+    ) -> Result<SignatureCheck<'h>, Error> {
+        if body.len() > self.max_body_bytes {
+            return Err(Error::BodyTooLarge {
+                size: body.len(),
+                limit: self.max_body_bytes,
+            });
+        }
+        let scheme = &self.scheme;
+        let header = &scheme.signature_header;
+        let signature_value = headers.header(header).ok_or_else(|| Error::MissingHeader {
+            name: header.clone(),
+        })?;
+        let candidates =
+            signature::parse_header(header, signature_value, scheme.encoding, &scheme.prefix)?;
+
+        let timestamp = match &scheme.timestamp_header {
+            Some(name) => {
+                let raw = headers
+                    .header(name)
+                    .ok_or_else(|| Error::MissingTimestamp {
+                        header: name.clone(),
+                    })?;
+                Some((raw, timestamp::parse_unix_header(name, raw)?))
+            }
+            None => None,
+        };
+        let id = required_text(headers, scheme.id_header.as_deref())?;
+        let event = required_text(headers, scheme.event_header.as_deref())?;
+
+        let message = Message {
+            id: id.unwrap_or_default().as_bytes(),
+            timestamp: timestamp.map_or(&[][..], |(raw, _)| raw),
+            body,
+        };
+        let matched = self.secrets.iter().any(|secret| {
+            candidates.contains(&signature::tag(secret, scheme.signed_content, message))
+        });
+        if !matched {
+            return Err(Error::SignatureMismatch {
+                header: header.clone(),
+                signatures: candidates.len(),
+                secrets: self.secrets.len(),
+            });
+        }
+        if let Some((_, sent)) = timestamp {
+            timestamp::check_window(sent, now, self.tolerance)?;
+        }
+        Ok(SignatureCheck {
+            timestamp: timestamp.map(|(_, t)| t),
+            id,
+            event,
+        })
+    }
+
+    fn now(&self) -> Result<i64, Error> {
+        match &self.clock {
+            Some(clock) => Ok(clock.now_unix()),
+            None => timestamp::system_now().ok_or_else(|| {
+                Error::config("this target has no system clock: pass a clock or call verify_at")
+            }),
+        }
+    }
+}
+
+/// A header the scheme names, which must be present and UTF-8.
+fn required_text<'h>(
+    headers: &'h (impl Headers + ?Sized),
+    name: Option<&str>,
+) -> Result<Option<&'h str>, Error> {
+    let Some(name) = name else { return Ok(None) };
+    match headers::text(headers, name) {
+        Some(Ok(value)) if !value.is_empty() => Ok(Some(value)),
+        Some(Ok(_)) | None => Err(Error::MissingHeader {
+            name: name.to_owned(),
+        }),
+        Some(Err(())) => Err(Error::envelope(format!("header `{name}` is not UTF-8"))),
+    }
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("provider", &self.provider)
+            .field("scheme", &self.scheme)
+            .field(
+                "secrets",
+                &format_args!("[{} redacted]", self.secrets.len()),
+            )
+            .field("tolerance", &self.tolerance)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("clock", &self.clock.as_ref().map_or("system", |_| "custom"))
+            .finish()
+    }
+}
+
+/// Builds a [`Verifier`]: a provider's preset, secrets, and any overrides.
+///
+/// ```
+/// use hookshield::{Provider, SignatureEncoding, SignedContent, Verifier};
+/// let verifier = Verifier::builder(Provider::Custom)
+///     .secret(b"raw key bytes".as_slice())
+///     .signature_header("X-Acme-Signature")
+///     .encoding(SignatureEncoding::Base64)
+///     .prefix("")
+///     .signed_content(SignedContent::TimestampBody)
+///     .timestamp_header(Some("X-Acme-Timestamp"))
+///     .max_body_bytes(64 * 1024)
+///     .build()?;
+/// assert_eq!(verifier.scheme().signature_header, "X-Acme-Signature");
+/// # Ok::<(), hookshield::Error>(())
+/// ```
+#[must_use]
+pub struct VerifierBuilder {
+    provider: Provider,
+    scheme: Scheme,
+    secrets: Vec<Secret>,
+    tolerance: u64,
+    max_body_bytes: usize,
+    clock: Option<SharedClock>,
+}
+
+impl VerifierBuilder {
+    /// Adds a secret; any configured secret may have signed a delivery.
+    pub fn secret(mut self, secret: impl Into<Secret>) -> Self {
+        self.secrets.push(secret.into());
+        self
+    }
+
+    /// Adds several secrets.
+    pub fn secrets<S: Into<Secret>>(mut self, secrets: impl IntoIterator<Item = S>) -> Self {
+        self.secrets.extend(secrets.into_iter().map(Into::into));
+        self
+    }
+
+    /// The replay window in seconds each way (default 300).
+    pub fn tolerance(mut self, seconds: u64) -> Self {
+        self.tolerance = seconds;
+        self
+    }
+
+    /// The largest body accepted (default 1 MiB).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// The source of "now" (default: the system clock).
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// The source of "now", already shared.
+    pub fn shared_clock(mut self, clock: SharedClock) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Overrides the signature header.
+    pub fn signature_header(mut self, name: impl Into<String>) -> Self {
+        self.scheme.signature_header = name.into();
+        self
+    }
+
+    /// Overrides the tag encoding.
+    pub fn encoding(mut self, encoding: SignatureEncoding) -> Self {
+        self.scheme.encoding = encoding;
+        self
+    }
+
+    /// Overrides the prefix before each tag (`sha256=`, `v1,`, or `""`).
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.scheme.prefix = prefix.into();
+        self
+    }
+
+    /// Overrides what is signed.
+    pub fn signed_content(mut self, content: SignedContent) -> Self {
+        self.scheme.signed_content = content;
+        self
+    }
+
+    /// Overrides the timestamp header (`None`: the sender sends none, no window).
+    pub fn timestamp_header(mut self, name: Option<impl Into<String>>) -> Self {
+        self.scheme.timestamp_header = name.map(Into::into);
+        self
+    }
+
+    /// Overrides the id header (`None`: none).
+    pub fn id_header(mut self, name: Option<impl Into<String>>) -> Self {
+        self.scheme.id_header = name.map(Into::into);
+        self
+    }
+
+    /// Overrides the event-type header (`None`: none).
+    pub fn event_header(mut self, name: Option<impl Into<String>>) -> Self {
+        self.scheme.event_header = name.map(Into::into);
+        self
+    }
+
+    /// Overrides how secret text becomes key bytes.
+    pub fn secret_format(mut self, format: crate::SecretFormat) -> Self {
+        self.scheme.secret_format = format;
+        self
+    }
+
+    /// Replaces the whole scheme.
+    pub fn scheme(mut self, scheme: Scheme) -> Self {
+        self.scheme = scheme;
+        self
+    }
+
+    /// Checks the configuration and keys every secret.
+    ///
+    /// Fails with `no_secret` when no secret (or an empty one) was given, and with
+    /// `invalid_config` when the scheme cannot work (a timestamp-signing scheme without
+    /// a timestamp header, an empty header name, a malformed `whsec_` secret).
+    pub fn build(self) -> Result<Verifier, Error> {
+        let scheme = self.scheme;
+        if self.secrets.is_empty() {
+            return Err(Error::NoSecret {
+                reason: "at least one secret is required".into(),
+            });
+        }
+        if scheme.signature_header.trim().is_empty() {
+            return Err(Error::config("the signature header name is empty"));
+        }
+        if scheme.signed_content.signs_timestamp() && scheme.timestamp_header.is_none() {
+            return Err(Error::config(format!(
+                "signed content `{}` needs a timestamp header",
+                scheme.signed_content.as_str()
+            )));
+        }
+        if scheme.signed_content == SignedContent::IdTimestampBody && scheme.id_header.is_none() {
+            return Err(Error::config(
+                "signed content `{id}.{timestamp}.{body}` needs an id header",
+            ));
+        }
+        let secrets = self
+            .secrets
+            .iter()
+            .map(|secret| {
+                secret
+                    .key_bytes(scheme.secret_format)
+                    .map(|key| KeyedSecret::new(&key))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Verifier {
+            provider: self.provider,
+            scheme,
+            secrets,
+            tolerance: self.tolerance,
+            max_body_bytes: self.max_body_bytes,
+            clock: self.clock,
+        })
+    }
+}
+
+impl fmt::Debug for VerifierBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifierBuilder")
+            .field("provider", &self.provider)
+            .field("scheme", &self.scheme)
+            .field(
+                "secrets",
+                &format_args!("[{} redacted]", self.secrets.len()),
+            )
+            .finish_non_exhaustive()
+    }
+}
