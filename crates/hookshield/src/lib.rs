@@ -35,6 +35,7 @@ mod headers;
 pub mod idempotency;
 pub mod process;
 mod provider;
+mod router;
 mod samples;
 mod secret;
 mod signature;
@@ -50,6 +51,7 @@ pub use idempotency::{
 };
 pub use process::{Claimed, Outcome, ProcessOptions};
 pub use provider::{Provider, RetryPolicy, Scheme};
+pub use router::Router;
 pub use samples::{sample, sample_types};
 pub use secret::{Secret, SecretFormat};
 pub use signature::{SignatureEncoding, SignedContent};
@@ -57,4 +59,4 @@ pub use signing::{sign, sign_with, SignOptions};
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub use timestamp::SystemClock;
 pub use timestamp::{Clock, SharedClock};
-pub use verifier::{SignatureCheck, Verifier, VerifierBuilder, DEFAULT_MAX_BODY_BYTES};
+pub use verifier::{SignatureCheck, Verifier, VerifierBuilder, DEFAULT_MAX_BODY_BYTES, OVERRIDES};

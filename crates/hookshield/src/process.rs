@@ -160,14 +160,14 @@ impl ProcessOptions {
 /// A verified delivery whose key this worker holds: run the handler, then
 /// [`finish`](Claimed::finish).
 #[must_use = "a claim must be finished, or its lease blocks redeliveries until it expires"]
-pub struct Claimed<'s, S: IdempotencyStore + ?Sized> {
+pub struct Claimed<S: IdempotencyStore> {
     event: Event,
     lease: Lease,
-    store: &'s S,
+    store: S,
     retention: Duration,
 }
 
-impl<S: IdempotencyStore + ?Sized> fmt::Debug for Claimed<'_, S> {
+impl<S: IdempotencyStore> fmt::Debug for Claimed<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Claimed")
             .field("event", &self.event)
@@ -176,7 +176,7 @@ impl<S: IdempotencyStore + ?Sized> fmt::Debug for Claimed<'_, S> {
     }
 }
 
-impl<S: IdempotencyStore + ?Sized> Claimed<'_, S> {
+impl<S: IdempotencyStore> Claimed<S> {
     /// The verified event to hand to the handler.
     pub fn event(&self) -> &Event {
         &self.event
@@ -206,24 +206,26 @@ impl Verifier {
     /// Verifies a delivery and claims its key: `Ok` means this worker must run the
     /// handler and [`finish`](Claimed::finish); `Err` is the final outcome (rejected,
     /// duplicate, in progress or store unavailable).
-    pub fn claim<'s, S: IdempotencyStore + ?Sized>(
+    ///
+    /// `store` is any store handle: `&MemoryStore`, an `Arc<dyn IdempotencyStore>`, ...
+    pub fn claim<S: IdempotencyStore>(
         &self,
         body: &[u8],
         headers: &(impl Headers + ?Sized),
-        store: &'s S,
+        store: S,
         options: ProcessOptions,
-    ) -> Result<Claimed<'s, S>, Outcome> {
+    ) -> Result<Claimed<S>, Outcome> {
         let event = self.verify(body, headers).map_err(Outcome::Rejected)?;
         self.claim_event(event, store, options)
     }
 
     /// [`Verifier::claim`] for an event already verified (e.g. with `verify_at`).
-    pub fn claim_event<'s, S: IdempotencyStore + ?Sized>(
+    pub fn claim_event<S: IdempotencyStore>(
         &self,
         event: Event,
-        store: &'s S,
+        store: S,
         options: ProcessOptions,
-    ) -> Result<Claimed<'s, S>, Outcome> {
+    ) -> Result<Claimed<S>, Outcome> {
         let retention = options
             .retention
             .unwrap_or_else(|| self.provider().default_retention());
@@ -243,7 +245,8 @@ impl Verifier {
         }
     }
 
-    /// Verifies, claims, runs `handler` once per event, and records the result.
+    /// Verifies, claims, runs `handler` once per event, and records the result: the
+    /// handler's error, or its panic, releases the claim.
     ///
     /// ```
     /// use hookshield::{MemoryStore, Provider, SignOptions, Verifier};

@@ -90,6 +90,20 @@ pub enum SecretFormat {
     WhsecBase64,
 }
 
+impl std::str::FromStr for SecretFormat {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "utf8" => Ok(SecretFormat::Utf8),
+            "whsec_base64" => Ok(SecretFormat::WhsecBase64),
+            other => Err(Error::config(format!(
+                "secret format must be `utf8` or `whsec_base64`, found {other:?}"
+            ))),
+        }
+    }
+}
+
 impl Secret {
     /// The HMAC key bytes this secret stands for under `format`.
     ///

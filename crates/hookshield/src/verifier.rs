@@ -12,6 +12,18 @@ use crate::signature::{self, Message, SignatureEncoding, SignedContent};
 use crate::timestamp::{self, SharedClock, DEFAULT_TOLERANCE_SECONDS};
 use crate::{Clock, Error, Event, Provider};
 
+/// The names [`VerifierBuilder::set`] accepts.
+pub const OVERRIDES: &[&str] = &[
+    "signature_header",
+    "encoding",
+    "prefix",
+    "signed_content",
+    "timestamp_header",
+    "id_header",
+    "event_header",
+    "secret_format",
+];
+
 /// Default body size limit: 1 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
 
@@ -372,6 +384,40 @@ impl VerifierBuilder {
     pub fn secret_format(mut self, format: crate::SecretFormat) -> Self {
         self.scheme.secret_format = format;
         self
+    }
+
+    /// Sets an override by its name, as the bindings and the CLI pass them:
+    /// `signature_header`, `encoding` (`hex`/`base64`), `prefix`, `signed_content`
+    /// (`body`, `{timestamp}.{body}`, `{id}.{timestamp}.{body}`), `timestamp_header`,
+    /// `id_header`, `event_header` (an empty value removes the header), `secret_format`
+    /// (`utf8`/`whsec_base64`).
+    ///
+    /// ```
+    /// use hookshield::{ErrorCode, Provider, Verifier};
+    /// let builder = Verifier::builder(Provider::Sentrasa).secret("s").set("signature_header", "X-Sig")?;
+    /// assert_eq!(builder.build()?.scheme().signature_header, "X-Sig");
+    /// let err = Verifier::builder(Provider::Sentrasa).set("colour", "red").unwrap_err();
+    /// assert_eq!(err.code(), ErrorCode::InvalidConfig);
+    /// # Ok::<(), hookshield::Error>(())
+    /// ```
+    pub fn set(self, name: &str, value: &str) -> Result<Self, Error> {
+        let optional = |value: &str| (!value.is_empty()).then(|| value.to_owned());
+        Ok(match name {
+            "signature_header" => self.signature_header(value),
+            "encoding" => self.encoding(value.parse()?),
+            "prefix" => self.prefix(value),
+            "signed_content" => self.signed_content(value.parse()?),
+            "timestamp_header" => self.timestamp_header(optional(value)),
+            "id_header" => self.id_header(optional(value)),
+            "event_header" => self.event_header(optional(value)),
+            "secret_format" => self.secret_format(value.parse()?),
+            other => {
+                return Err(Error::config(format!(
+                    "unknown option {other:?}; expected one of {}",
+                    OVERRIDES.join(", ")
+                )))
+            }
+        })
     }
 
     /// Replaces the whole scheme.

@@ -164,6 +164,20 @@ pub trait IdempotencyStore: Send + Sync {
     fn release(&self, lease: &Lease) -> Result<(), StoreError>;
 }
 
+impl<S: IdempotencyStore + ?Sized> IdempotencyStore for &S {
+    fn begin(&self, key: &str, lease: Duration) -> Result<Claim, StoreError> {
+        (**self).begin(key, lease)
+    }
+
+    fn complete(&self, lease: &Lease, retention: Duration) -> Result<(), StoreError> {
+        (**self).complete(lease, retention)
+    }
+
+    fn release(&self, lease: &Lease) -> Result<(), StoreError> {
+        (**self).release(lease)
+    }
+}
+
 impl<S: IdempotencyStore + ?Sized> IdempotencyStore for std::sync::Arc<S> {
     fn begin(&self, key: &str, lease: Duration) -> Result<Claim, StoreError> {
         (**self).begin(key, lease)

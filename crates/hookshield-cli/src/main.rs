@@ -1,0 +1,2 @@
+//! Placeholder: the CLI lands in its own issue.
+fn main() {}
