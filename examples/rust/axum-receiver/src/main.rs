@@ -1,0 +1,2 @@
+//! Placeholder: the axum example lands with the core benchmarks.
+fn main() {}
