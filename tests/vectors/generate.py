@@ -1,0 +1,437 @@
+#!/usr/bin/env python3
+"""Writes the cross-language test vectors in this folder.
+
+Signatures are made with Python's standard library (hmac, hashlib, base64), independent
+of the Rust core; expected events follow the rules in ../../shared/API.md and the
+providers' documents. Deterministic: running it twice writes the same files.
+
+    python3 tests/vectors/generate.py          # rewrite the files
+    python3 tests/vectors/generate.py --check  # fail if they are out of date
+"""
+import base64
+import hashlib
+import hmac
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SAMPLES = HERE.parent.parent / "crates" / "hookshield" / "samples"
+
+# What each preset sends, from the providers' documents (see crates/hookshield/src/provider.rs).
+SCHEMES = {
+    "sentinel": dict(sig="X-Sentinel-Signature", ts="X-Sentinel-Timestamp"),
+    "docintell": dict(sig="X-DocIntell-Signature", ts="X-DocIntell-Timestamp", event="X-DocIntell-Event"),
+    "sentrasa": dict(sig="X-Sentrasa-Signature"),
+    "kyc": dict(sig="X-Webhook-Signature", ts="X-Webhook-Timestamp", id="X-Webhook-ID", content="ts.body"),
+    "sensei": dict(sig="X-Sensei-Signature"),
+    "github": dict(sig="X-Hub-Signature-256", id="X-GitHub-Delivery", event="X-GitHub-Event"),
+    "standard": dict(sig="webhook-signature", ts="webhook-timestamp", id="webhook-id", content="id.ts.body",
+                     encoding="base64", prefix="v1,", secret="whsec_base64"),
+}
+SECRETS = {
+    "sentinel": "whsec_your_webhook_secret",
+    "docintell": "whsec_abcdefghijklmnopqrstuvwxyz1234567890ABC",
+    "sentrasa": "my_webhook_secret",
+    "kyc": "kyc_generated_secret_a1b2",
+    "sensei": "whsec_your_signing_secret",
+    "github": "It's a Secret to Everybody",
+    "standard": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+}
+NOW = {
+    "sentinel": 1778839500, "docintell": 1764757800, "sentrasa": 1774000800, "kyc": 1767225600,
+    "sensei": 1770043530, "github": 1767225600, "standard": 1767225600, "custom": 1767225600,
+}
+SAMPLE_ORDER = {
+    "sentinel": ["document.completed", "document.failed", "chat.session.closed", "report.generated"],
+    "docintell": ["document.uploaded", "document.processing.completed", "document.processing.failed"],
+    "sentrasa": ["job.completed", "job.failed", "alert.triggered"],
+    "kyc": ["kyc.session.created", "kyc.session.completed", "kyc.session.processed", "kyc.session.status_changed",
+            "kyc.watchlist.match_found", "kyc.watchlist.status_changed"],
+    "sensei": ["migration.created", "migration.started", "migration.paused", "migration.resumed",
+               "migration.completed", "migration.failed", "migration.cancelled", "migration.phase.started",
+               "migration.phase.completed", "migration.phase.failed", "approval.required", "approval.granted",
+               "approval.denied", "approval.timeout", "error.occurred", "error.recovered", "error.escalated",
+               "error.resolved", "validation.started", "validation.completed", "validation.failed",
+               "certificate.generated"],
+    "github": ["ping", "issues.opened"],
+    "standard": ["invoice.paid"],
+}
+# Documented families (the documents' own groupings).
+FAMILIES = {
+    "sentinel": {"document.completed": "document", "document.failed": "document",
+                 "chat.session.closed": "chat", "report.generated": "report"},
+    "docintell": {t: "document" for t in SAMPLE_ORDER["docintell"]},
+    "sentrasa": {"job.completed": "job", "job.failed": "job", "alert.triggered": "alert"},
+    "sensei": {**{t: "migration" for t in SAMPLE_ORDER["sensei"][:7]},
+               **{t: "migration.phase" for t in SAMPLE_ORDER["sensei"][7:10]},
+               **{t: "approval" for t in SAMPLE_ORDER["sensei"][10:14]},
+               **{t: "error" for t in SAMPLE_ORDER["sensei"][14:18]},
+               **{t: "validation" for t in SAMPLE_ORDER["sensei"][18:22]}},
+}
+
+
+def key_bytes(secret, fmt):
+    if isinstance(secret, dict):
+        return bytes.fromhex(secret["hex"])
+    if fmt == "whsec_base64":
+        return base64.b64decode(secret[len("whsec_"):] if secret.startswith("whsec_") else secret)
+    return secret.encode()
+
+
+def signature(scheme, secret, body: bytes, ts=None, msg_id=None):
+    content = scheme.get("content", "body")
+    message = body
+    if content == "ts.body":
+        message = f"{ts}.".encode() + body
+    elif content == "id.ts.body":
+        message = f"{msg_id}.{ts}.".encode() + body
+    tag = hmac.new(key_bytes(secret, scheme.get("secret", "utf8")), message, hashlib.sha256).digest()
+    encoded = base64.b64encode(tag).decode() if scheme.get("encoding") == "base64" else tag.hex()
+    return scheme.get("prefix", "sha256=") + encoded
+
+
+def signed_headers(provider, body: bytes, secret=None, ts=None, msg_id=None, event=None, scheme=None):
+    scheme = scheme or SCHEMES[provider]
+    secret = SECRETS[provider] if secret is None else secret
+    ts = NOW.get(provider, 0) if ts is None else ts
+    parsed = try_json(body)
+    if msg_id is None and "id" in scheme:
+        msg_id = parsed.get("id") if isinstance(parsed, dict) and isinstance(parsed.get("id"), str) else "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W"
+    headers = [["Content-Type", "application/json"]]
+    if "ts" in scheme:
+        headers.append([scheme["ts"], str(ts)])
+    if "id" in scheme:
+        headers.append([scheme["id"], msg_id])
+    if "event" in scheme:
+        if event is None and isinstance(parsed, dict):
+            event = parsed.get("event") or parsed.get("type")
+        headers.append([scheme["event"], event])
+    headers.append([scheme["sig"], signature(scheme, secret, body, ts, msg_id)])
+    return headers
+
+
+def try_json(body: bytes):
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def iso_ms(text):
+    return int(round(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000))
+
+
+def expected_event(provider, body: bytes, headers):
+    """The event every binding must produce, computed from the documented rules."""
+    raw = json.loads(body)
+    h = {k.lower(): v for k, v in headers}
+    scheme = SCHEMES.get(provider, {})
+    if provider == "github":
+        family = h["x-github-event"]
+        action = raw.get("action") if isinstance(raw, dict) else None
+        event_type = f"{family}.{action}" if isinstance(action, str) else family
+        delivery = h["x-github-delivery"]
+        return dict(provider=provider, type=event_type, family=family, id=delivery, timestamp_ms=None,
+                    idempotency_key=delivery, documented=False, data=raw)
+    event_type = raw.get("event") or raw.get("type")
+    data = raw.get("data")
+    body_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+    msg_id = body_id or (h.get(scheme["id"].lower()) if "id" in scheme else None)
+    time_text, ts_ms = None, None
+    for key in ("timestamp", "created_at", "created"):
+        if raw.get(key) is not None:
+            value = raw[key]
+            time_text = value if isinstance(value, str) else str(value)
+            ts_ms = iso_ms(value) if isinstance(value, str) else value * 1000
+            break
+    if ts_ms is None and "ts" in scheme:
+        ts_ms = int(h[scheme["ts"].lower()]) * 1000
+    if provider == "kyc" and event_type.split(".")[:2] in (["kyc", "session"], ["kyc", "watchlist"]):
+        family, documented = event_type.split(".")[1], True
+    elif event_type in FAMILIES.get(provider, {}):
+        family, documented = FAMILIES[provider][event_type], True
+    else:
+        family, documented = event_type.rsplit(".", 1)[0] if "." in event_type else event_type, False
+    if msg_id:
+        key = msg_id
+    elif provider == "docintell" and isinstance(data, dict) and "document_id" in data and "job_id" in data:
+        key = f"{event_type}:{data['document_id']}:{data['job_id']}"
+    else:
+        resource = next((v for k, v in (data or {}).items() if k.endswith("_id") and isinstance(v, str)), None)
+        if resource and time_text:
+            key = f"{event_type}:{resource}:{time_text}"
+        else:
+            key = "sha256:" + hashlib.sha256(body).hexdigest()
+    return dict(provider=provider, type=event_type, family=family, id=msg_id, timestamp_ms=ts_ms,
+                idempotency_key=key, documented=documented, data=data)
+
+
+def sample(provider, event_type) -> bytes:
+    return (SAMPLES / provider / f"{event_type}.json").read_bytes()
+
+
+def compact(obj) -> bytes:
+    return json.dumps(obj, separators=(",", ":")).encode()
+
+
+def case(name, provider, body: bytes, headers, expect, *, secrets=None, options=None, now=None, check=None):
+    c = {"name": name, "provider": provider,
+         "secrets": [SECRETS.get(provider, "custom_secret")] if secrets is None else secrets}
+    if options:
+        c["options"] = options
+    c["now"] = NOW[provider] if now is None else now
+    try:
+        c["body"] = body.decode("utf-8")
+    except UnicodeDecodeError:
+        c["body_hex"] = body.hex()
+    c["headers"] = headers
+    if check:
+        c["check"] = check
+    c["expect"] = expect
+    return c
+
+
+def valid(provider, name, body, headers, **kw):
+    return case(name, provider, body, headers, {"event": expected_event(provider, body, headers)}, **kw)
+
+
+def err(name, provider, body, headers, code, **kw):
+    return case(name, provider, body, headers, {"error": code}, **kw)
+
+
+def provider_files():
+    files = {}
+    for provider, types in SAMPLE_ORDER.items():
+        cases = []
+        for event_type in types:
+            body = sample(provider, event_type)
+            event = "ping" if event_type == "ping" else ("issues" if provider == "github" else None)
+            headers = signed_headers(provider, body, event=event,
+                                     msg_id="72d3162e-cc78-11e3-81ab-4c9367dc0958" if provider == "github" else None)
+            cases.append(valid(provider, event_type, body, headers))
+        files[provider] = cases
+
+    # Headers arrive in any case.
+    body = sample("sentinel", "document.failed")
+    headers = [[k.lower(), v] for k, v in signed_headers("sentinel", body)]
+    files["sentinel"].append(valid("sentinel", "lower-case header names", body, headers))
+    # An undocumented type is not an error; unknown fields are kept.
+    body = compact({"event": "document.archived", "timestamp": "2026-05-15T10:20:00Z",
+                    "data": {"document_id": "doc_abc123", "archived_by": "usr_456"}})
+    files["sentinel"].append(valid("sentinel", "undocumented type arrives untyped", body, signed_headers("sentinel", body)))
+    body = compact({"event": "document.completed", "timestamp": "2026-05-15T10:05:00Z",
+                    "data": {"document_id": "doc_new", "pages": 2, "new_field": {"nested": [1, 2]}},
+                    "api_version": "2026-06"})
+    files["sentinel"].append(valid("sentinel", "unknown fields are kept", body, signed_headers("sentinel", body)))
+    body = compact({"event": "report.generated", "data": {"report_id": "rpt_1"}})
+    files["sentinel"].append(valid("sentinel", "no envelope timestamp: header time, body-hash key", body,
+                                   signed_headers("sentinel", body)))
+    # Sentrasa with `type` instead of `event`.
+    body = compact({"type": "alert.triggered", "timestamp": "2026-03-20T10:05:00Z", "data": {"alert_id": "alr_1"}})
+    files["sentrasa"].append(valid("sentrasa", "envelope with type instead of event", body, signed_headers("sentrasa", body)))
+    # Sensei: an undocumented type in a documented family.
+    body = compact({"id": "evt_new1", "type": "migration.phase.skipped", "created_at": "2026-02-02T15:00:00.500Z",
+                    "data": {"migration_id": "mig_xyz789"}, "metadata": {}})
+    files["sensei"].append(valid("sensei", "undocumented phase event", body, signed_headers("sensei", body)))
+    # KYC: any session action is typed by its family.
+    body = compact({"id": "evt_kyc999", "type": "kyc.session.expired", "created": 1767229200,
+                    "data": {"session_id": "ses_1", "status": "expired"}})
+    files["kyc"].append(valid("kyc", "session family action not in the samples", body, signed_headers("kyc", body)))
+    # GitHub: the published vector (docs: "Validating webhook deliveries").
+    body = b"Hello, World!"
+    gh = [["X-GitHub-Event", "ping"], ["X-GitHub-Delivery", "d1"],
+          ["X-Hub-Signature-256", "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"]]
+    assert signed_headers("github", body, msg_id="d1", event="ping")[-1] == gh[-1], "the published GitHub vector"
+    files["github"].append(case("published vector: signature holds", "github", body, gh, {"ok": True}, check="signature"))
+    files["github"].append(err("published vector: the body is not JSON", "github", body, gh, "invalid_json"))
+    # Standard Webhooks: several signatures, other versions skipped.
+    body = sample("standard", "invoice.paid")
+    headers = signed_headers("standard", body, msg_id="msg_p5jXN8AQM9LWM0D4loKWxJek")
+    good = headers[-1][1]
+    other = signature(SCHEMES["standard"], "whsec_" + base64.b64encode(b"old key").decode(), body,
+                      NOW["standard"], "msg_p5jXN8AQM9LWM0D4loKWxJek")
+    headers[-1][1] = f"v1a,c29tZWVkMjU1MTk= {other} {good}"
+    files["standard"].append(valid("standard", "several signatures, one matching", body, headers))
+    # Custom: base64, no prefix, {timestamp}.{body}.
+    custom = dict(sig="X-Acme-Signature", ts="X-Acme-Timestamp", content="ts.body", encoding="base64", prefix="")
+    overrides = {"signature_header": "X-Acme-Signature", "timestamp_header": "X-Acme-Timestamp",
+                 "encoding": "base64", "prefix": "", "signed_content": "{timestamp}.{body}"}
+    body = compact({"type": "order.shipped", "id": "ord_evt_1", "timestamp": "2026-01-01T00:00:00Z",
+                    "data": {"order_id": "ord_1"}})
+    headers = signed_headers("custom", body, secret="custom_secret", scheme=custom)
+    files["custom"] = [valid("custom", "base64, no prefix, timestamp signed", body, headers,
+                             options={"overrides": overrides})]
+    files["custom"].append(err("custom: timestamp is signed", "custom", body,
+                               [h if h[0] != "X-Acme-Timestamp" else [h[0], str(NOW["custom"] + 1)] for h in headers],
+                               "signature_mismatch", options={"overrides": overrides}))
+    raw_key = {"hex": "00ff10ee20dd"}
+    headers = signed_headers("custom", body, secret=raw_key, scheme=dict(sig="X-Signature"))
+    files["custom"].append(valid("custom", "raw key bytes, default custom scheme", body, headers, secrets=[raw_key]))
+    return files
+
+
+def error_cases():
+    sbody = sample("sentinel", "document.completed")
+    sh = signed_headers("sentinel", sbody)
+    drop = lambda hs, name: [h for h in hs if h[0].lower() != name.lower()]
+    put = lambda hs, name, value: [[k, value if k.lower() == name.lower() else v] for k, v in hs]
+    cases = [
+        err("missing signature header", "sentinel", sbody, drop(sh, "X-Sentinel-Signature"), "missing_header"),
+        err("kyc without X-Webhook-ID", "kyc", sample("kyc", "kyc.session.processed"),
+            drop(signed_headers("kyc", sample("kyc", "kyc.session.processed")), "X-Webhook-ID"), "missing_header"),
+        err("docintell without X-DocIntell-Event", "docintell", sample("docintell", "document.uploaded"),
+            drop(signed_headers("docintell", sample("docintell", "document.uploaded")), "X-DocIntell-Event"),
+            "missing_header"),
+        err("signature not hex", "sentinel", sbody, put(sh, "X-Sentinel-Signature", "sha256=" + "zz" * 32),
+            "malformed_signature"),
+        err("signature too short", "sentinel", sbody, put(sh, "X-Sentinel-Signature", "sha256=abc123"),
+            "malformed_signature"),
+        err("signature with another scheme", "sentinel", sbody,
+            put(sh, "X-Sentinel-Signature", "md5=" + "ab" * 16), "malformed_signature"),
+        err("empty signature header", "sentinel", sbody, put(sh, "X-Sentinel-Signature", ""), "malformed_signature"),
+        err("standard signature not base64", "standard", sample("standard", "invoice.paid"),
+            put(signed_headers("standard", sample("standard", "invoice.paid")), "webhook-signature", "v1,@@@"),
+            "malformed_signature"),
+        err("wrong secret", "sentinel", sbody, signed_headers("sentinel", sbody, secret="whsec_attacker"),
+            "signature_mismatch"),
+        err("body changed after signing", "sentinel", sbody.replace(b"12500000", b"99500000"), sh,
+            "signature_mismatch"),
+        err("missing timestamp header", "sentinel", sbody, drop(sh, "X-Sentinel-Timestamp"), "missing_timestamp"),
+        err("timestamp as ISO 8601", "sentinel", sbody, put(sh, "X-Sentinel-Timestamp", "2026-05-15T10:05:00Z"),
+            "malformed_timestamp"),
+        err("negative timestamp", "sentinel", sbody, put(sh, "X-Sentinel-Timestamp", "-5"), "malformed_timestamp"),
+        err("fractional timestamp", "sentinel", sbody, put(sh, "X-Sentinel-Timestamp", "1778839500.5"),
+            "malformed_timestamp"),
+        err("timestamp too old", "sentinel", sbody, sh, "timestamp_too_old", now=NOW["sentinel"] + 301),
+        err("timestamp in the future", "sentinel", sbody, sh, "timestamp_in_future", now=NOW["sentinel"] - 301),
+        err("body too large", "sentinel", sbody, sh, "body_too_large", options={"max_body_bytes": 100}),
+        err("signed body is not JSON", "sensei", b"not json", signed_headers("sensei", b"not json"), "invalid_json"),
+        err("signed body is not UTF-8", "sensei", b"\xff\xfe{}", signed_headers("sensei", b"\xff\xfe{}"),
+            "invalid_json"),
+    ]
+    def signed_err(name, provider, obj, code, **kw):
+        body = obj if isinstance(obj, bytes) else compact(obj)
+        return err(name, provider, body, signed_headers(provider, body, **kw), code)
+    cases += [
+        signed_err("body is an array", "sentinel", [1, 2], "invalid_envelope"),
+        signed_err("envelope without event", "sentinel", {"timestamp": "2026-05-15T10:05:00Z", "data": {}},
+                   "invalid_envelope"),
+        signed_err("data is not an object", "sentinel",
+                   {"event": "document.completed", "timestamp": "2026-05-15T10:05:00Z", "data": "done"},
+                   "invalid_envelope"),
+        signed_err("sensei event without id", "sensei",
+                   {"type": "migration.created", "created_at": "2026-02-02T14:45:30.123Z", "data": {}},
+                   "invalid_envelope"),
+        signed_err("documented type missing its identifier", "docintell",
+                   {"event": "document.uploaded", "timestamp": "2025-12-03T10:30:00Z",
+                    "data": {"document_id": "doc_1"}}, "invalid_envelope"),
+        signed_err("documented field of the wrong type", "sensei",
+                   {"id": "evt_x", "type": "migration.phase.completed", "created_at": "2026-02-02T14:45:30.123Z",
+                    "data": {"migration_id": "mig_1", "migration_name": "n", "phase": "p", "phase_number": "three",
+                             "total_phases": 5, "duration_seconds": 1, "records_processed": 1,
+                             "errors_recovered": 0, "errors_escalated": 0}}, "invalid_envelope"),
+        signed_err("envelope timestamp not a date", "sentinel",
+                   {"event": "report.generated", "timestamp": "yesterday", "data": {"report_id": "r"}},
+                   "invalid_envelope"),
+        signed_err("docintell event header disagrees with the body", "docintell",
+                   json.loads(sample("docintell", "document.processing.failed")), "header_mismatch",
+                   event="document.processing.completed"),
+        signed_err("kyc id header disagrees with the body", "kyc",
+                   json.loads(sample("kyc", "kyc.session.processed")), "header_mismatch", msg_id="evt_other"),
+        err("no secret", "sentinel", sbody, sh, "no_secret", secrets=[]),
+        err("empty secret", "sentinel", sbody, sh, "no_secret", secrets=[""]),
+        err("standard secret that is not base64", "standard", sbody, sh, "invalid_config", secrets=["whsec_***"]),
+        err("unknown override", "sentinel", sbody, sh, "invalid_config",
+            options={"overrides": {"colour": "red"}}),
+        # The order of checks.
+        err("order: size before signature", "sentinel", sbody, put(sh, "X-Sentinel-Signature", "sha256=00"),
+            "body_too_large", options={"max_body_bytes": 10}),
+        err("order: signature before window", "sentinel", sbody,
+            signed_headers("sentinel", sbody, secret="whsec_attacker"), "signature_mismatch",
+            now=NOW["sentinel"] + 10_000),
+        err("order: nothing parsed before the signature holds", "sensei", b"not json",
+            signed_headers("sensei", b"not json", secret="whsec_attacker"), "signature_mismatch"),
+        err("order: window before JSON", "sentinel", b"not json", signed_headers("sentinel", b"not json"),
+            "timestamp_too_old", now=NOW["sentinel"] + 301),
+    ]
+    return cases
+
+
+def boundary_cases():
+    body = sample("sentinel", "report.generated")
+    sh = signed_headers("sentinel", body)
+    t = NOW["sentinel"]
+    kbody = sample("kyc", "kyc.session.created")
+    kh = signed_headers("kyc", kbody)
+    k = NOW["kyc"]
+    return [
+        valid("sentinel", "exactly tolerance old", body, sh, now=t + 300),
+        err("one second past tolerance, old", "sentinel", body, sh, "timestamp_too_old", now=t + 301),
+        valid("sentinel", "exactly tolerance ahead", body, sh, now=t - 300),
+        err("one second past tolerance, ahead", "sentinel", body, sh, "timestamp_in_future", now=t - 301),
+        valid("kyc", "custom tolerance 60: exactly 60 old", kbody, kh, now=k + 60, options={"tolerance": 60}),
+        err("custom tolerance 60: 61 old", "kyc", kbody, kh, "timestamp_too_old", now=k + 61,
+            options={"tolerance": 60}),
+        valid("sensei", "no timestamp header: no window", sample("sensei", "migration.completed"),
+              signed_headers("sensei", sample("sensei", "migration.completed")), now=NOW["sensei"] + 86400 * 30),
+        valid("sentinel", "body exactly at the size limit", body, sh, options={"max_body_bytes": len(body)}),
+        err("body one byte over the size limit", "sentinel", body, sh, "body_too_large",
+            options={"max_body_bytes": len(body) - 1}),
+    ]
+
+
+def rotation_cases():
+    body = sample("docintell", "document.processing.completed")
+    old, new = "whsec_old_secret_before_rotation", "whsec_new_secret_after_rotation"
+    sbody = sample("standard", "invoice.paid")
+    std_old = "whsec_" + base64.b64encode(b"old standard key").decode()
+    std_new = "whsec_" + base64.b64encode(b"new standard key").decode()
+    sh = signed_headers("standard", sbody, secret=std_old)
+    sh[-1][1] += " " + signature(SCHEMES["standard"], std_new, sbody, NOW["standard"], sh[2][1])
+    return [
+        valid("docintell", "signed with the new secret", body, signed_headers("docintell", body, secret=new),
+              secrets=[new, old]),
+        valid("docintell", "signed with the old secret", body, signed_headers("docintell", body, secret=old),
+              secrets=[new, old]),
+        err("signed with neither", "docintell", body, signed_headers("docintell", body, secret="whsec_other"),
+            "signature_mismatch", secrets=[new, old]),
+        valid("standard", "sender signs with both keys, receiver knows only the new", sbody, sh, secrets=[std_new]),
+        valid("standard", "sender signs with both keys, receiver knows only the old", sbody, sh, secrets=[std_old]),
+        valid("sentinel", "a secret given as raw bytes equals its text", sample("sentinel", "document.failed"),
+              signed_headers("sentinel", sample("sentinel", "document.failed")),
+              secrets=[{"hex": SECRETS["sentinel"].encode().hex()}]),
+    ]
+
+
+def files():
+    out = {}
+    for provider, cases in provider_files().items():
+        out[f"{provider}.json"] = {"description": f"Valid {provider} deliveries: every sample event type and the "
+                                                  "provider's particular cases.", "cases": cases}
+    out["errors.json"] = {"description": "Every error code, and the order in which checks run.",
+                          "cases": error_cases()}
+    out["boundaries.json"] = {"description": "Replay window and size limit at and one past their bounds.",
+                              "cases": boundary_cases()}
+    out["rotation.json"] = {"description": "Several secrets (rotation) and several signatures.",
+                            "cases": rotation_cases()}
+    return {name: json.dumps(content, indent=1, ensure_ascii=False) + "\n" for name, content in out.items()}
+
+
+def main():
+    check = "--check" in sys.argv
+    stale = []
+    for name, text in files().items():
+        path = HERE / name
+        if check:
+            if not path.exists() or path.read_text() != text:
+                stale.append(name)
+        else:
+            path.write_text(text)
+    if stale:
+        sys.exit(f"out of date: {', '.join(stale)}; run python3 tests/vectors/generate.py")
+
+
+if __name__ == "__main__":
+    main()
