@@ -5,7 +5,7 @@
 //! cargo run --example demo -p hookshield
 //! ```
 
-use hookshield::{MemoryStore, Provider, SignOptions, Verifier};
+use hookshield::{MemoryStore, ProcessOptions, Provider, SignOptions, Verifier};
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
@@ -54,17 +54,17 @@ fn main() -> Result<(), hookshield::Error> {
             };
             report(
                 "genuine",
-                verifier.process(body, &genuine, &store, Default::default(), handle),
+                verifier.process(body, &genuine, &store, ProcessOptions::default(), handle),
                 "processed",
             );
             report(
                 "replayed",
-                verifier.process(body, &genuine, &store, Default::default(), handle),
+                verifier.process(body, &genuine, &store, ProcessOptions::default(), handle),
                 "duplicate",
             );
             report(
                 "forged",
-                verifier.process(body, &forged, &store, Default::default(), handle),
+                verifier.process(body, &forged, &store, ProcessOptions::default(), handle),
                 "rejected",
             );
             // Providers without a timestamp header (Sensei, Sentrasa, GitHub) rely on the
@@ -76,7 +76,7 @@ fn main() -> Result<(), hookshield::Error> {
             };
             report(
                 "stale",
-                verifier.process(body, &stale, &store, Default::default(), handle),
+                verifier.process(body, &stale, &store, ProcessOptions::default(), handle),
                 want,
             );
         }
