@@ -1,2 +1,107 @@
-//! Criterion benchmarks: placeholder until the real ones land.
-fn main() {}
+//! Criterion benchmarks: what a verification costs beside the HMAC-SHA256 it cannot avoid.
+//!
+//! For Sentinel bodies of 1 KiB and 64 KiB:
+//! - `hmac_sha256/fresh_key`: the floor, a bare HMAC-SHA256 of the body with the `hmac` and
+//!   `sha2` crates, keyed per call as a hand-written receiver does;
+//! - `hmac_sha256/prekeyed`: the same with the key already absorbed (what the verifier
+//!   can at best do, since it keys each secret once);
+//! - `verify_signature_at`: size, headers, signature parsing, the constant-time check and
+//!   the replay window, without parsing the body;
+//! - `verify_at`: all of that, then JSON, envelope, typed data and the idempotency key.
+//!
+//! Run: `cargo bench -p hookshield --bench verify` (add `-- --measurement-time 3` to keep
+//! it short).
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use hmac::{Hmac, Mac};
+use hookshield::{Provider, SignOptions, Verifier};
+use sha2::Sha256;
+
+const SECRET: &str = "whsec_bench_0123456789abcdef0123456789abcdef";
+const NOW: i64 = 1_778_839_500;
+
+/// A valid Sentinel `document.completed` delivery of exactly `size` bytes: the document's
+/// sample with a `notes` member padded to length.
+fn sentinel_body(size: usize) -> Vec<u8> {
+    let head = r#"{"event":"document.completed","timestamp":"2026-05-15T10:05:00Z","data":{"document_id":"doc_abc123","tenant_id":"ten_xyz","user_id":"usr_456","document_type":"cas_statement","pages":4,"extractions":{"holdings_count":12,"total_aum":12500000,"currency":"INR"},"confidence":{"average":0.94,"minimum":0.87},"processing_time_ms":45000,"notes":""#;
+    let tail = r#""}}"#;
+    let pad = size - head.len() - tail.len();
+    let mut body = String::with_capacity(size);
+    body.push_str(head);
+    body.push_str(&"x".repeat(pad));
+    body.push_str(tail);
+    assert_eq!(body.len(), size);
+    body.into_bytes()
+}
+
+fn bench_verify(c: &mut Criterion) {
+    let verifier = Verifier::builder(Provider::Sentinel)
+        .secret(SECRET)
+        .max_body_bytes(1 << 20)
+        .build()
+        .expect("verifier");
+    for (label, size) in [("1KiB", 1024), ("64KiB", 64 * 1024)] {
+        let body = sentinel_body(size);
+        let headers = hookshield::sign(Provider::Sentinel, SECRET, &body, &SignOptions::at(NOW))
+            .expect("sign");
+        // Sanity: the delivery verifies and parses.
+        let event = verifier.verify_at(&body, &headers, NOW).expect("valid");
+        assert_eq!(event.event_type(), "document.completed");
+
+        let mut group = c.benchmark_group(format!("sentinel_{label}"));
+        group.throughput(Throughput::Bytes(size as u64));
+
+        group.bench_function(BenchmarkId::new("hmac_sha256", "fresh_key"), |b| {
+            b.iter(|| {
+                let mut mac = Hmac::<Sha256>::new_from_slice(black_box(SECRET.as_bytes()))
+                    .expect("any key length");
+                mac.update(black_box(&body));
+                black_box(mac.finalize().into_bytes())
+            });
+        });
+        let keyed = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).expect("any key length");
+        group.bench_function(BenchmarkId::new("hmac_sha256", "prekeyed"), |b| {
+            b.iter(|| {
+                let mut mac = black_box(&keyed).clone();
+                mac.update(black_box(&body));
+                black_box(mac.finalize().into_bytes())
+            });
+        });
+        group.bench_function("verify_signature_at", |b| {
+            b.iter(|| {
+                black_box(
+                    verifier
+                        .verify_signature_at(black_box(&body), black_box(&headers), NOW)
+                        .expect("valid"),
+                );
+            });
+        });
+        group.bench_function("verify_at", |b| {
+            b.iter(|| {
+                black_box(
+                    verifier
+                        .verify_at(black_box(&body), black_box(&headers), NOW)
+                        .expect("valid"),
+                );
+            });
+        });
+        group.finish();
+    }
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = bench_verify
+}
+criterion_main!(benches);
