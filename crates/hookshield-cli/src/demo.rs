@@ -1,0 +1,411 @@
+//! `hookshield demo`: every provider's sample events, genuine, duplicate, forged and
+//! stale, against local receivers over real HTTP, with a table and a verdict.
+
+use std::collections::hash_map::RandomState;
+use std::collections::HashMap;
+use std::hash::BuildHasher as _;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use hookshield::{Event, MemoryStore, Provider, Secret, Verifier};
+use serde_json::json;
+
+use crate::args::{event_header_value, provider_parser, sample_body};
+use crate::listen::{bind, serve, Receiver};
+use crate::output::Style;
+use crate::send::{agent, deliver, Delivery, Extras, Kind, Reply, Signer};
+use crate::{Failure, Result};
+
+/// Run every provider's sample events against local receivers and check the results.
+///
+/// Starts a receiver (as `hookshield listen` does) on a free 127.0.0.1 port for every
+/// provider, with a fresh random secret, then sends every sample event of every provider
+/// over HTTP: the genuine delivery, the same delivery again (a duplicate), a forged one
+/// (body altered after signing) and a stale one (signed an hour ago; not applicable to
+/// providers that sign no timestamp). Exit 0 only if every genuine delivery was processed
+/// exactly once (the handler's runs are counted), every duplicate was acknowledged
+/// without running the handler again, and every forged and stale delivery was rejected.
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// Only these providers (repeat; default: every preset).
+    #[arg(long = "provider", short = 'p', value_name = "PROVIDER", value_parser = provider_parser())]
+    providers: Vec<Provider>,
+
+    /// Print one JSON object per delivery, then a summary object, instead of the table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The presets the demo runs by default: every provider with samples.
+const PRESETS: [Provider; 7] = [
+    Provider::Sentinel,
+    Provider::DocIntell,
+    Provider::Sentrasa,
+    Provider::Kyc,
+    Provider::Sensei,
+    Provider::GitHub,
+    Provider::Standard,
+];
+
+/// A random secret in the provider's format (never printed).
+fn random_secret(provider: Provider) -> String {
+    let state = RandomState::new();
+    let bytes: Vec<u8> = (0u8..4)
+        .flat_map(|i| state.hash_one((i, std::process::id())).to_le_bytes())
+        .collect();
+    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+    match provider {
+        Provider::Standard => format!("whsec_{encoded}"),
+        _ => format!("whsec_demo_{encoded}"),
+    }
+}
+
+/// One delivery's result.
+struct Row {
+    provider: Provider,
+    event: String,
+    kind: Kind,
+    /// `None`: not applicable (a stale delivery for a provider without timestamps).
+    reply: Option<std::result::Result<Reply, String>>,
+    ok: bool,
+}
+
+/// The answer the demo's receiver must give each kind of delivery.
+fn expected(kind: Kind) -> (u16, &'static str) {
+    match kind {
+        Kind::Genuine => (200, "processed"),
+        Kind::Replay => (200, "duplicate"),
+        Kind::Forged => (401, "signature_mismatch"),
+        Kind::Stale => (401, "timestamp_too_old"),
+    }
+}
+
+fn check(kind: Kind, reply: &Reply) -> bool {
+    let (status, answer) = expected(kind);
+    let said = match kind {
+        Kind::Genuine | Kind::Replay => reply.outcome.as_deref(),
+        Kind::Forged | Kind::Stale => reply.code.as_deref(),
+    };
+    reply.status == status && said == Some(answer)
+}
+
+/// A running receiver: its URL, its handler's runs per idempotency key, its thread.
+struct Listener {
+    provider: Provider,
+    url: String,
+    secret: String,
+    runs: Arc<Mutex<HashMap<String, u32>>>,
+    server: Arc<tiny_http::Server>,
+    thread: thread::JoinHandle<()>,
+}
+
+fn start(provider: Provider) -> Result<Listener> {
+    let secret = random_secret(provider);
+    let verifier = Verifier::new(provider, [secret.as_str()])?;
+    let receiver = Receiver::new(verifier, MemoryStore::new(10_000));
+    let server = Arc::new(bind(0)?);
+    let address = server
+        .server_addr()
+        .to_ip()
+        .expect("a TCP listener has an IP address");
+    let runs = Arc::new(Mutex::new(HashMap::new()));
+    let thread = {
+        let (server, runs) = (Arc::clone(&server), Arc::clone(&runs));
+        thread::spawn(move || {
+            // The handler: count how many times it runs for each event.
+            let mut handler = |event: &Event| {
+                *runs
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .entry(event.idempotency_key().to_owned())
+                    .or_insert(0) += 1;
+                Ok(())
+            };
+            serve(&server, &receiver, &mut handler, &mut |_| {});
+        })
+    };
+    Ok(Listener {
+        provider,
+        url: format!("http://{address}/webhooks/{provider}"),
+        secret,
+        runs,
+        server,
+        thread,
+    })
+}
+
+pub(crate) fn run(args: &Args) -> Result<()> {
+    let providers: Vec<Provider> = if args.providers.is_empty() {
+        PRESETS.to_vec()
+    } else {
+        args.providers.clone()
+    };
+    if let Some(p) = providers.iter().find(|p| hookshield::sample_types(**p).is_empty()) {
+        return Err(Failure::Usage(format!(
+            "{p} has no sample events to demonstrate; pick among {}",
+            PRESETS.map(Provider::as_str).join(", ")
+        )));
+    }
+    let started = Instant::now();
+    let listeners = providers
+        .iter()
+        .map(|p| start(*p))
+        .collect::<Result<Vec<_>>>()?;
+    let agent = agent(Duration::from_secs(10));
+    let extras = Extras {
+        replay: true,
+        forge: true,
+        stale: true,
+    };
+
+    let mut rows = Vec::new();
+    for listener in &listeners {
+        let provider = listener.provider;
+        let scheme = provider.scheme();
+        let secret = Secret::from(listener.secret.as_str());
+        let signer = Signer {
+            provider,
+            scheme: &scheme,
+            secret: &secret,
+            stale_by: 3600,
+        };
+        for event in hookshield::sample_types(provider) {
+            let body = sample_body(provider, event)?.as_bytes();
+            let name = event_header_value(provider, event);
+            let deliveries = signer.deliveries(body, Some(&name), extras)?;
+            let kinds = [Kind::Genuine, Kind::Replay, Kind::Forged, Kind::Stale];
+            for (kind, delivery) in kinds.into_iter().zip(deliveries) {
+                rows.push(send_one(&agent, listener, event, kind, delivery.as_ref()));
+            }
+        }
+    }
+    let elapsed = started.elapsed();
+
+    // Stop the receivers, then read how often each handler ran.
+    let mut runs_by_provider: HashMap<Provider, HashMap<String, u32>> = HashMap::new();
+    for listener in listeners {
+        listener.server.unblock();
+        let _ = listener.thread.join();
+        let runs = std::mem::take(&mut *listener.runs.lock().unwrap_or_else(PoisonError::into_inner));
+        runs_by_provider.insert(listener.provider, runs);
+    }
+
+    // Exactly once: each genuine event's key ran the handler once, and the handler ran
+    // for nothing else.
+    let mut once_failures = Vec::new();
+    for provider in &providers {
+        let runs = &runs_by_provider[provider];
+        let genuine: Vec<&Row> = rows
+            .iter()
+            .filter(|r| r.provider == *provider && r.kind == Kind::Genuine)
+            .collect();
+        for row in &genuine {
+            let key = row.reply.as_ref().and_then(|r| r.as_ref().ok()).and_then(|r| r.key.clone());
+            let count = key.as_ref().and_then(|k| runs.get(k)).copied().unwrap_or(0);
+            if count != 1 {
+                once_failures.push(format!("{provider} {}: handler ran {count} times", row.event));
+            }
+        }
+        let total: u32 = runs.values().sum();
+        if total as usize != genuine.len() {
+            once_failures.push(format!(
+                "{provider}: handler ran {total} times for {} events",
+                genuine.len()
+            ));
+        }
+    }
+
+    let failed = rows.iter().filter(|r| !r.ok).count() + once_failures.len();
+    if args.json {
+        print_json(&rows, &runs_by_provider, &once_failures, elapsed);
+    } else {
+        print_table(&rows, &runs_by_provider, providers.len(), elapsed);
+        let style = Style::stdout();
+        for failure in &once_failures {
+            println!("{}", style.red(&format!("✗ {failure}")));
+        }
+        if failed == 0 {
+            println!(
+                "{}",
+                style.green("OK: every genuine delivery was processed exactly once and every forged or stale one rejected.")
+            );
+        } else {
+            println!("{}", style.red(&format!("FAILED: {failed} check(s) did not hold.")));
+        }
+    }
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(Failure::Failed)
+    }
+}
+
+fn send_one(
+    agent: &ureq::Agent,
+    listener: &Listener,
+    event: &str,
+    kind: Kind,
+    delivery: Option<&Delivery>,
+) -> Row {
+    let row = |reply, ok| Row {
+        provider: listener.provider,
+        event: event.to_owned(),
+        kind,
+        reply,
+        ok,
+    };
+    match delivery {
+        // Not applicable: the provider signs no timestamp, so nothing can be stale.
+        None => row(None, true),
+        Some(delivery) => {
+            let reply = deliver(agent, &listener.url, delivery);
+            let ok = reply.as_ref().is_ok_and(|r| check(kind, r));
+            row(Some(reply), ok)
+        }
+    }
+}
+
+fn cell(row: &Row) -> String {
+    match &row.reply {
+        None => "n/a (no timestamp)".to_owned(),
+        Some(Ok(reply)) => format!("{} {}", reply.status, reply.summary),
+        Some(Err(error)) => format!("error: {error}"),
+    }
+}
+
+fn print_table(
+    rows: &[Row],
+    runs: &HashMap<Provider, HashMap<String, u32>>,
+    provider_count: usize,
+    elapsed: Duration,
+) {
+    let style = Style::stdout();
+    let event_width = rows.iter().map(|r| r.event.len()).max().unwrap_or(5).max(5);
+    let widths = [14, 14, 23, 22];
+    println!(
+        "{}",
+        style.bold(&format!(
+            "{:<9}  {:<event_width$}  {:<14}  {:<14}  {:<23}  {:<22}  {}",
+            "provider", "event", "genuine", "duplicate", "forged", "stale", "handler runs"
+        ))
+    );
+    for event_rows in rows.chunks(4) {
+        let first = &event_rows[0];
+        let mut line = format!("{:<9}  {:<event_width$}", first.provider.as_str(), first.event);
+        for (row, width) in event_rows.iter().zip(widths) {
+            let text = cell(row);
+            let paint = match (&row.reply, row.ok) {
+                (None, _) => Style::dim,
+                (_, true) => Style::green,
+                (_, false) => Style::red,
+            };
+            line.push_str("  ");
+            line.push_str(&style.pad(&text, width, paint));
+        }
+        let count = first
+            .reply
+            .as_ref()
+            .and_then(|r| r.as_ref().ok())
+            .and_then(|r| r.key.as_ref())
+            .and_then(|key| runs.get(&first.provider)?.get(key))
+            .copied()
+            .unwrap_or(0);
+        let count_text = count.to_string();
+        line.push_str("  ");
+        line.push_str(&if count == 1 {
+            style.green(&count_text)
+        } else {
+            style.red(&count_text)
+        });
+        println!("{line}");
+    }
+
+    let of = |kind: Kind| rows.iter().filter(move |r| r.kind == kind);
+    let tally = |kind: Kind| {
+        let sent = of(kind).filter(|r| r.reply.is_some()).count();
+        let ok = of(kind).filter(|r| r.reply.is_some() && r.ok).count();
+        (ok, sent)
+    };
+    let events = of(Kind::Genuine).count();
+    let deliveries = rows.iter().filter(|r| r.reply.is_some()).count();
+    let runs_total: u32 = runs.values().flat_map(HashMap::values).sum();
+    let mut no_timestamp: Vec<&str> = of(Kind::Stale)
+        .filter(|r| r.reply.is_none())
+        .map(|r| r.provider.as_str())
+        .collect();
+    no_timestamp.dedup();
+    println!();
+    println!(
+        "{provider_count} providers, {events} events, {deliveries} deliveries over HTTP on 127.0.0.1 in {:.2} s",
+        elapsed.as_secs_f64()
+    );
+    let (ok, sent) = tally(Kind::Genuine);
+    println!("  genuine    {ok}/{sent} processed (200); the handler ran {runs_total} times in all");
+    let (ok, sent) = tally(Kind::Replay);
+    println!("  duplicate  {ok}/{sent} acknowledged (200) without running the handler again");
+    let (ok, sent) = tally(Kind::Forged);
+    println!("  forged     {ok}/{sent} rejected (401 signature_mismatch)");
+    let (ok, sent) = tally(Kind::Stale);
+    let skipped = of(Kind::Stale).count() - sent;
+    let mut stale = format!("  stale      {ok}/{sent} rejected (401 timestamp_too_old)");
+    if skipped > 0 {
+        stale.push_str(&format!(
+            "; {skipped} n/a: {} sign no timestamp (their replays are caught as duplicates)",
+            no_timestamp.join(", ")
+        ));
+    }
+    println!("{stale}");
+}
+
+fn print_json(
+    rows: &[Row],
+    runs: &HashMap<Provider, HashMap<String, u32>>,
+    once_failures: &[String],
+    elapsed: Duration,
+) {
+    for row in rows {
+        let mut line = json!({
+            "provider": row.provider.as_str(),
+            "event": row.event,
+            "delivery": if row.kind == Kind::Replay { "duplicate" } else { row.kind.as_str() },
+            "ok": row.ok,
+        });
+        match &row.reply {
+            None => line["skipped"] = json!("the provider signs no timestamp"),
+            Some(Ok(reply)) => {
+                line["status"] = json!(reply.status);
+                line["outcome"] = json!(reply.outcome);
+                line["code"] = json!(reply.code);
+                line["idempotency_key"] = json!(reply.key);
+                if row.kind == Kind::Genuine {
+                    let count = reply
+                        .key
+                        .as_ref()
+                        .and_then(|key| runs.get(&row.provider)?.get(key))
+                        .copied()
+                        .unwrap_or(0);
+                    line["handler_runs"] = json!(count);
+                }
+            }
+            Some(Err(error)) => line["error"] = json!(error),
+        }
+        println!("{line}");
+    }
+    let failed = rows.iter().filter(|r| !r.ok).count() + once_failures.len();
+    println!(
+        "{}",
+        json!({
+            "summary": {
+                "deliveries": rows.iter().filter(|r| r.reply.is_some()).count(),
+                "events": rows.iter().filter(|r| r.kind == Kind::Genuine).count(),
+                "handler_runs": runs.values().flat_map(HashMap::values).sum::<u32>(),
+                "failed_checks": failed,
+                "problems": once_failures,
+                "seconds": elapsed.as_secs_f64(),
+                "ok": failed == 0,
+            }
+        })
+    );
+}
