@@ -3,6 +3,7 @@
 
 use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::hash::BuildHasher as _;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
@@ -14,6 +15,7 @@ use serde_json::json;
 
 use crate::args::{event_header_value, provider_parser, sample_body};
 use crate::listen::{bind, serve, Receiver};
+use crate::output::outln;
 use crate::output::Style;
 use crate::send::{agent, deliver, Delivery, Extras, Kind, Reply, Signer};
 use crate::{Failure, Result};
@@ -142,7 +144,10 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     } else {
         args.providers.clone()
     };
-    if let Some(p) = providers.iter().find(|p| hookshield::sample_types(**p).is_empty()) {
+    if let Some(p) = providers
+        .iter()
+        .find(|p| hookshield::sample_types(**p).is_empty())
+    {
         return Err(Failure::Usage(format!(
             "{p} has no sample events to demonstrate; pick among {}",
             PRESETS.map(Provider::as_str).join(", ")
@@ -188,24 +193,67 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     for listener in listeners {
         listener.server.unblock();
         let _ = listener.thread.join();
-        let runs = std::mem::take(&mut *listener.runs.lock().unwrap_or_else(PoisonError::into_inner));
+        let runs =
+            std::mem::take(&mut *listener.runs.lock().unwrap_or_else(PoisonError::into_inner));
         runs_by_provider.insert(listener.provider, runs);
     }
 
-    // Exactly once: each genuine event's key ran the handler once, and the handler ran
-    // for nothing else.
+    let once_failures = exactly_once_failures(&providers, &rows, &runs_by_provider);
+
+    let failed = rows.iter().filter(|r| !r.ok).count() + once_failures.len();
+    if args.json {
+        print_json(&rows, &runs_by_provider, &once_failures, elapsed);
+    } else {
+        print_table(&rows, &runs_by_provider, providers.len(), elapsed);
+        let style = Style::stdout();
+        for failure in &once_failures {
+            outln!("{}", style.red(&format!("✗ {failure}")));
+        }
+        if failed == 0 {
+            outln!(
+                "{}",
+                style.green("OK: every genuine delivery was processed exactly once and every forged or stale one rejected.")
+            );
+        } else {
+            outln!(
+                "{}",
+                style.red(&format!("FAILED: {failed} check(s) did not hold."))
+            );
+        }
+    }
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(Failure::Failed)
+    }
+}
+
+/// Exactly once: each genuine event's key ran the handler once, and the handler ran for
+/// nothing else. Returns what did not hold.
+fn exactly_once_failures(
+    providers: &[Provider],
+    rows: &[Row],
+    runs_by_provider: &HashMap<Provider, HashMap<String, u32>>,
+) -> Vec<String> {
     let mut once_failures = Vec::new();
-    for provider in &providers {
+    for provider in providers {
         let runs = &runs_by_provider[provider];
         let genuine: Vec<&Row> = rows
             .iter()
             .filter(|r| r.provider == *provider && r.kind == Kind::Genuine)
             .collect();
         for row in &genuine {
-            let key = row.reply.as_ref().and_then(|r| r.as_ref().ok()).and_then(|r| r.key.clone());
+            let key = row
+                .reply
+                .as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .and_then(|r| r.key.clone());
             let count = key.as_ref().and_then(|k| runs.get(k)).copied().unwrap_or(0);
             if count != 1 {
-                once_failures.push(format!("{provider} {}: handler ran {count} times", row.event));
+                once_failures.push(format!(
+                    "{provider} {}: handler ran {count} times",
+                    row.event
+                ));
             }
         }
         let total: u32 = runs.values().sum();
@@ -217,29 +265,7 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         }
     }
 
-    let failed = rows.iter().filter(|r| !r.ok).count() + once_failures.len();
-    if args.json {
-        print_json(&rows, &runs_by_provider, &once_failures, elapsed);
-    } else {
-        print_table(&rows, &runs_by_provider, providers.len(), elapsed);
-        let style = Style::stdout();
-        for failure in &once_failures {
-            println!("{}", style.red(&format!("✗ {failure}")));
-        }
-        if failed == 0 {
-            println!(
-                "{}",
-                style.green("OK: every genuine delivery was processed exactly once and every forged or stale one rejected.")
-            );
-        } else {
-            println!("{}", style.red(&format!("FAILED: {failed} check(s) did not hold.")));
-        }
-    }
-    if failed == 0 {
-        Ok(())
-    } else {
-        Err(Failure::Failed)
-    }
+    once_failures
 }
 
 fn send_one(
@@ -284,7 +310,7 @@ fn print_table(
     let style = Style::stdout();
     let event_width = rows.iter().map(|r| r.event.len()).max().unwrap_or(5).max(5);
     let widths = [14, 14, 23, 22];
-    println!(
+    outln!(
         "{}",
         style.bold(&format!(
             "{:<9}  {:<event_width$}  {:<14}  {:<14}  {:<23}  {:<22}  {}",
@@ -293,7 +319,11 @@ fn print_table(
     );
     for event_rows in rows.chunks(4) {
         let first = &event_rows[0];
-        let mut line = format!("{:<9}  {:<event_width$}", first.provider.as_str(), first.event);
+        let mut line = format!(
+            "{:<9}  {:<event_width$}",
+            first.provider.as_str(),
+            first.event
+        );
         for (row, width) in event_rows.iter().zip(widths) {
             let text = cell(row);
             let paint = match (&row.reply, row.ok) {
@@ -319,7 +349,7 @@ fn print_table(
         } else {
             style.red(&count_text)
         });
-        println!("{line}");
+        outln!("{line}");
     }
 
     let of = |kind: Kind| rows.iter().filter(move |r| r.kind == kind);
@@ -336,27 +366,28 @@ fn print_table(
         .map(|r| r.provider.as_str())
         .collect();
     no_timestamp.dedup();
-    println!();
-    println!(
+    outln!();
+    outln!(
         "{provider_count} providers, {events} events, {deliveries} deliveries over HTTP on 127.0.0.1 in {:.2} s",
         elapsed.as_secs_f64()
     );
     let (ok, sent) = tally(Kind::Genuine);
-    println!("  genuine    {ok}/{sent} processed (200); the handler ran {runs_total} times in all");
+    outln!("  genuine    {ok}/{sent} processed (200); the handler ran {runs_total} times in all");
     let (ok, sent) = tally(Kind::Replay);
-    println!("  duplicate  {ok}/{sent} acknowledged (200) without running the handler again");
+    outln!("  duplicate  {ok}/{sent} acknowledged (200) without running the handler again");
     let (ok, sent) = tally(Kind::Forged);
-    println!("  forged     {ok}/{sent} rejected (401 signature_mismatch)");
+    outln!("  forged     {ok}/{sent} rejected (401 signature_mismatch)");
     let (ok, sent) = tally(Kind::Stale);
     let skipped = of(Kind::Stale).count() - sent;
-    let mut stale = format!("  stale      {ok}/{sent} rejected (401 timestamp_too_old)");
+    let mut stale_line = format!("  stale      {ok}/{sent} rejected (401 timestamp_too_old)");
     if skipped > 0 {
-        stale.push_str(&format!(
+        let _ = write!(
+            stale_line,
             "; {skipped} n/a: {} sign no timestamp (their replays are caught as duplicates)",
             no_timestamp.join(", ")
-        ));
+        );
     }
-    println!("{stale}");
+    outln!("{stale_line}");
 }
 
 fn print_json(
@@ -391,10 +422,10 @@ fn print_json(
             }
             Some(Err(error)) => line["error"] = json!(error),
         }
-        println!("{line}");
+        outln!("{line}");
     }
     let failed = rows.iter().filter(|r| !r.ok).count() + once_failures.len();
-    println!(
+    outln!(
         "{}",
         json!({
             "summary": {

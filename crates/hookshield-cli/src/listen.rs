@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use tiny_http::{Header, Method, Response, Server};
 
 use crate::args::KeyArgs;
+use crate::output::outln;
 use crate::output::{event_json, rfc3339, Style};
 use crate::{Failure, Result};
 
@@ -82,7 +83,8 @@ impl Receiver {
         let method = request.method().to_string();
         let path = request.url().to_owned();
         if *request.method() != Method::Post {
-            let body = json!({"error": "method_not_allowed", "message": "POST webhook deliveries here"});
+            let body =
+                json!({"error": "method_not_allowed", "message": "POST webhook deliveries here"});
             let _ = request.respond(json_response(405, &body));
             return Handled {
                 method,
@@ -94,7 +96,12 @@ impl Receiver {
         let headers: Vec<(String, String)> = request
             .headers()
             .iter()
-            .map(|h| (h.field.as_str().as_str().to_owned(), h.value.as_str().to_owned()))
+            .map(|h| {
+                (
+                    h.field.as_str().as_str().to_owned(),
+                    h.value.as_str().to_owned(),
+                )
+            })
             .collect();
         let limit = self.verifier.max_body_bytes();
         let outcome = match request.body_length() {
@@ -176,8 +183,7 @@ pub(crate) fn serve(
     report: &mut dyn FnMut(&Handled),
 ) {
     for request in server.incoming_requests() {
-        let handled = receiver.handle(request, handler);
-        report(&handled);
+        report(&receiver.handle(request, handler));
     }
 }
 
@@ -230,7 +236,7 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     let mut handler = |_: &Event| Ok(());
     let mut report = |handled: &Handled| {
         if args.json {
-            println!("{}", json_line(handled));
+            outln!("{}", json_line(handled));
         } else {
             print_pretty(style, handled);
         }
@@ -268,20 +274,18 @@ fn json_line(handled: &Handled) -> Value {
 fn print_pretty(style: Style, handled: &Handled) {
     let time = now_text();
     let clock = time.get(11..19).unwrap_or(&time);
-    let head = format!(
-        "{} {} {}",
-        style.dim(clock),
-        handled.method,
-        handled.path
-    );
+    let head = format!("{} {} {}", style.dim(clock), handled.method, handled.path);
     let status = handled.status.to_string();
     let Some(outcome) = &handled.outcome else {
-        println!("{head}  {}  not a delivery (POST webhooks here)", style.yellow(&status));
+        outln!(
+            "{head}  {}  not a delivery (POST webhooks here)",
+            style.yellow(&status)
+        );
         return;
     };
     match outcome {
         Outcome::Processed(event) => {
-            println!(
+            outln!(
                 "{head}  {} {}  {}  {}",
                 style.green(&status),
                 style.green("processed"),
@@ -290,27 +294,29 @@ fn print_pretty(style: Style, handled: &Handled) {
             );
             let data = serde_json::to_string_pretty(event.raw_data()).expect("JSON serializes");
             for line in data.lines() {
-                println!("    {line}");
+                outln!("    {line}");
             }
         }
-        Outcome::Duplicate(event) => println!(
+        Outcome::Duplicate(event) => outln!(
             "{head}  {} {}  {}  {}",
             style.green(&status),
             style.yellow("duplicate"),
             event.event_type(),
             style.dim("already processed: handler not run"),
         ),
-        Outcome::Rejected(error) => println!(
+        Outcome::Rejected(error) => outln!(
             "{head}  {} {}  {}: {error}",
             style.red(&status),
             style.red("rejected"),
             error.code().as_str(),
         ),
-        other => println!(
+        other => outln!(
             "{head}  {} {}  {}",
             style.yellow(&status),
             style.yellow(other.kind()),
-            answer(other)["error"]["message"].as_str().unwrap_or_default(),
+            answer(other)["error"]["message"]
+                .as_str()
+                .unwrap_or_default(),
         ),
     }
 }

@@ -26,8 +26,10 @@ use clap::{Parser, Subcommand};
 /// `--secret-env NAME` to keep them out of your shell history.
 #[derive(Parser)]
 #[command(name = "hookshield", version, about, long_about)]
-#[command(after_help = "Start with `hookshield demo`: every provider, every sample event, \
-                         genuine, duplicate, forged and stale deliveries over real HTTP.")]
+#[command(
+    after_help = "Start with `hookshield demo`: every provider, every sample event, \
+                         genuine, duplicate, forged and stale deliveries over real HTTP."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

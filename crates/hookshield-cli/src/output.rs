@@ -1,11 +1,37 @@
 //! How results are printed: the event as JSON, colours on a terminal, shell quoting.
 
-use std::io::IsTerminal as _;
+use std::fmt;
+use std::io::{IsTerminal as _, Write as _};
 
 use hookshield::Event;
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
+
+/// `println!` that ends the process quietly when standard output is closed (as in
+/// `hookshield send ... | head`), instead of panicking.
+macro_rules! outln {
+    () => {
+        $crate::output::write_stdout(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::output::write_stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+pub(crate) use outln;
+
+/// Writes to standard output; a closed pipe ends the process with 141, as SIGPIPE
+/// would.
+pub(crate) fn write_stdout(args: fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    if let Err(error) = out.write_fmt(args).and_then(|()| out.flush()) {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(141);
+        }
+        eprintln!("error: cannot write to standard output: {error}");
+        std::process::exit(2);
+    }
+}
 
 /// The verified event as the CLI prints it: `provider`, `type`, `family`, `id`,
 /// `timestamp` (RFC 3339, or null), `idempotency_key`, `data`.
@@ -95,7 +121,10 @@ mod tests {
 
     #[test]
     fn shell_quoting() {
-        assert_eq!(shell_quote("http://127.0.0.1:8080/hooks"), "http://127.0.0.1:8080/hooks");
+        assert_eq!(
+            shell_quote("http://127.0.0.1:8080/hooks"),
+            "http://127.0.0.1:8080/hooks"
+        );
         assert_eq!(shell_quote("a b"), "'a b'");
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
         assert_eq!(shell_quote(""), "''");

@@ -1,6 +1,7 @@
 //! `hookshield send`: signed sample deliveries (and replayed, forged and stale ones) to
 //! a receiver, with the status each got.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -8,6 +9,7 @@ use hookshield::{Provider, Scheme, Secret, SignOptions};
 use serde_json::{json, Value};
 
 use crate::args::{event_header_value, read_body, sample_body, unix_now, KeyArgs};
+use crate::output::outln;
 use crate::output::Style;
 use crate::{Failure, Result};
 
@@ -22,6 +24,7 @@ use crate::{Failure, Result};
 /// Samples are fixed payloads, so sending the same event twice to one receiver makes
 /// the second a duplicate, as a real redelivery would be.
 #[derive(clap::Args)]
+#[allow(clippy::struct_excessive_bools)] // command-line flags
 #[command(after_help = "Example:\n  \
     hookshield listen -p sensei --secret-env S --port 8787 &\n  \
     hookshield send http://127.0.0.1:8787/ -p sensei --secret-env S --event all --replay --forge --stale")]
@@ -34,7 +37,12 @@ pub(crate) struct Args {
     key: KeyArgs,
 
     /// The sample event type to send, or `all` for every sample of the provider.
-    #[arg(long, short = 'e', value_name = "TYPE|all", required_unless_present = "body")]
+    #[arg(
+        long,
+        short = 'e',
+        value_name = "TYPE|all",
+        required_unless_present = "body"
+    )]
     event: Option<String>,
 
     /// Send this body instead of a sample (a file, or `-` for standard input).
@@ -119,7 +127,12 @@ pub(crate) struct Extras {
 }
 
 impl Signer<'_> {
-    fn sign(&self, body: &[u8], at: i64, event_name: Option<&str>) -> Result<Vec<(String, String)>> {
+    fn sign(
+        &self,
+        body: &[u8],
+        at: i64,
+        event_name: Option<&str>,
+    ) -> Result<Vec<(String, String)>> {
         let mut options = SignOptions::at(at);
         options.event = event_name.map(str::to_owned);
         Ok(hookshield::sign_with(
@@ -146,7 +159,11 @@ impl Signer<'_> {
             headers,
             body,
         };
-        let mut out = vec![Some(delivery(Kind::Genuine, headers.clone(), body.to_vec()))];
+        let mut out = vec![Some(delivery(
+            Kind::Genuine,
+            headers.clone(),
+            body.to_vec(),
+        ))];
         if extras.replay {
             out.push(Some(delivery(Kind::Replay, headers.clone(), body.to_vec())));
         }
@@ -203,12 +220,18 @@ pub(crate) fn agent(timeout: Duration) -> ureq::Agent {
 }
 
 /// POSTs one delivery.
-pub(crate) fn deliver(agent: &ureq::Agent, url: &str, delivery: &Delivery) -> Result<Reply, String> {
+pub(crate) fn deliver(
+    agent: &ureq::Agent,
+    url: &str,
+    delivery: &Delivery,
+) -> Result<Reply, String> {
     let mut request = agent.post(url);
     for (name, value) in &delivery.headers {
         request = request.header(name.as_str(), value.as_str());
     }
-    let mut response = request.send(&delivery.body[..]).map_err(|e| e.to_string())?;
+    let mut response = request
+        .send(&delivery.body[..])
+        .map_err(|e| e.to_string())?;
     let status = response.status().as_u16();
     let text = response.body_mut().read_to_string().unwrap_or_default();
     let json: Option<Value> = serde_json::from_str(&text).ok();
@@ -272,6 +295,168 @@ pub(crate) fn check_url(url: &str) -> Result<()> {
     Ok(())
 }
 
+/// One event to send: its label, its body, and the value of the event-type header.
+struct Outgoing {
+    event: String,
+    body: Vec<u8>,
+    event_name: Option<String>,
+}
+
+/// The events `--event` or `--body` name.
+fn outgoing(args: &Args, provider: Provider) -> Result<Vec<Outgoing>> {
+    let sample = |event: &str| -> Result<Outgoing> {
+        Ok(Outgoing {
+            event: event.to_owned(),
+            body: sample_body(provider, event)?.as_bytes().to_vec(),
+            event_name: Some(event_header_value(provider, event)),
+        })
+    };
+    match (&args.event, &args.body) {
+        (Some(event), _) if event == "all" => {
+            let types = hookshield::sample_types(provider);
+            if types.is_empty() {
+                return Err(Failure::Usage(format!(
+                    "{provider} has no sample events; send your own with --body FILE"
+                )));
+            }
+            types.into_iter().map(sample).collect()
+        }
+        (Some(event), _) => Ok(vec![sample(event)?]),
+        (None, Some(path)) => {
+            let body = read_body(path)?;
+            let event = serde_json::from_slice::<Value>(&body)
+                .ok()
+                .and_then(|v| {
+                    ["event", "type"]
+                        .iter()
+                        .find_map(|k| v.get(*k).and_then(Value::as_str).map(str::to_owned))
+                })
+                .or_else(|| args.event_name.clone())
+                .unwrap_or_else(|| path.display().to_string());
+            Ok(vec![Outgoing {
+                event,
+                body,
+                event_name: args.event_name.clone(),
+            }])
+        }
+        (None, None) => unreachable!("clap requires --event or --body"),
+    }
+}
+
+/// Prints `send`'s rows, as a table or JSON lines, and counts them.
+struct Report {
+    json: bool,
+    style: Style,
+    width: usize,
+    good: usize,
+    bad: usize,
+    skipped: usize,
+}
+
+impl Report {
+    fn header(&self) {
+        if !self.json {
+            let width = self.width;
+            outln!(
+                "{}",
+                self.style.bold(&format!(
+                    "{:<8} {:<width$} {:>6}  {:<22} ok",
+                    "delivery", "event", "status", "answer"
+                ))
+            );
+        }
+    }
+
+    fn skipped(&mut self, provider: Provider, event: &str) {
+        self.skipped += 1;
+        let width = self.width;
+        if self.json {
+            outln!(
+                "{}",
+                json!({"delivery": "stale", "event": event, "skipped": "the provider signs no timestamp"})
+            );
+        } else {
+            let note = format!(
+                "skipped: {provider} signs no timestamp (replays are caught as duplicates)"
+            );
+            outln!(
+                "{:<8} {event:<width$} {:>6}  {}",
+                "stale",
+                "-",
+                self.style.dim(&note)
+            );
+        }
+    }
+
+    fn reply(&mut self, kind: Kind, event: &str, reply: &Reply) {
+        let ok = as_expected(kind, reply);
+        if ok {
+            self.good += 1;
+        } else {
+            self.bad += 1;
+        }
+        let (kind, width) = (kind.as_str(), self.width);
+        if self.json {
+            outln!(
+                "{}",
+                json!({
+                    "delivery": kind,
+                    "event": event,
+                    "status": reply.status,
+                    "outcome": reply.outcome,
+                    "code": reply.code,
+                    "idempotency_key": reply.key,
+                    "ok": ok,
+                })
+            );
+        } else {
+            let mark = if ok {
+                self.style.green("✓")
+            } else {
+                self.style.red("✗ unexpected")
+            };
+            outln!(
+                "{kind:<8} {event:<width$} {:>6}  {:<22} {mark}",
+                reply.status,
+                reply.summary
+            );
+        }
+    }
+
+    fn error(&mut self, kind: Kind, event: &str, error: &str) {
+        self.bad += 1;
+        let (kind, width) = (kind.as_str(), self.width);
+        if self.json {
+            outln!(
+                "{}",
+                json!({"delivery": kind, "event": event, "error": error, "ok": false})
+            );
+        } else {
+            outln!(
+                "{kind:<8} {event:<width$} {:>6}  {}",
+                "-",
+                self.style.red(error)
+            );
+        }
+    }
+
+    fn summary(&self) {
+        if self.json {
+            return;
+        }
+        let total = self.good + self.bad;
+        let noun = if total == 1 { "delivery" } else { "deliveries" };
+        let mut summary = format!("{total} {noun}: {} as expected", self.good);
+        if self.bad > 0 {
+            let _ = write!(summary, ", {} not", self.bad);
+        }
+        if self.skipped > 0 {
+            let _ = write!(summary, ", {} stale skipped", self.skipped);
+        }
+        outln!("{summary}");
+    }
+}
+
 pub(crate) fn run(args: &Args) -> Result<()> {
     check_url(&args.url)?;
     let provider = args.key.provider;
@@ -288,129 +473,37 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         forge: args.forge,
         stale: args.stale,
     };
-
-    // (label, body, event-type header value) for each event to send.
-    let mut events: Vec<(String, Vec<u8>, Option<String>)> = Vec::new();
-    match (&args.event, &args.body) {
-        (Some(event), _) if event == "all" => {
-            let types = hookshield::sample_types(provider);
-            if types.is_empty() {
-                return Err(Failure::Usage(format!(
-                    "{provider} has no sample events; send your own with --body FILE"
-                )));
-            }
-            for event in types {
-                let body = sample_body(provider, event)?;
-                let name = event_header_value(provider, event);
-                events.push((event.to_owned(), body.as_bytes().to_vec(), Some(name)));
-            }
-        }
-        (Some(event), _) => {
-            let body = sample_body(provider, event)?;
-            let name = event_header_value(provider, event);
-            events.push((event.clone(), body.as_bytes().to_vec(), Some(name)));
-        }
-        (None, Some(path)) => {
-            let body = read_body(path)?;
-            let label = serde_json::from_slice::<Value>(&body)
-                .ok()
-                .and_then(|v| {
-                    ["event", "type"]
-                        .iter()
-                        .find_map(|k| v.get(*k).and_then(Value::as_str).map(str::to_owned))
-                })
-                .or_else(|| args.event_name.clone())
-                .unwrap_or_else(|| path.display().to_string());
-            events.push((label, body, args.event_name.clone()));
-        }
-        (None, None) => unreachable!("clap requires --event or --body"),
-    }
-
+    let events = outgoing(args, provider)?;
     let agent = agent(Duration::from_secs(args.timeout.max(1)));
-    let style = Style::stdout();
-    let width = events.iter().map(|(e, _, _)| e.len()).max().unwrap_or(5).max(5);
-    if !args.json {
-        println!(
-            "{}",
-            style.bold(&format!("{:<8} {:<width$} {:>6}  {:<22} ok", "delivery", "event", "status", "answer"))
-        );
-    }
-    let (mut good, mut bad, mut skipped) = (0, 0, 0);
-    for (event, body, name) in &events {
-        for delivery in signer.deliveries(body, name.as_deref(), extras)? {
+    let mut report = Report {
+        json: args.json,
+        style: Style::stdout(),
+        width: events
+            .iter()
+            .map(|e| e.event.len())
+            .max()
+            .unwrap_or(5)
+            .max(5),
+        good: 0,
+        bad: 0,
+        skipped: 0,
+    };
+    report.header();
+    for outgoing in &events {
+        let event = &outgoing.event;
+        for delivery in signer.deliveries(&outgoing.body, outgoing.event_name.as_deref(), extras)? {
             let Some(delivery) = delivery else {
-                skipped += 1;
-                if args.json {
-                    println!(
-                        "{}",
-                        json!({"delivery": "stale", "event": event, "skipped": "the provider signs no timestamp"})
-                    );
-                } else {
-                    println!(
-                        "{:<8} {:<width$} {:>6}  {}",
-                        "stale",
-                        event,
-                        "-",
-                        style.dim(&format!("skipped: {provider} signs no timestamp (replays are caught as duplicates)")),
-                    );
-                }
+                report.skipped(provider, event);
                 continue;
             };
-            let kind = delivery.kind.as_str();
             match deliver(&agent, &args.url, &delivery) {
-                Ok(reply) => {
-                    let ok = as_expected(delivery.kind, &reply);
-                    if ok {
-                        good += 1;
-                    } else {
-                        bad += 1;
-                    }
-                    if args.json {
-                        println!(
-                            "{}",
-                            json!({
-                                "delivery": kind,
-                                "event": event,
-                                "status": reply.status,
-                                "outcome": reply.outcome,
-                                "code": reply.code,
-                                "idempotency_key": reply.key,
-                                "ok": ok,
-                            })
-                        );
-                    } else {
-                        let mark = if ok { style.green("✓") } else { style.red("✗ unexpected") };
-                        println!(
-                            "{:<8} {:<width$} {:>6}  {:<22} {mark}",
-                            kind, event, reply.status, reply.summary
-                        );
-                    }
-                }
-                Err(error) => {
-                    bad += 1;
-                    if args.json {
-                        println!(
-                            "{}",
-                            json!({"delivery": kind, "event": event, "error": error, "ok": false})
-                        );
-                    } else {
-                        println!("{:<8} {:<width$} {:>6}  {}", kind, event, "-", style.red(&error));
-                    }
-                }
+                Ok(reply) => report.reply(delivery.kind, event, &reply),
+                Err(error) => report.error(delivery.kind, event, &error),
             }
         }
     }
-    if !args.json {
-        let mut summary = format!("{} deliveries: {good} as expected", good + bad);
-        if bad > 0 {
-            summary.push_str(&format!(", {bad} not"));
-        }
-        if skipped > 0 {
-            summary.push_str(&format!(", {skipped} stale skipped"));
-        }
-        println!("{summary}");
-    }
-    if bad == 0 {
+    report.summary();
+    if report.bad == 0 {
         Ok(())
     } else {
         Err(Failure::Failed)

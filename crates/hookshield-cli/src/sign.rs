@@ -1,12 +1,13 @@
 //! `hookshield sign`: the headers a provider would send, or a ready curl command.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use hookshield::SignOptions;
 use serde_json::json;
 
 use crate::args::{event_header_value, read_body, sample_body, KeyArgs};
-use crate::output::shell_quote;
+use crate::output::{outln, shell_quote};
 use crate::Result;
 
 /// Print the headers (and, for --event, the sample body) a provider would send.
@@ -21,7 +22,12 @@ pub(crate) struct Args {
     key: KeyArgs,
 
     /// Sign the provider's sample of this event type (see `hookshield send --help`).
-    #[arg(long, short = 'e', value_name = "TYPE", required_unless_present = "body")]
+    #[arg(
+        long,
+        short = 'e',
+        value_name = "TYPE",
+        required_unless_present = "body"
+    )]
     event: Option<String>,
 
     /// Sign this body instead (a file, or `-` for standard input).
@@ -78,24 +84,26 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     if let Some(url) = &args.curl {
         let mut command = format!("curl -sS -X POST {}", shell_quote(url));
         for (name, value) in &headers {
-            command.push_str(&format!(" \\\n  -H {}", shell_quote(&format!("{name}: {value}"))));
+            let _ = write!(
+                command,
+                " \\\n  -H {}",
+                shell_quote(&format!("{name}: {value}"))
+            );
         }
         match (&args.body, std::str::from_utf8(&body)) {
             (Some(path), _) if path.as_os_str() != "-" => {
                 let file = format!("@{}", path.display());
-                command.push_str(&format!(" \\\n  --data-binary {}", shell_quote(&file)));
+                let _ = write!(command, " \\\n  --data-binary {}", shell_quote(&file));
             }
             (_, Ok(text)) => {
-                command.push_str(&format!(" \\\n  --data-binary {}", shell_quote(text)));
+                let _ = write!(command, " \\\n  --data-binary {}", shell_quote(text));
             }
-            (_, Err(_)) => {
-                return Err(crate::Failure::Usage(
-                    "a body read from stdin must be UTF-8 to fit in a curl command; pass --body FILE"
-                        .into(),
-                ))
-            }
+            (_, Err(_)) => return Err(crate::Failure::Usage(
+                "a body read from stdin must be UTF-8 to fit in a curl command; pass --body FILE"
+                    .into(),
+            )),
         }
-        println!("{command}");
+        outln!("{command}");
     } else if args.json {
         let map: serde_json::Map<String, serde_json::Value> = headers
             .iter()
@@ -105,16 +113,19 @@ pub(crate) fn run(args: &Args) -> Result<()> {
             "headers": map,
             "body": String::from_utf8_lossy(&body),
         });
-        println!("{}", serde_json::to_string_pretty(&out).expect("JSON serializes"));
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&out).expect("JSON serializes")
+        );
     } else {
         for (name, value) in &headers {
-            println!("{name}: {value}");
+            outln!("{name}: {value}");
         }
         if sample {
-            println!();
-            print!("{}", String::from_utf8_lossy(&body));
+            outln!();
+            crate::output::write_stdout(format_args!("{}", String::from_utf8_lossy(&body)));
             if !body.ends_with(b"\n") {
-                println!();
+                outln!();
             }
         }
     }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::args::{read_body, KeyArgs};
 use crate::output::event_json;
+use crate::output::outln;
 use crate::{Failure, Result};
 
 /// Verify one delivery and print the event as JSON.
@@ -14,8 +15,10 @@ use crate::{Failure, Result};
 /// `error[CODE]: message` on stderr, CODE being the contract's stable code
 /// (signature_mismatch, timestamp_too_old, ...). Bad configuration: exit 2.
 #[derive(clap::Args)]
-#[command(after_help = "Example:\n  HOOK_SECRET=whsec_... hookshield verify -p sentinel --secret-env HOOK_SECRET \\\n    \
-    -H 'X-Sentinel-Signature: sha256=...' -H 'X-Sentinel-Timestamp: 1778839500' --body body.json")]
+#[command(
+    after_help = "Example:\n  HOOK_SECRET=whsec_... hookshield verify -p sentinel --secret-env HOOK_SECRET \\\n    \
+    -H 'X-Sentinel-Signature: sha256=...' -H 'X-Sentinel-Timestamp: 1778839500' --body body.json"
+)]
 pub(crate) struct Args {
     #[command(flatten)]
     key: KeyArgs,
@@ -103,6 +106,6 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         serde_json::to_string_pretty(&json)
     }
     .expect("a JSON value serializes");
-    println!("{text}");
+    outln!("{text}");
     Ok(())
 }
