@@ -368,7 +368,8 @@ fn print_table(
     no_timestamp.dedup();
     outln!();
     outln!(
-        "{provider_count} providers, {events} events, {deliveries} deliveries over HTTP on 127.0.0.1 in {:.2} s",
+        "{provider_count} {}, {events} events, {deliveries} deliveries over HTTP on 127.0.0.1 in {:.2} s",
+        if provider_count == 1 { "provider" } else { "providers" },
         elapsed.as_secs_f64()
     );
     let (ok, sent) = tally(Kind::Genuine);
@@ -439,4 +440,79 @@ fn print_json(
             }
         })
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{check, exactly_once_failures, HashMap, Kind, Provider, Reply, Row};
+
+    fn reply(status: u16, outcome: &str, code: Option<&str>, key: &str) -> Reply {
+        Reply {
+            status,
+            outcome: Some(outcome.into()),
+            code: code.map(Into::into),
+            key: Some(key.into()),
+            summary: String::new(),
+        }
+    }
+
+    #[test]
+    fn each_kind_needs_its_own_answer() {
+        assert!(check(Kind::Genuine, &reply(200, "processed", None, "k")));
+        assert!(!check(Kind::Genuine, &reply(200, "duplicate", None, "k")));
+        assert!(check(Kind::Replay, &reply(200, "duplicate", None, "k")));
+        // A replay processed a second time fails, as does a refused one.
+        assert!(!check(Kind::Replay, &reply(200, "processed", None, "k")));
+        assert!(!check(Kind::Replay, &reply(409, "in_progress", None, "k")));
+        let rejected = |code| reply(401, "rejected", Some(code), "k");
+        assert!(check(Kind::Forged, &rejected("signature_mismatch")));
+        assert!(!check(Kind::Forged, &rejected("timestamp_too_old")));
+        assert!(check(Kind::Stale, &rejected("timestamp_too_old")));
+        assert!(!check(Kind::Stale, &reply(200, "duplicate", None, "k")));
+    }
+
+    #[test]
+    fn a_handler_that_ran_twice_or_never_is_reported() {
+        let genuine = |event: &str, key: &str| Row {
+            provider: Provider::Kyc,
+            event: event.into(),
+            kind: Kind::Genuine,
+            reply: Some(Ok(reply(200, "processed", None, key))),
+            ok: true,
+        };
+        let rows = [genuine("a", "k1"), genuine("b", "k2")];
+        let runs = |pairs: &[(&str, u32)]| {
+            HashMap::from([(
+                Provider::Kyc,
+                pairs.iter().map(|(k, n)| ((*k).to_owned(), *n)).collect(),
+            )])
+        };
+        let providers = [Provider::Kyc];
+        assert!(
+            exactly_once_failures(&providers, &rows, &runs(&[("k1", 1), ("k2", 1)])).is_empty()
+        );
+        let twice = exactly_once_failures(&providers, &rows, &runs(&[("k1", 2), ("k2", 1)]));
+        assert!(
+            twice
+                .iter()
+                .any(|f| f.contains("kyc a: handler ran 2 times")),
+            "{twice:?}"
+        );
+        let never = exactly_once_failures(&providers, &rows, &runs(&[("k1", 1)]));
+        assert!(
+            never
+                .iter()
+                .any(|f| f.contains("kyc b: handler ran 0 times")),
+            "{never:?}"
+        );
+        // A run for a key no genuine delivery had is caught by the total.
+        let stray =
+            exactly_once_failures(&providers, &rows, &runs(&[("k1", 1), ("k2", 1), ("x", 1)]));
+        assert!(
+            stray
+                .iter()
+                .any(|f| f.contains("handler ran 3 times for 2 events")),
+            "{stray:?}"
+        );
+    }
 }

@@ -1,0 +1,730 @@
+//! The `hookshield` binary, run as a user runs it: as a process, over real HTTP on
+//! 127.0.0.1.
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_hookshield");
+const SECRET: &str = "whsec_cli_test_secret_5f2b";
+const STANDARD_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const PRESETS: [&str; 7] = [
+    "sentinel",
+    "docintell",
+    "sentrasa",
+    "kyc",
+    "sensei",
+    "github",
+    "standard",
+];
+
+fn secret_for(provider: &str) -> &'static str {
+    if provider == "standard" {
+        STANDARD_SECRET
+    } else {
+        SECRET
+    }
+}
+
+fn hookshield(args: &[&str]) -> Command {
+    let mut command = Command::new(BIN);
+    command.args(args).env_remove("NO_COLOR");
+    command
+}
+
+fn run(args: &[&str]) -> Output {
+    hookshield(args).output().expect("the binary runs")
+}
+
+fn run_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = hookshield(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn temp_file(name: &str, contents: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hookshield-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+/// Every sample type of a provider, as the CLI lists them in its error message.
+fn sample_types(provider: &str) -> Vec<String> {
+    let out = run(&[
+        "sign",
+        "-p",
+        provider,
+        "-s",
+        secret_for(provider),
+        "--event",
+        "no.such.event",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    let list = stderr
+        .split("samples: ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no sample list in {stderr:?}"));
+    list.trim().split(", ").map(str::to_owned).collect()
+}
+
+/// `sign --json` for a sample: (headers, body).
+fn signed(provider: &str, event: &str, extra: &[&str]) -> (Vec<(String, String)>, String) {
+    let mut args = vec![
+        "sign",
+        "-p",
+        provider,
+        "-s",
+        secret_for(provider),
+        "--event",
+        event,
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    let out = run(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let headers = json["headers"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+        .collect();
+    (headers, json["body"].as_str().unwrap().to_owned())
+}
+
+fn header_args(headers: &[(String, String)]) -> Vec<String> {
+    headers
+        .iter()
+        .flat_map(|(k, v)| ["-H".to_owned(), format!("{k}: {v}")])
+        .collect()
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    for sub in ["verify", "sign", "send", "listen", "demo"] {
+        let out = run(&[sub, "--help"]);
+        assert!(out.status.success(), "{sub} --help failed");
+        let help = text(&out.stdout);
+        assert!(help.contains(&format!("Usage: hookshield {sub}")), "{help}");
+    }
+    let out = run(&["--help"]);
+    assert!(out.status.success());
+    for sub in ["verify", "sign", "send", "listen", "demo"] {
+        assert!(text(&out.stdout).contains(sub));
+    }
+}
+
+#[test]
+fn sign_then_verify_every_sample_of_every_provider() {
+    let mut checked = 0;
+    for provider in PRESETS {
+        let types = sample_types(provider);
+        assert!(!types.is_empty(), "{provider} has samples");
+        for event in &types {
+            let (headers, body) = signed(provider, event, &[]);
+            assert!(!body.is_empty());
+            let mut args: Vec<String> = ["verify", "-p", provider, "-s", secret_for(provider)]
+                .map(str::to_owned)
+                .to_vec();
+            args.extend(header_args(&headers));
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let out = run_with_stdin(&args, body.as_bytes());
+            assert!(
+                out.status.success(),
+                "{provider} {event}: {}",
+                text(&out.stderr)
+            );
+            let event_json: Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(event_json["provider"], *provider);
+            assert_eq!(event_json["type"], *event.as_str(), "{provider}");
+            for field in ["family", "idempotency_key"] {
+                assert!(
+                    event_json[field].as_str().is_some_and(|s| !s.is_empty()),
+                    "{provider} {event}: {field}"
+                );
+            }
+            assert!(event_json.get("id").is_some() && event_json.get("timestamp").is_some());
+            // `data` is the envelope's data (GitHub: the whole body).
+            let sent: Value = serde_json::from_str(&body).unwrap();
+            let expected = if provider == "github" {
+                &sent
+            } else {
+                &sent["data"]
+            };
+            assert_eq!(&event_json["data"], expected, "{provider} {event}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 41, "checked {checked} samples");
+}
+
+#[test]
+fn sign_prints_headers_and_body_but_never_the_secret() {
+    for provider in PRESETS {
+        let event = &sample_types(provider)[0];
+        let out = run(&[
+            "sign",
+            "-p",
+            provider,
+            "-s",
+            secret_for(provider),
+            "--event",
+            event,
+        ]);
+        assert!(out.status.success());
+        let stdout = text(&out.stdout);
+        assert!(stdout.contains("Content-Type: application/json"));
+        // The sample body follows the headers (GitHub names the event in a header only).
+        assert!(
+            provider == "github" || stdout.contains(&format!("\"{event}\"")),
+            "{stdout}"
+        );
+        assert!(
+            !stdout.contains(secret_for(provider)),
+            "{provider} printed its secret"
+        );
+        assert!(!stdout.contains(&secret_for(provider)["whsec_".len()..]));
+    }
+}
+
+#[test]
+fn sign_body_file_and_custom_overrides_round_trip() {
+    let body = br#"{"type":"order.shipped","id":"ord_1","data":{"order_id":"o_1"}}"#;
+    let file = temp_file("custom.json", body);
+    let file = file.to_str().unwrap();
+    let overrides = [
+        "--set",
+        "signature_header=X-Acme-Signature",
+        "--set",
+        "encoding=base64",
+        "--set",
+        "prefix=",
+        "--set",
+        "signed_content={timestamp}.{body}",
+        "--set",
+        "timestamp_header=X-Acme-Timestamp",
+    ];
+    let mut args = vec!["sign", "-p", "custom", "-s", SECRET, "--body", file];
+    args.extend_from_slice(&overrides);
+    let out = run(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("X-Acme-Signature: "), "{stdout}");
+    assert!(stdout.contains("X-Acme-Timestamp: "), "{stdout}");
+    // With --body, only the headers are printed.
+    assert!(!stdout.contains("order.shipped"));
+
+    let headers: Vec<&str> = stdout.lines().filter(|l| !l.is_empty()).collect();
+    let mut verify = vec!["verify", "-p", "custom", "-s", SECRET, "--body", file];
+    verify.extend_from_slice(&overrides);
+    for header in &headers {
+        verify.extend_from_slice(&["-H", header]);
+    }
+    let out = run(&verify);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let event: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(event["type"], "order.shipped");
+    assert_eq!(event["data"]["order_id"], "o_1");
+
+    // Without the overrides the custom preset looks for its own header.
+    let mut bare = vec!["verify", "-p", "custom", "-s", SECRET, "--body", file];
+    for header in &headers {
+        bare.extend_from_slice(&["-H", header]);
+    }
+    let out = run(&bare);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).starts_with("error[missing_header]: "));
+
+    // An unknown override is a usage error.
+    let out = run(&[
+        "verify",
+        "-p",
+        "custom",
+        "-s",
+        SECRET,
+        "--set",
+        "colour=red",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unknown override"));
+}
+
+#[test]
+fn verify_rejections_exit_1_with_the_contract_code_and_no_secret() {
+    let (headers, body) = signed(
+        "kyc",
+        "kyc.session.completed",
+        &["--timestamp", "1767225720"],
+    );
+    let base = |secret: &str, now: &str| -> Vec<String> {
+        let mut args: Vec<String> = ["verify", "-p", "kyc", "-s", secret, "--now", now]
+            .map(str::to_owned)
+            .to_vec();
+        args.extend(header_args(&headers));
+        args
+    };
+    let call = |args: &[String], body: &[u8]| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run_with_stdin(&args, body)
+    };
+
+    // Pinned clock: the delivery verifies at its own time...
+    let out = call(&base(SECRET, "1767225720"), body.as_bytes());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let event: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(event["idempotency_key"], "evt_kyc002");
+    assert_eq!(event["family"], "session");
+
+    let cases: [(Vec<String>, Vec<u8>, &str); 5] = [
+        // a wrong secret
+        (
+            base("whsec_wrong", "1767225720"),
+            body.as_bytes().to_vec(),
+            "signature_mismatch",
+        ),
+        // a tampered body
+        (
+            base(SECRET, "1767225720"),
+            body.replace("completed", "failed").into_bytes(),
+            "signature_mismatch",
+        ),
+        // an hour later
+        (
+            base(SECRET, "1767229320"),
+            body.as_bytes().to_vec(),
+            "timestamp_too_old",
+        ),
+        // an hour earlier
+        (
+            base(SECRET, "1767222120"),
+            body.as_bytes().to_vec(),
+            "timestamp_in_future",
+        ),
+        // no headers at all
+        (
+            ["verify", "-p", "kyc", "-s", SECRET]
+                .map(str::to_owned)
+                .to_vec(),
+            body.as_bytes().to_vec(),
+            "missing_header",
+        ),
+    ];
+    for (args, body, code) in cases {
+        let out = call(&args, &body);
+        assert_eq!(out.status.code(), Some(1), "{code}");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.starts_with(&format!("error[{code}]: ")),
+            "{code}: {stderr}"
+        );
+        assert!(out.stdout.is_empty());
+        assert!(!stderr.contains(SECRET) && !stderr.contains("whsec_wrong"));
+        // Never the expected signature either.
+        let signature = &headers
+            .iter()
+            .find(|(k, _)| k == "X-Webhook-Signature")
+            .unwrap()
+            .1;
+        assert!(!stderr.contains(&signature["sha256=".len()..]));
+    }
+
+    // A longer window accepts the hour-old delivery.
+    let mut wide = base(SECRET, "1767229320");
+    wide.extend(["--tolerance".to_owned(), "7200".to_owned()]);
+    assert!(call(&wide, body.as_bytes()).status.success());
+}
+
+#[test]
+fn verify_reads_secrets_from_the_environment_and_headers_from_a_file() {
+    let (headers, body) = signed("docintell", "document.processing.failed", &[]);
+    let mut header_text = String::from("POST /webhooks HTTP/1.1\r\n");
+    for (k, v) in &headers {
+        header_text += k;
+        header_text += ": ";
+        header_text += v;
+        header_text += "\r\n";
+    }
+    let header_file = temp_file("docintell.headers", header_text.as_bytes());
+    let body_file = temp_file("docintell.json", body.as_bytes());
+    let args = [
+        "verify",
+        "-p",
+        "docintell",
+        "--secret-env",
+        "HOOKSHIELD_TEST_SECRET",
+        "--header-file",
+        header_file.to_str().unwrap(),
+        "--body",
+        body_file.to_str().unwrap(),
+        "--compact",
+    ];
+    let out = hookshield(&args)
+        .env("HOOKSHIELD_TEST_SECRET", SECRET)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert_eq!(stdout.lines().count(), 1, "--compact prints one line");
+    let event: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(event["type"], "document.processing.failed");
+    assert_eq!(
+        event["idempotency_key"],
+        "document.processing.failed:660e8400-e29b-41d4-a716-446655440001:550e8400-e29b-41d4-a716-446655440000"
+    );
+
+    // Rotation: a wrong secret first, the right one from the environment second.
+    let mut rotated = vec!["verify", "-p", "docintell", "-s", "whsec_old"];
+    rotated.extend_from_slice(&args[3..]);
+    let out = hookshield(&rotated)
+        .env("HOOKSHIELD_TEST_SECRET", SECRET)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // An unset variable: a usage error naming the variable.
+    let out = hookshield(&args)
+        .env_remove("HOOKSHIELD_TEST_SECRET")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("`HOOKSHIELD_TEST_SECRET`"));
+
+    // No secret at all: the contract's `no_secret`, a configuration error.
+    let out = run(&[
+        "verify",
+        "-p",
+        "docintell",
+        "--body",
+        body_file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).starts_with("error[no_secret]: "));
+}
+
+#[test]
+fn sign_curl_prints_a_ready_command() {
+    let out = run(&[
+        "sign",
+        "-p",
+        "github",
+        "-s",
+        SECRET,
+        "--event",
+        "issues.opened",
+        "--curl",
+        "http://127.0.0.1:9/hooks",
+    ]);
+    assert!(out.status.success());
+    let command = text(&out.stdout);
+    assert!(command.starts_with("curl -sS -X POST http://127.0.0.1:9/hooks"));
+    assert!(command.contains("-H 'X-GitHub-Event: issues'"));
+    assert!(command.contains("-H 'X-Hub-Signature-256: sha256="));
+    assert!(command.contains("--data-binary '{"));
+    assert!(!command.contains(SECRET));
+}
+
+#[test]
+fn the_curl_command_is_accepted_by_listen() {
+    if Command::new("curl").arg("--version").output().is_err() {
+        eprintln!("curl is not installed: skipping");
+        return;
+    }
+    let listen = Listen::start("github", &["--json"]);
+    let out = run(&[
+        "sign",
+        "-p",
+        "github",
+        "-s",
+        SECRET,
+        "--event",
+        "issues.opened",
+        "--curl",
+        &listen.url,
+    ]);
+    assert!(out.status.success());
+    let answer = Command::new("sh")
+        .arg("-c")
+        .arg(text(&out.stdout))
+        .output()
+        .unwrap();
+    assert!(answer.status.success(), "{}", text(&answer.stderr));
+    let answer: Value = serde_json::from_slice(&answer.stdout).unwrap();
+    assert_eq!(answer["outcome"], "processed");
+    assert_eq!(answer["type"], "issues.opened");
+    let printed = listen.stop();
+    let line: Value = serde_json::from_str(printed.lines().next().unwrap()).unwrap();
+    assert_eq!(line["status"], 200);
+    assert_eq!(line["event"]["family"], "issues");
+}
+
+/// A `hookshield listen` process, killed when dropped.
+struct Listen {
+    child: Child,
+    url: String,
+}
+
+impl Listen {
+    fn start(provider: &str, extra: &[&str]) -> Listen {
+        let mut args = vec![
+            "listen",
+            "-p",
+            provider,
+            "--secret-env",
+            "HOOKSHIELD_TEST_SECRET",
+            "--port",
+            "0",
+        ];
+        args.extend_from_slice(extra);
+        let mut child = hookshield(&args)
+            .env("HOOKSHIELD_TEST_SECRET", secret_for(provider))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stderr.as_mut().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://127.0.0.1:"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_owned();
+        assert!(!line.contains(secret_for(provider)));
+        Listen { child, url }
+    }
+
+    /// Stops the receiver and returns what it printed.
+    fn stop(mut self) -> String {
+        self.child.kill().unwrap();
+        let mut out = String::new();
+        self.child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        out
+    }
+}
+
+impl Drop for Listen {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn send_against_listen_over_http() {
+    for provider in ["kyc", "sensei"] {
+        let listen = Listen::start(provider, &["--json"]);
+        let out = hookshield(&[
+            "send",
+            &listen.url,
+            "-p",
+            provider,
+            "--secret-env",
+            "HOOKSHIELD_TEST_SECRET",
+            "--event",
+            "all",
+            "--replay",
+            "--forge",
+            "--stale",
+            "--json",
+        ])
+        .env("HOOKSHIELD_TEST_SECRET", secret_for(provider))
+        .output()
+        .unwrap();
+        assert!(
+            out.status.success(),
+            "{}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        let sent: Vec<Value> = text(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let events = sample_types(provider).len();
+        let of = |kind: &'static str| sent.iter().filter(move |r| r["delivery"] == kind);
+        assert_eq!(of("genuine").count(), events);
+        assert!(of("genuine").all(|r| r["status"] == 200 && r["outcome"] == "processed"));
+        assert!(of("replay").all(|r| r["status"] == 200 && r["outcome"] == "duplicate"));
+        assert!(of("forged").all(|r| r["status"] == 401 && r["code"] == "signature_mismatch"));
+        assert_eq!(of("replay").count(), events);
+        assert_eq!(of("forged").count(), events);
+        if provider == "kyc" {
+            assert!(of("stale").all(|r| r["status"] == 401 && r["code"] == "timestamp_too_old"));
+        } else {
+            // Sensei signs no timestamp: nothing can be stale.
+            assert!(of("stale").all(|r| r.get("skipped").is_some()));
+        }
+        assert_eq!(of("stale").count(), events);
+
+        // What the receiver printed: one JSON line per delivery, each event processed once.
+        let printed = listen.stop();
+        assert!(!printed.contains(secret_for(provider)));
+        let lines: Vec<Value> = printed
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let received = if provider == "kyc" {
+            4 * events
+        } else {
+            3 * events
+        };
+        assert_eq!(lines.len(), received, "{printed}");
+        let outcome = |kind: &str| lines.iter().filter(|l| l["outcome"] == kind).count();
+        assert_eq!(outcome("processed"), events);
+        assert_eq!(outcome("duplicate"), events);
+        assert_eq!(outcome("rejected"), received - 2 * events);
+        let mut keys: Vec<&str> = lines
+            .iter()
+            .filter(|l| l["outcome"] == "processed")
+            .map(|l| l["event"]["idempotency_key"].as_str().unwrap())
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(
+            keys.len(),
+            events,
+            "every processed event is a distinct key"
+        );
+    }
+}
+
+#[test]
+fn send_reports_a_receiver_that_refuses_genuine_deliveries() {
+    let listen = Listen::start("sentinel", &[]);
+    // Signed with a secret the receiver does not hold: the genuine delivery is refused.
+    let out = run(&[
+        "send",
+        &listen.url,
+        "-p",
+        "sentinel",
+        "-s",
+        "whsec_not_the_receivers",
+        "--event",
+        "report.generated",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("401"), "{stdout}");
+    assert!(stdout.contains("signature_mismatch"), "{stdout}");
+    assert!(stdout.contains("unexpected"), "{stdout}");
+
+    // The text output of listen names the rejection and never the secret.
+    let printed = listen.stop();
+    assert!(printed.contains("rejected"), "{printed}");
+    assert!(printed.contains("signature_mismatch"), "{printed}");
+    assert!(!printed.contains("whsec_"), "{printed}");
+}
+
+#[test]
+fn send_to_nothing_fails_cleanly() {
+    // Bind and drop a listener to find a port nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/");
+    let out = run(&[
+        "send",
+        &url,
+        "-p",
+        "sensei",
+        "-s",
+        SECRET,
+        "--event",
+        "approval.required",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("1 delivery: 0 as expected, 1 not"));
+    let out = run(&[
+        "send", "ftp://x", "-p", "sensei", "-s", SECRET, "--event", "all",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn listen_refuses_a_redis_store_it_does_not_have() {
+    let out = run(&[
+        "listen",
+        "-p",
+        "sensei",
+        "-s",
+        SECRET,
+        "--port",
+        "0",
+        "--store",
+        "redis://user:hunter2@localhost:6379/0",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("not available yet"), "{stderr}");
+    assert!(
+        !stderr.contains("hunter2"),
+        "the URL's password is not echoed"
+    );
+}
+
+#[test]
+fn demo_checks_every_provider_and_exits_0() {
+    let out = run(&["demo"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    for provider in PRESETS {
+        assert!(
+            stdout.contains(provider),
+            "{provider} missing from the table"
+        );
+    }
+    assert!(stdout.contains("OK: every genuine delivery was processed exactly once"));
+    assert!(stdout.contains("7 providers, 41 events"), "{stdout}");
+
+    let out = run(&["demo", "--json"]);
+    assert!(out.status.success());
+    let lines: Vec<Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let summary = &lines.last().unwrap()["summary"];
+    assert_eq!(summary["ok"], true);
+    assert_eq!(summary["failed_checks"], 0);
+    assert_eq!(summary["handler_runs"], summary["events"]);
+    let genuine: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["delivery"] == "genuine")
+        .collect();
+    assert_eq!(genuine.len(), 41);
+    assert!(genuine
+        .iter()
+        .all(|l| l["handler_runs"] == 1 && l["status"] == 200));
+    assert!(lines
+        .iter()
+        .filter(|l| l["delivery"] == "forged")
+        .all(|l| l["status"] == 401));
+
+    // One provider only.
+    let out = run(&["demo", "-p", "kyc"]);
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("1 provider, 6 events"));
+    // A provider without samples is a usage error.
+    assert_eq!(run(&["demo", "-p", "custom"]).status.code(), Some(2));
+}
