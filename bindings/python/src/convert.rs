@@ -1,0 +1,250 @@
+//! Python values in, Python values out: bodies, headers, secrets and JSON.
+
+use std::borrow::Cow;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple};
+use serde_json::Value;
+
+/// The bytes of a `str`, as UTF-8. A string holding lone surrogates (which cannot be
+/// UTF-8) keeps them as their `surrogatepass` bytes instead of raising, so such a body
+/// or header simply fails the signature check.
+pub(crate) fn str_bytes<'a>(s: &'a Bound<'_, PyString>) -> PyResult<Cow<'a, [u8]>> {
+    match s.to_cow() {
+        Ok(Cow::Borrowed(text)) => Ok(Cow::Borrowed(text.as_bytes())),
+        Ok(Cow::Owned(text)) => Ok(Cow::Owned(text.into_bytes())),
+        Err(_) => {
+            let encoded =
+                s.call_method1(pyo3::intern!(s.py(), "encode"), ("utf-8", "surrogatepass"))?;
+            Ok(Cow::Owned(encoded.cast::<PyBytes>()?.as_bytes().to_vec()))
+        }
+    }
+}
+
+/// A request body: `bytes`, `bytearray`, `memoryview` or `str` (taken as UTF-8).
+pub(crate) enum Body<'py> {
+    Borrowed(Bound<'py, PyBytes>),
+    Owned(Vec<u8>),
+}
+
+impl Body<'_> {
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        match self {
+            Body::Borrowed(bytes) => bytes.as_bytes(),
+            Body::Owned(bytes) => bytes,
+        }
+    }
+}
+
+pub(crate) fn body<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Body<'py>> {
+    if let Ok(bytes) = obj.cast::<PyBytes>() {
+        return Ok(Body::Borrowed(bytes.clone()));
+    }
+    if let Ok(text) = obj.cast::<PyString>() {
+        return Ok(Body::Owned(str_bytes(text)?.into_owned()));
+    }
+    if let Ok(array) = obj.cast::<PyByteArray>() {
+        return Ok(Body::Owned(array.to_vec()));
+    }
+    if obj.is_instance_of::<PyMemoryView>() {
+        let copied = obj.py().get_type::<PyBytes>().call1((obj,))?;
+        return Ok(Body::Borrowed(copied.cast_into::<PyBytes>()?));
+    }
+    Err(PyTypeError::new_err(format!(
+        "body must be bytes, bytearray, memoryview or str (the raw request body), not {}",
+        type_name(obj)
+    )))
+}
+
+/// Request headers, collected from a mapping (anything with `items()`) or an iterable
+/// of `(name, value)` pairs; names and values may be `str` or `bytes`.
+pub(crate) fn headers(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(String, Vec<u8>)>> {
+    let mut out = Vec::with_capacity(8);
+    if let Ok(dict) = obj.cast::<PyDict>() {
+        for (name, value) in dict.iter() {
+            out.push((header_name(&name)?, header_value(&name, &value)?));
+        }
+        return Ok(out);
+    }
+    if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
+        return Err(headers_type_error(obj));
+    }
+    let items = match obj.getattr(pyo3::intern!(obj.py(), "items")) {
+        Ok(items) if items.is_callable() => items.call0()?,
+        _ => obj.clone(),
+    };
+    let iter = items.try_iter().map_err(|_| headers_type_error(obj))?;
+    for pair in iter {
+        let pair = pair?;
+        let (name, value) = if let Ok(tuple) = pair.cast::<PyTuple>() {
+            if tuple.len() != 2 {
+                return Err(pair_error(&pair));
+            }
+            (tuple.get_item(0)?, tuple.get_item(1)?)
+        } else if let Ok(list) = pair.cast::<PyList>() {
+            if list.len() != 2 {
+                return Err(pair_error(&pair));
+            }
+            (list.get_item(0)?, list.get_item(1)?)
+        } else {
+            return Err(pair_error(&pair));
+        };
+        out.push((header_name(&name)?, header_value(&name, &value)?));
+    }
+    Ok(out)
+}
+
+fn headers_type_error(obj: &Bound<'_, PyAny>) -> PyErr {
+    PyTypeError::new_err(format!(
+        "headers must be a mapping or an iterable of (name, value) pairs, not {}",
+        type_name(obj)
+    ))
+}
+
+fn pair_error(pair: &Bound<'_, PyAny>) -> PyErr {
+    PyTypeError::new_err(format!(
+        "each header must be a (name, value) pair, found {}",
+        type_name(pair)
+    ))
+}
+
+fn header_name(name: &Bound<'_, PyAny>) -> PyResult<String> {
+    if let Ok(text) = name.cast::<PyString>() {
+        return Ok(String::from_utf8_lossy(&str_bytes(text)?).into_owned());
+    }
+    if let Ok(bytes) = name.cast::<PyBytes>() {
+        return Ok(String::from_utf8_lossy(bytes.as_bytes()).into_owned());
+    }
+    Err(PyTypeError::new_err(format!(
+        "header names must be str or bytes, not {}",
+        type_name(name)
+    )))
+}
+
+fn header_value(name: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if let Ok(text) = value.cast::<PyString>() {
+        return Ok(str_bytes(text)?.into_owned());
+    }
+    if let Ok(bytes) = value.cast::<PyBytes>() {
+        return Ok(bytes.as_bytes().to_vec());
+    }
+    Err(PyTypeError::new_err(format!(
+        "the value of header {} must be str or bytes, not {}",
+        name.repr()
+            .map_or_else(|_| "?".to_owned(), |r| r.to_string()),
+        type_name(value)
+    )))
+}
+
+/// A secret: `str` is text (`Secret::Text`), `bytes`/`bytearray` raw key bytes.
+fn secret(obj: &Bound<'_, PyAny>) -> PyResult<Option<hookshield::Secret>> {
+    if let Ok(text) = obj.cast::<PyString>() {
+        let bytes = str_bytes(text)?;
+        return Ok(Some(match String::from_utf8(bytes.into_owned()) {
+            Ok(text) => hookshield::Secret::Text(text),
+            Err(e) => hookshield::Secret::Bytes(e.into_bytes()),
+        }));
+    }
+    if let Ok(bytes) = obj.cast::<PyBytes>() {
+        return Ok(Some(hookshield::Secret::Bytes(bytes.as_bytes().to_vec())));
+    }
+    if let Ok(array) = obj.cast::<PyByteArray>() {
+        return Ok(Some(hookshield::Secret::Bytes(array.to_vec())));
+    }
+    Ok(None)
+}
+
+/// One secret, or a sequence of them.
+pub(crate) fn secrets(obj: &Bound<'_, PyAny>) -> PyResult<Vec<hookshield::Secret>> {
+    if let Some(one) = secret(obj)? {
+        return Ok(vec![one]);
+    }
+    let error = || {
+        PyTypeError::new_err(format!(
+            "secrets must be str, bytes, or a sequence of them, not {}",
+            type_name(obj)
+        ))
+    };
+    let iter = obj.try_iter().map_err(|_| error())?;
+    let mut out = Vec::new();
+    for item in iter {
+        let item = item?;
+        match secret(&item)? {
+            Some(s) => out.push(s),
+            None => {
+                return Err(PyTypeError::new_err(format!(
+                    "each secret must be str or bytes, not {}",
+                    type_name(&item)
+                )))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One secret (for `sign`).
+pub(crate) fn single_secret(obj: &Bound<'_, PyAny>) -> PyResult<hookshield::Secret> {
+    secret(obj)?.ok_or_else(|| {
+        PyTypeError::new_err(format!(
+            "secret must be str or bytes, not {}",
+            type_name(obj)
+        ))
+    })
+}
+
+/// A JSON value as Python objects (`dict` keeps the document's key order).
+pub(crate) fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => pyo3::types::PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into_pyobject(py)?.into_any()
+            } else if let Some(u) = n.as_u64() {
+                u.into_pyobject(py)?.into_any()
+            } else {
+                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
+            }
+        }
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(json_to_py(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (key, item) in map {
+                dict.set_item(PyString::new(py, key), json_to_py(py, item)?)?;
+            }
+            dict.into_any()
+        }
+    })
+}
+
+static UTC_EPOCH: PyOnceLock<(Py<PyAny>, Py<PyAny>)> = PyOnceLock::new();
+
+/// An aware UTC `datetime` for Unix seconds plus microseconds.
+pub(crate) fn utc_datetime(py: Python<'_>, seconds: i64, micros: u32) -> PyResult<Py<PyAny>> {
+    let (epoch, timedelta) = UTC_EPOCH.get_or_try_init(py, || -> PyResult<_> {
+        let datetime = py.import("datetime")?;
+        let utc = datetime.getattr("timezone")?.getattr("utc")?;
+        let epoch = datetime
+            .getattr("datetime")?
+            .call1((1970, 1, 1, 0, 0, 0, 0, utc))?;
+        Ok((epoch.unbind(), datetime.getattr("timedelta")?.unbind()))
+    })?;
+    let delta = timedelta.bind(py).call1((0, seconds, micros))?;
+    Ok(epoch.bind(py).add(delta)?.unbind())
+}
+
+/// `type(obj).__name__`, for error messages.
+pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map_or_else(|_| "object".to_owned(), |n| n.to_string())
+}

@@ -1,0 +1,350 @@
+//! Exactly-once processing: `MemoryStore`, `Claim` and `Outcome`.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+
+use hookshield::{IdempotencyStore, KeyedStore, Provider};
+
+use crate::convert::type_name;
+use crate::errors;
+use crate::event::Event;
+
+/// The store handle the core's `claim_event` takes: any `IdempotencyStore`, so a Redis
+/// store can plug in the same way as the memory one.
+pub(crate) type StoreHandle = Arc<dyn IdempotencyStore>;
+
+/// A `Duration` from seconds given by a user, or a `ValueError`.
+pub(crate) fn duration(_py: Python<'_>, name: &str, seconds: f64) -> PyResult<Duration> {
+    crate::verifier::checked_duration(seconds)
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "{name} must be a positive number of seconds, found {seconds}"
+            ))
+        })
+}
+
+/// The longest default retention of any provider: what `MemoryStore.complete` keeps a
+/// key for when no retention is given (it does not know the provider).
+fn default_retention() -> Duration {
+    Provider::ALL
+        .iter()
+        .map(|p| p.default_retention())
+        .max()
+        .unwrap_or(Duration::ZERO)
+}
+
+/// A bounded, thread-safe, in-process idempotency store.
+#[pyclass(frozen, module = "hookshield", name = "MemoryStore")]
+pub(crate) struct MemoryStore {
+    keyed: KeyedStore<StoreHandle>,
+    capacity: usize,
+}
+
+#[pymethods]
+impl MemoryStore {
+    #[new]
+    #[pyo3(signature = (capacity = 100_000))]
+    fn new(capacity: i64) -> PyResult<Self> {
+        let capacity = usize::try_from(capacity)
+            .ok()
+            .filter(|c| *c >= 1)
+            .ok_or_else(|| {
+                PyValueError::new_err(format!("capacity must be at least 1, found {capacity}"))
+            })?;
+        let store: StoreHandle = Arc::new(hookshield::MemoryStore::new(capacity));
+        Ok(MemoryStore {
+            keyed: KeyedStore::new(store),
+            capacity,
+        })
+    }
+
+    /// The most keys kept.
+    #[getter]
+    fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// Claims `key`: `ClaimState.FRESH` (this caller must `complete` or `release` it),
+    /// `IN_PROGRESS` (another caller holds it) or `DONE`.
+    #[pyo3(signature = (key, lease_seconds = 30.0))]
+    fn begin(&self, py: Python<'_>, key: &str, lease_seconds: f64) -> PyResult<Py<PyAny>> {
+        let lease = duration(py, "lease_seconds", lease_seconds)?;
+        let state = self
+            .keyed
+            .begin(key, lease)
+            .map_err(|e| errors::store_error(py, &e))?;
+        errors::claim_state(py, state)
+    }
+
+    /// Marks this caller's claim on `key` done for `retention_seconds` (default: the
+    /// longest provider retry horizon, 73 hours).
+    #[pyo3(signature = (key, retention_seconds = None))]
+    fn complete(&self, py: Python<'_>, key: &str, retention_seconds: Option<f64>) -> PyResult<()> {
+        let retention = match retention_seconds {
+            Some(s) => duration(py, "retention_seconds", s)?,
+            None => default_retention(),
+        };
+        self.keyed
+            .complete(key, retention)
+            .map_err(|e| errors::store_error(py, &e))
+    }
+
+    /// Gives this caller's claim on `key` up, so a redelivery is processed.
+    fn release(&self, py: Python<'_>, key: &str) -> PyResult<()> {
+        self.keyed
+            .release(key)
+            .map_err(|e| errors::store_error(py, &e))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("MemoryStore(capacity={})", self.capacity)
+    }
+}
+
+/// The core store behind a Python store object.
+pub(crate) fn handle(store: &Bound<'_, PyAny>) -> PyResult<StoreHandle> {
+    match store.cast::<MemoryStore>() {
+        Ok(memory) => Ok(memory.get().keyed.inner().clone()),
+        Err(_) => Err(PyTypeError::new_err(format!(
+            "store must be a hookshield.MemoryStore, not {}",
+            type_name(store)
+        ))),
+    }
+}
+
+/// A verified event whose key this worker holds: run the handler, then `finish`.
+#[pyclass(frozen, module = "hookshield", name = "Claim")]
+pub(crate) struct Claim {
+    claimed: Mutex<Option<hookshield::Claimed<StoreHandle>>>,
+    event: Py<Event>,
+    provider: Provider,
+}
+
+impl Claim {
+    pub(crate) fn new(
+        py: Python<'_>,
+        provider: Provider,
+        claimed: hookshield::Claimed<StoreHandle>,
+    ) -> PyResult<Self> {
+        let event = Py::new(py, Event::new(claimed.event().clone()))?;
+        Ok(Claim {
+            claimed: Mutex::new(Some(claimed)),
+            event,
+            provider,
+        })
+    }
+}
+
+#[pymethods]
+impl Claim {
+    /// The verified event.
+    #[getter]
+    fn event(&self, py: Python<'_>) -> Py<Event> {
+        self.event.clone_ref(py)
+    }
+
+    /// Records the handler's result: `None` completes the claim, an exception releases
+    /// it (the provider's retry will be processed). Returns the `Outcome`.
+    #[pyo3(signature = (exception = None))]
+    fn finish(&self, py: Python<'_>, exception: Option<Bound<'_, PyAny>>) -> PyResult<Outcome> {
+        let claimed = self
+            .claimed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+            .ok_or_else(|| PyRuntimeError::new_err("this claim is already finished"))?;
+        let result = match &exception {
+            None => Ok(()),
+            Some(exc) => Err(describe(exc)),
+        };
+        let outcome = claimed.finish(result);
+        Outcome::from_core(
+            py,
+            self.provider,
+            &outcome,
+            Some(self.event.clone_ref(py)),
+            exception.map(Bound::unbind),
+        )
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let key = self.event.get().inner.idempotency_key().to_owned();
+        let _ = py;
+        format!("Claim(idempotency_key={key:?})")
+    }
+}
+
+/// `TypeName: message` of an exception.
+fn describe(exc: &Bound<'_, PyAny>) -> String {
+    let message = exc.str().map_or_else(|_| String::new(), |s| s.to_string());
+    if message.is_empty() {
+        type_name(exc)
+    } else {
+        format!("{}: {message}", type_name(exc))
+    }
+}
+
+/// Runs a synchronous handler on a claim and finishes it.
+pub(crate) fn run_sync(
+    py: Python<'_>,
+    claim: &Py<Claim>,
+    handler: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let claim = claim.bind(py);
+    let event = claim.get().event.clone_ref(py);
+    match handler.call1((event,)) {
+        Ok(result) => {
+            if result.hasattr(pyo3::intern!(py, "__await__"))? {
+                if result.hasattr(pyo3::intern!(py, "close"))? {
+                    result.call_method0(pyo3::intern!(py, "close"))?;
+                }
+                let err = PyTypeError::new_err(
+                    "the handler returned an awaitable: use process_async for async handlers",
+                );
+                let outcome = claim
+                    .get()
+                    .finish(py, Some(err.into_value(py).into_bound(py).into_any()))?;
+                return Ok(Py::new(py, outcome)?.into_any());
+            }
+            Ok(Py::new(py, claim.get().finish(py, None)?)?.into_any())
+        }
+        Err(err) => {
+            let value = err.value(py).clone().into_any();
+            let outcome = claim.get().finish(py, Some(value))?;
+            if err.is_instance_of::<pyo3::exceptions::PyException>(py) {
+                Ok(Py::new(py, outcome)?.into_any())
+            } else {
+                // KeyboardInterrupt, SystemExit: the claim is released, and they go on.
+                Err(err)
+            }
+        }
+    }
+}
+
+/// What happened to a delivery, and the HTTP status to answer.
+#[pyclass(frozen, module = "hookshield", name = "Outcome")]
+pub(crate) struct Outcome {
+    kind: &'static str,
+    status: u16,
+    acknowledged: bool,
+    event: Option<Py<Event>>,
+    error: Option<Py<PyAny>>,
+    exception: Option<Py<PyAny>>,
+    message: Option<String>,
+}
+
+impl Outcome {
+    pub(crate) fn rejected(
+        py: Python<'_>,
+        provider: Provider,
+        error: &hookshield::Error,
+    ) -> PyResult<Self> {
+        Self::from_core(
+            py,
+            provider,
+            &hookshield::Outcome::Rejected(error.clone()),
+            None,
+            None,
+        )
+    }
+
+    pub(crate) fn from_core(
+        py: Python<'_>,
+        provider: Provider,
+        outcome: &hookshield::Outcome,
+        event: Option<Py<Event>>,
+        exception: Option<Py<PyAny>>,
+    ) -> PyResult<Self> {
+        let event = match event {
+            Some(event) => Some(event),
+            None => outcome
+                .event()
+                .map(|e| Py::new(py, Event::new(e.clone())))
+                .transpose()?,
+        };
+        let (error, message) = match outcome {
+            hookshield::Outcome::Rejected(error) => (
+                Some(errors::exception(py, error)?.unbind()),
+                Some(error.to_string()),
+            ),
+            hookshield::Outcome::HandlerFailed { message, .. } => (None, Some(message.clone())),
+            hookshield::Outcome::StoreUnavailable { error, .. } => (
+                Some(errors::store_error(py, error).into_value(py).into_any()),
+                Some(error.to_string()),
+            ),
+            _ => (None, None),
+        };
+        Ok(Outcome {
+            kind: outcome.kind(),
+            status: outcome.status(provider),
+            acknowledged: outcome.is_acknowledged(),
+            event,
+            error,
+            exception,
+            message,
+        })
+    }
+}
+
+#[pymethods]
+impl Outcome {
+    /// `processed`, `duplicate`, `in_progress`, `rejected`, `handler_failed` or
+    /// `store_unavailable`.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    /// The HTTP status the provider should get.
+    #[getter]
+    fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Whether the delivery counts as received (processed or duplicate).
+    #[getter]
+    fn acknowledged(&self) -> bool {
+        self.acknowledged
+    }
+
+    /// The verified event (None when rejected).
+    #[getter]
+    fn event(&self, py: Python<'_>) -> Option<Py<Event>> {
+        self.event.as_ref().map(|e| e.clone_ref(py))
+    }
+
+    /// The `VerificationError` of a rejected delivery, or the `StoreUnavailableError`.
+    #[getter]
+    fn error(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        self.error.as_ref().map(|e| e.clone_ref(py))
+    }
+
+    /// The exception the handler raised.
+    #[getter]
+    fn exception(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        self.exception.as_ref().map(|e| e.clone_ref(py))
+    }
+
+    /// A short description of what went wrong, if anything did.
+    #[getter]
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let event = self.event.as_ref().map(|e| {
+            let e = e.bind(py).get();
+            format!(", type={:?}", e.inner.event_type())
+        });
+        format!(
+            "Outcome(kind={:?}, status={}{})",
+            self.kind,
+            self.status,
+            event.unwrap_or_default()
+        )
+    }
+}

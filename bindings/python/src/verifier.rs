@@ -1,0 +1,400 @@
+//! `hookshield.Verifier`, `sign`, `sample` and `sample_types`.
+
+use std::time::Duration;
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString, PyType};
+
+use hookshield::{ProcessOptions, Provider, SignOptions};
+
+use crate::convert::{self, type_name};
+use crate::errors::{config_error, to_pyerr};
+use crate::event::Event;
+use crate::store::{self, Outcome};
+
+/// Bodies at least this large are verified with the interpreter released, so other
+/// threads run meanwhile; smaller ones take less time than the release costs.
+const DETACH_ABOVE_BYTES: usize = 16 * 1024;
+
+pub(crate) fn provider(py: Python<'_>, name: &str) -> PyResult<Provider> {
+    name.parse::<Provider>().map_err(|e| to_pyerr(py, &e))
+}
+
+/// Verifies deliveries from one provider against one or more secrets.
+#[pyclass(frozen, module = "hookshield", name = "Verifier")]
+pub(crate) struct Verifier {
+    inner: hookshield::Verifier,
+    clock: Option<Py<PyAny>>,
+}
+
+#[pymethods]
+impl Verifier {
+    #[new]
+    #[pyo3(signature = (provider, secrets, *, tolerance = 300, max_body_bytes = 1 << 20, clock = None, **overrides))]
+    fn new(
+        py: Python<'_>,
+        provider: &str,
+        secrets: &Bound<'_, PyAny>,
+        tolerance: i64,
+        max_body_bytes: i64,
+        clock: Option<Py<PyAny>>,
+        overrides: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Self> {
+        let provider = self::provider(py, provider)?;
+        let secrets = convert::secrets(secrets)?;
+        let tolerance = u64::try_from(tolerance)
+            .map_err(|_| config_error(py, format!("tolerance must be >= 0, found {tolerance}")))?;
+        let max_body_bytes = usize::try_from(max_body_bytes).map_err(|_| {
+            config_error(
+                py,
+                format!("max_body_bytes must be >= 0, found {max_body_bytes}"),
+            )
+        })?;
+        if let Some(clock) = &clock {
+            if !clock.bind(py).is_callable() {
+                return Err(PyTypeError::new_err(format!(
+                    "clock must be a callable returning Unix seconds, not {}",
+                    type_name(clock.bind(py))
+                )));
+            }
+        }
+        let mut builder = hookshield::Verifier::builder(provider)
+            .secrets(secrets)
+            .tolerance(tolerance)
+            .max_body_bytes(max_body_bytes);
+        if let Some(overrides) = overrides {
+            for (name, value) in overrides.iter() {
+                let name: String = name.extract()?;
+                let value = if value.is_none() {
+                    String::new()
+                } else if let Ok(text) = value.cast::<PyString>() {
+                    text.to_cow()?.into_owned()
+                } else {
+                    return Err(PyTypeError::new_err(format!(
+                        "override {name} must be str or None, not {}",
+                        type_name(&value)
+                    )));
+                };
+                builder = builder.set(&name, &value).map_err(|e| to_pyerr(py, &e))?;
+            }
+        }
+        let inner = builder.build().map_err(|e| to_pyerr(py, &e))?;
+        Ok(Verifier { inner, clock })
+    }
+
+    /// `Verifier[SentinelEvent]` in annotations evaluated at run time.
+    #[classmethod]
+    fn __class_getitem__(cls: &Bound<'_, PyType>, _item: &Bound<'_, PyAny>) -> Py<PyType> {
+        cls.clone().unbind()
+    }
+
+    /// The provider id.
+    #[getter]
+    fn provider(&self) -> &'static str {
+        self.inner.provider().as_str()
+    }
+
+    /// The replay window in seconds each way.
+    #[getter]
+    fn tolerance(&self) -> u64 {
+        self.inner.tolerance()
+    }
+
+    /// The largest body accepted.
+    #[getter]
+    fn max_body_bytes(&self) -> usize {
+        self.inner.max_body_bytes()
+    }
+
+    /// Verifies a delivery and returns its event, or raises a `VerificationError`
+    /// subclass. Wrong argument types raise `TypeError`.
+    fn verify(
+        &self,
+        py: Python<'_>,
+        body: &Bound<'_, PyAny>,
+        headers: &Bound<'_, PyAny>,
+    ) -> PyResult<Event> {
+        let event = self.verify_core(py, body, headers)?;
+        event.map(Event::new).map_err(|e| to_pyerr(py, &e))
+    }
+
+    /// Verifies, claims the event's key in `store`, runs `handler(event)`, and records
+    /// the result. Never raises for a delivery: the returned `Outcome` says what
+    /// happened and which HTTP status to answer.
+    #[pyo3(signature = (body, headers, store, handler, *, lease_seconds = 30.0, retention_seconds = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn process(
+        &self,
+        py: Python<'_>,
+        body: &Bound<'_, PyAny>,
+        headers: &Bound<'_, PyAny>,
+        store: &Bound<'_, PyAny>,
+        handler: &Bound<'_, PyAny>,
+        lease_seconds: f64,
+        retention_seconds: Option<f64>,
+    ) -> PyResult<Py<PyAny>> {
+        if !handler.is_callable() {
+            return Err(PyTypeError::new_err(format!(
+                "handler must be callable, not {}",
+                type_name(handler)
+            )));
+        }
+        match self.claim(py, body, headers, store, lease_seconds, retention_seconds)? {
+            Claimed::Outcome(outcome) => Ok(outcome),
+            Claimed::Claim(claim) => store::run_sync(py, &claim, handler),
+        }
+    }
+
+    /// The async form of `process`: `handler` may be a coroutine function.
+    #[pyo3(signature = (body, headers, store, handler, *, lease_seconds = 30.0, retention_seconds = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn process_async(
+        &self,
+        py: Python<'_>,
+        body: &Bound<'_, PyAny>,
+        headers: &Bound<'_, PyAny>,
+        store: &Bound<'_, PyAny>,
+        handler: &Bound<'_, PyAny>,
+        lease_seconds: f64,
+        retention_seconds: Option<f64>,
+    ) -> PyResult<Py<PyAny>> {
+        if !handler.is_callable() {
+            return Err(PyTypeError::new_err(format!(
+                "handler must be callable, not {}",
+                type_name(handler)
+            )));
+        }
+        let claimed =
+            match self.claim(py, body, headers, store, lease_seconds, retention_seconds)? {
+                Claimed::Outcome(outcome) => outcome,
+                Claimed::Claim(claim) => claim.into_any(),
+            };
+        Ok(crate::errors::support(py)?
+            .call_method1("process_async", (claimed, handler))?
+            .unbind())
+    }
+
+    /// Verifies and claims: returns a `Claim` whose `finish()` records the handler's
+    /// result, or the final `Outcome` (rejected, duplicate, in progress, store down).
+    #[pyo3(name = "claim", signature = (body, headers, store, *, lease_seconds = 30.0, retention_seconds = None))]
+    fn py_claim(
+        &self,
+        py: Python<'_>,
+        body: &Bound<'_, PyAny>,
+        headers: &Bound<'_, PyAny>,
+        store: &Bound<'_, PyAny>,
+        lease_seconds: f64,
+        retention_seconds: Option<f64>,
+    ) -> PyResult<Py<PyAny>> {
+        Ok(
+            match self.claim(py, body, headers, store, lease_seconds, retention_seconds)? {
+                Claimed::Outcome(outcome) => outcome,
+                Claimed::Claim(claim) => claim.into_any(),
+            },
+        )
+    }
+
+    fn __repr__(&self) -> String {
+        // The core's Debug never shows a secret.
+        format!(
+            "Verifier(provider={:?}, tolerance={}, max_body_bytes={}, clock={})",
+            self.inner.provider().as_str(),
+            self.inner.tolerance(),
+            self.inner.max_body_bytes(),
+            if self.clock.is_some() {
+                "custom"
+            } else {
+                "system"
+            }
+        )
+    }
+}
+
+/// What `claim` produced.
+enum Claimed {
+    Outcome(Py<PyAny>),
+    Claim(Py<store::Claim>),
+}
+
+impl Verifier {
+    /// Now, from the user's clock (whose failure is a `ConfigurationError`) or the
+    /// system's.
+    fn now(&self, py: Python<'_>) -> PyResult<Option<i64>> {
+        let Some(clock) = &self.clock else {
+            return Ok(None);
+        };
+        let value = clock.bind(py).call0().map_err(|cause| {
+            let err = config_error(py, "the clock raised an exception");
+            err.set_cause(py, Some(cause));
+            err
+        })?;
+        if let Ok(seconds) = value.extract::<i64>() {
+            return Ok(Some(seconds));
+        }
+        match value.extract::<f64>() {
+            Ok(seconds) if seconds.is_finite() => Ok(Some(seconds.floor() as i64)),
+            _ => Err(config_error(
+                py,
+                format!(
+                    "the clock must return Unix seconds as int or float, returned {}",
+                    type_name(&value)
+                ),
+            )),
+        }
+    }
+
+    /// Verifies; the outer `Err` is a Python error that is not about the delivery
+    /// (argument types, a failing clock).
+    fn verify_core(
+        &self,
+        py: Python<'_>,
+        body: &Bound<'_, PyAny>,
+        headers: &Bound<'_, PyAny>,
+    ) -> PyResult<Result<hookshield::Event, hookshield::Error>> {
+        let body = convert::body(body)?;
+        let headers = convert::headers(headers)?;
+        let now = self.now(py)?;
+        let bytes = body.as_bytes();
+        let run = || match now {
+            Some(now) => self.inner.verify_at(bytes, &headers, now),
+            None => self.inner.verify(bytes, &headers),
+        };
+        Ok(if bytes.len() >= DETACH_ABOVE_BYTES {
+            py.detach(run)
+        } else {
+            run()
+        })
+    }
+
+    fn claim(
+        &self,
+        py: Python<'_>,
+        body: &Bound<'_, PyAny>,
+        headers: &Bound<'_, PyAny>,
+        store: &Bound<'_, PyAny>,
+        lease_seconds: f64,
+        retention_seconds: Option<f64>,
+    ) -> PyResult<Claimed> {
+        let handle = store::handle(store)?;
+        let mut options = ProcessOptions::default();
+        options.lease = store::duration(py, "lease_seconds", lease_seconds)?;
+        options.retention = retention_seconds
+            .map(|s| store::duration(py, "retention_seconds", s))
+            .transpose()?;
+        let event = match self.verify_core(py, body, headers)? {
+            Ok(event) => event,
+            Err(error) => {
+                let outcome = Outcome::rejected(py, self.inner.provider(), &error)?;
+                return Ok(Claimed::Outcome(Py::new(py, outcome)?.into_any()));
+            }
+        };
+        let provider = self.inner.provider();
+        match self.inner.claim_event(event, handle, options) {
+            Ok(claimed) => Ok(Claimed::Claim(Py::new(
+                py,
+                store::Claim::new(py, provider, claimed)?,
+            )?)),
+            Err(outcome) => Ok(Claimed::Outcome(
+                Py::new(py, Outcome::from_core(py, provider, &outcome, None, None)?)?.into_any(),
+            )),
+        }
+    }
+}
+
+/// The headers `provider` would send with `body` signed by `secret`.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (provider, secret, body, *, timestamp = None, id = None, event = None, **overrides))]
+pub(crate) fn sign(
+    py: Python<'_>,
+    provider: &str,
+    secret: &Bound<'_, PyAny>,
+    body: &Bound<'_, PyAny>,
+    timestamp: Option<&Bound<'_, PyAny>>,
+    id: Option<String>,
+    event: Option<String>,
+    overrides: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Py<PyDict>> {
+    let provider = self::provider(py, provider)?;
+    let secret = convert::single_secret(secret)?;
+    let body = convert::body(body)?;
+    let mut options = SignOptions::default();
+    options.timestamp = match timestamp {
+        None => None,
+        Some(t) if t.is_none() => None,
+        Some(t) => Some(unix_seconds(t)?),
+    };
+    options.id = id;
+    options.event = event;
+    let mut scheme = provider.scheme();
+    if let Some(overrides) = overrides.filter(|o| !o.is_empty()) {
+        // Build a throwaway verifier to apply the overrides exactly as `Verifier` does.
+        let mut builder = hookshield::Verifier::builder(provider).secret(secret.clone());
+        for (name, value) in overrides.iter() {
+            let name: String = name.extract()?;
+            let value: Option<String> = value.extract()?;
+            builder = builder
+                .set(&name, value.as_deref().unwrap_or(""))
+                .map_err(|e| to_pyerr(py, &e))?;
+        }
+        scheme = builder
+            .build()
+            .map_err(|e| to_pyerr(py, &e))?
+            .scheme()
+            .clone();
+    }
+    let headers = hookshield::sign_with(provider, &scheme, secret, body.as_bytes(), &options)
+        .map_err(|e| to_pyerr(py, &e))?;
+    let dict = PyDict::new(py);
+    for (name, value) in headers {
+        dict.set_item(name, value)?;
+    }
+    Ok(dict.unbind())
+}
+
+/// Unix seconds from an `int`, a `float` or an aware `datetime`.
+fn unix_seconds(value: &Bound<'_, PyAny>) -> PyResult<i64> {
+    if let Ok(seconds) = value.extract::<i64>() {
+        return Ok(seconds);
+    }
+    if let Ok(seconds) = value.extract::<f64>() {
+        return Ok(seconds.floor() as i64);
+    }
+    if let Ok(stamp) = value.call_method0("timestamp") {
+        return Ok(stamp.extract::<f64>()?.floor() as i64);
+    }
+    Err(PyTypeError::new_err(format!(
+        "timestamp must be Unix seconds or a datetime, not {}",
+        type_name(value)
+    )))
+}
+
+/// The sample body of a documented event type, from the provider's document.
+#[pyfunction]
+pub(crate) fn sample<'py>(
+    py: Python<'py>,
+    provider: &str,
+    event_type: &str,
+) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
+    let provider = self::provider(py, provider)?;
+    match hookshield::sample(provider, event_type) {
+        Some(body) => Ok(pyo3::types::PyBytes::new(py, body.as_bytes())),
+        None => Err(PyValueError::new_err(format!(
+            "no sample for {event_type:?} from {}; samples: {}",
+            provider.as_str(),
+            hookshield::sample_types(provider).join(", ")
+        ))),
+    }
+}
+
+/// The event types `provider` has samples for.
+#[pyfunction]
+pub(crate) fn sample_types(py: Python<'_>, provider: &str) -> PyResult<Vec<&'static str>> {
+    Ok(hookshield::sample_types(self::provider(py, provider)?))
+}
+
+/// A `Duration` from seconds, refusing negative, NaN and infinite values.
+pub(crate) fn checked_duration(seconds: f64) -> Option<Duration> {
+    Duration::try_from_secs_f64(seconds).ok()
+}
