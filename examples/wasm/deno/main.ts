@@ -1,0 +1,35 @@
+// A Deno webhook receiver for Sensei with @hookshield/wasm (the web build).
+//
+//   cd bindings/wasm && npm run build        # once: writes dist/web
+//   SENSEI_SECRET=whsec_... deno run --allow-net=127.0.0.1 --allow-read --allow-env main.ts
+//
+// In a project of your own, import from "npm:@hookshield/wasm" instead of the path below.
+import { init, Router, Verifier } from "../../../bindings/wasm/dist/web/index.js";
+
+// Fetches hookshield_wasm_bg.wasm next to index.js (a file: URL: needs --allow-read).
+await init();
+
+const secret = Deno.env.get("SENSEI_SECRET");
+if (!secret) throw new Error("set SENSEI_SECRET to the webhook signing secret");
+const verifier = new Verifier("sensei", secret, { tolerance: 300 });
+
+const seen: string[] = [];
+const router = new Router()
+  .on("migration.*", (event) => {
+    seen.push(`${event.type} ${event.idempotencyKey}`);
+  })
+  .on("approval.required", (event) => {
+    const data = event.data as { approval_id?: string };
+    seen.push(`approval needed: ${data.approval_id}`);
+  });
+
+const port = Number(Deno.env.get("PORT") ?? "8000");
+Deno.serve({ hostname: "127.0.0.1", port, onListen: ({ port }) => console.log(`listening on 127.0.0.1:${port}`) }, (request) => {
+  const { pathname } = new URL(request.url);
+  if (request.method === "POST" && pathname === "/webhooks/sensei") {
+    // 200 processed or duplicate, 401 forged or stale, 400 bad payload, 500 handler failed.
+    return verifier.handle(request, router);
+  }
+  if (request.method === "GET" && pathname === "/seen") return Response.json(seen);
+  return new Response("not found\n", { status: 404 });
+});
