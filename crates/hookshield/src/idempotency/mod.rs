@@ -18,9 +18,13 @@ use std::time::Duration;
 
 mod key;
 mod memory;
+#[cfg(feature = "redis")]
+mod redis;
 
 pub(crate) use key::{body_key, derive_key, KeyInput};
 pub use memory::{MemoryStore, MonotonicMillis};
+#[cfg(feature = "redis")]
+pub use redis::{RedisStore, DEFAULT_PREFIX, DEFAULT_TIMEOUT};
 
 /// Default lease: how long a claim holds before a redelivery may take it over.
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(30);
