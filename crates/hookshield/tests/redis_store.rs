@@ -123,8 +123,11 @@ fn an_expired_lease_cannot_undo_the_next_workers_claim() {
     assert_eq!(slow.begin("evt_slow", LEASE).unwrap(), Claim::Done);
 }
 
+/// A body and the headers it was signed with.
+type Delivery = (Vec<u8>, Vec<(String, String)>);
+
 /// Signed Sensei deliveries of `count` distinct events.
-fn deliveries(count: usize) -> Vec<(Vec<u8>, Vec<(String, String)>)> {
+fn deliveries(count: usize) -> Vec<Delivery> {
     (0..count)
         .map(|i| {
             let body = format!(
