@@ -1,0 +1,62 @@
+// Starting and stopping the servers the tests drive over HTTP on 127.0.0.1.
+'use strict';
+const { spawn } = require('node:child_process');
+const net = require('node:net');
+const path = require('node:path');
+
+const pkg = path.resolve(__dirname, '..');
+const repo = path.resolve(pkg, '../..');
+const bin = (name) => path.join(pkg, 'node_modules', '.bin', name);
+
+/** A port the kernel says is free now on 127.0.0.1. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Spawns `command`, then polls `readyUrl` until it answers (at most `timeoutMs`).
+ * Resolves to `{ child, output, stop }`; `stop()` ends that child only.
+ */
+async function startServer(command, args, { env = {}, readyUrl, timeoutMs = 20000, cwd = pkg } = {}) {
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  let exited = null;
+  child.on('exit', (code, signal) => (exited = { code, signal }));
+  const stop = () =>
+    new Promise((resolve) => {
+      if (exited) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => {
+        if (!exited) child.kill('SIGKILL');
+      }, 3000).unref();
+    });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited) throw new Error(`${command} exited early (${JSON.stringify(exited)}):\n${output}`);
+    try {
+      await fetch(readyUrl, { signal: AbortSignal.timeout(1000) });
+      return { child, stop, output: () => output };
+    } catch {
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`${command} did not answer ${readyUrl} within ${timeoutMs} ms:\n${output}`);
+      }
+      await sleep(100);
+    }
+  }
+}
+
+module.exports = { bin, freePort, pkg, repo, sleep, startServer };
