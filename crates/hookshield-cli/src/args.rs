@@ -1,7 +1,7 @@
 //! Arguments shared by several subcommands: the provider, its secrets, overrides, bodies.
 
 use std::fs;
-use std::io::Read as _;
+use std::io::{IsTerminal as _, Read as _};
 use std::path::Path;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser as _};
@@ -111,6 +111,11 @@ impl KeyArgs {
 /// Reads a body from a file, or from standard input for `-`.
 pub(crate) fn read_body(path: &Path) -> Result<Vec<u8>> {
     if path.as_os_str() == "-" {
+        if std::io::stdin().is_terminal() {
+            return Err(Failure::Usage(
+                "no body: pass --body FILE, or pipe the body on standard input".into(),
+            ));
+        }
         let mut body = Vec::new();
         std::io::stdin()
             .read_to_end(&mut body)
