@@ -85,7 +85,8 @@ impl Verifier {
 
     /// `Verifier[SentinelEvent]` in annotations evaluated at run time.
     #[classmethod]
-    fn __class_getitem__(cls: &Bound<'_, PyType>, _item: &Bound<'_, PyAny>) -> Py<PyType> {
+    fn __class_getitem__(cls: &Bound<'_, PyType>, item: &Bound<'_, PyAny>) -> Py<PyType> {
+        let _ = item;
         cls.clone().unbind()
     }
 
@@ -117,6 +118,30 @@ impl Verifier {
     ) -> PyResult<Event> {
         let event = self.verify_core(py, body, headers)?;
         event.map(Event::new).map_err(|e| to_pyerr(py, &e))
+    }
+
+    /// Checks size, headers, signature and replay window without parsing the body;
+    /// returns what the headers said (`timestamp`, `id`, `event`).
+    fn verify_signature<'py>(
+        &self,
+        py: Python<'py>,
+        body: &Bound<'py, PyAny>,
+        headers: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let body = convert::body(body)?;
+        let headers = convert::headers(headers)?;
+        let now = self.now(py)?;
+        let bytes = body.as_bytes();
+        let check = match now {
+            Some(now) => self.inner.verify_signature_at(bytes, &headers, now),
+            None => self.inner.verify_signature(bytes, &headers),
+        }
+        .map_err(|e| to_pyerr(py, &e))?;
+        let dict = PyDict::new(py);
+        dict.set_item("timestamp", check.timestamp)?;
+        dict.set_item("id", check.id)?;
+        dict.set_item("event", check.event)?;
+        Ok(dict)
     }
 
     /// Verifies, claims the event's key in `store`, runs `handler(event)`, and records

@@ -1,0 +1,907 @@
+"""Type stubs of the native module `hookshield._hookshield`.
+
+`Verifier(provider, ...)` is generic in the events its provider sends, so
+`verifier.verify(...)` returns a union of one class per documented event type (with
+`type: Literal[...]` and a TypedDict `data`) plus `UnknownEvent` for undocumented
+types. After ruling the unknown one out (`if event.documented is False: ...`),
+comparing `event.type` narrows `event.data`:
+
+    event = hookshield.Verifier("sentinel", secret).verify(body, headers)
+    if event.documented is False:
+        return                                  # an undocumented type: event.data is dict[str, Any]
+    if event.type == "document.completed":
+        event.data["document_id"]               # str
+"""
+
+import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Generic, Literal, TypedDict, TypeVar, Union, final, overload, type_check_only
+
+from typing_extensions import NotRequired, TypeAlias, disjoint_base
+
+from ._support import ClaimState
+
+__all__ = [
+    "Claim",
+    "ERROR_CODES",
+    "Event",
+    "MemoryStore",
+    "OVERRIDES",
+    "Outcome",
+    "PROVIDERS",
+    "Router",
+    "Verifier",
+    "__version__",
+    "sample",
+    "sample_types",
+    "sign",
+]
+__version__: str
+PROVIDERS: tuple[str, ...]
+OVERRIDES: tuple[str, ...]
+ERROR_CODES: tuple[str, ...]
+
+Body: TypeAlias = Union[bytes, bytearray, memoryview, str]
+HeadersLike: TypeAlias = Union[
+    Mapping[str, str], Mapping[str, bytes], Iterable[tuple[str, str]], Iterable[tuple[bytes, bytes]]
+]
+Secret: TypeAlias = Union[str, bytes, bytearray]
+Secrets: TypeAlias = Union[Secret, Sequence[Secret]]
+Clock: TypeAlias = Callable[[], Union[int, float]]
+ProviderName: TypeAlias = Literal["sentinel", "docintell", "sentrasa", "kyc", "sensei", "github", "standard", "custom"]
+
+@disjoint_base
+class Event:
+    """A verified delivery. `data`, `raw` and `timestamp` are built when first read."""
+
+    @property
+    def provider(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def family(self) -> str: ...
+    @property
+    def id(self) -> str | None: ...
+    @property
+    def timestamp(self) -> datetime.datetime | None: ...
+    @property
+    def data(self) -> Mapping[str, Any]: ...
+    @property
+    def raw(self) -> Any: ...
+    @property
+    def idempotency_key(self) -> str: ...
+    @property
+    def documented(self) -> bool: ...
+    def matches(self, pattern: str) -> bool: ...
+
+@type_check_only
+class UnknownEvent(Event):
+    """An event whose type has no documented shape: its data as plain JSON."""
+
+    @property
+    def documented(self) -> Literal[False]: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+
+_E = TypeVar("_E", bound=Event, covariant=True)
+
+@type_check_only
+class SignatureCheck(TypedDict):
+    timestamp: int | None
+    id: str | None
+    event: str | None
+
+@final
+class Verifier(Generic[_E]):
+    """Verifies deliveries from one provider against one or more secrets."""
+
+    @overload
+    def __new__(cls, provider: Literal["sentinel"], secrets: Secrets, *, tolerance: int = 300, max_body_bytes: int = 1048576, clock: Clock | None = None, **overrides: str | None) -> Verifier[SentinelEvent]: ...
+    @overload
+    def __new__(cls, provider: Literal["docintell"], secrets: Secrets, *, tolerance: int = 300, max_body_bytes: int = 1048576, clock: Clock | None = None, **overrides: str | None) -> Verifier[DocIntellEvent]: ...
+    @overload
+    def __new__(cls, provider: Literal["sentrasa"], secrets: Secrets, *, tolerance: int = 300, max_body_bytes: int = 1048576, clock: Clock | None = None, **overrides: str | None) -> Verifier[SentrasaEvent]: ...
+    @overload
+    def __new__(cls, provider: Literal["kyc"], secrets: Secrets, *, tolerance: int = 300, max_body_bytes: int = 1048576, clock: Clock | None = None, **overrides: str | None) -> Verifier[KycEvent]: ...
+    @overload
+    def __new__(cls, provider: Literal["sensei"], secrets: Secrets, *, tolerance: int = 300, max_body_bytes: int = 1048576, clock: Clock | None = None, **overrides: str | None) -> Verifier[SenseiEvent]: ...
+    @overload
+    def __new__(cls, provider: Literal["github", "standard", "custom"], secrets: Secrets, *, tolerance: int = 300, max_body_bytes: int = 1048576, clock: Clock | None = None, **overrides: str | None) -> Verifier[UnknownEvent]: ...
+    @overload
+    def __new__(cls, provider: str, secrets: Secrets, *, tolerance: int = 300, max_body_bytes: int = 1048576, clock: Clock | None = None, **overrides: str | None) -> Verifier[AnyEvent]: ...
+    @property
+    def provider(self) -> str: ...
+    @property
+    def tolerance(self) -> int: ...
+    @property
+    def max_body_bytes(self) -> int: ...
+    def verify(self, body: Body, headers: HeadersLike) -> _E:
+        """Verifies a delivery; raises a `VerificationError` subclass when it fails."""
+    def verify_signature(self, body: Body, headers: HeadersLike) -> SignatureCheck: ...
+    def process(
+        self,
+        body: Body,
+        headers: HeadersLike,
+        store: MemoryStore,
+        handler: Callable[[_E], object],
+        *,
+        lease_seconds: float = 30.0,
+        retention_seconds: float | None = None,
+    ) -> Outcome[_E]: ...
+    async def process_async(
+        self,
+        body: Body,
+        headers: HeadersLike,
+        store: MemoryStore,
+        handler: Callable[[_E], object],
+        *,
+        lease_seconds: float = 30.0,
+        retention_seconds: float | None = None,
+    ) -> Outcome[_E]: ...
+    def claim(
+        self,
+        body: Body,
+        headers: HeadersLike,
+        store: MemoryStore,
+        *,
+        lease_seconds: float = 30.0,
+        retention_seconds: float | None = None,
+    ) -> Claim[_E] | Outcome[_E]: ...
+    def __class_getitem__(cls, item: Any) -> Any: ...
+
+OutcomeKind: TypeAlias = Literal["processed", "duplicate", "in_progress", "rejected", "handler_failed", "store_unavailable"]
+
+@final
+class Outcome(Generic[_E]):
+    """What happened to a delivery, and the HTTP status to answer."""
+
+    @property
+    def kind(self) -> OutcomeKind: ...
+    @property
+    def status(self) -> int: ...
+    @property
+    def acknowledged(self) -> bool: ...
+    @property
+    def event(self) -> _E | None: ...
+    @property
+    def error(self) -> Exception | None: ...
+    @property
+    def exception(self) -> BaseException | None: ...
+    @property
+    def message(self) -> str | None: ...
+
+@final
+class Claim(Generic[_E]):
+    """A verified event whose key this worker holds; `finish` records the result."""
+
+    @property
+    def event(self) -> _E: ...
+    def finish(self, exception: BaseException | None = None) -> Outcome[_E]: ...
+
+@final
+class MemoryStore:
+    """A bounded, thread-safe, in-process idempotency store."""
+
+    def __new__(cls, capacity: int = 100000) -> MemoryStore: ...
+    @property
+    def capacity(self) -> int: ...
+    def begin(self, key: str, lease_seconds: float = 30.0) -> ClaimState: ...
+    def complete(self, key: str, retention_seconds: float | None = None) -> None: ...
+    def release(self, key: str) -> None: ...
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+@final
+class Router:
+    """Handlers by pattern (`*`, `family.*`, exact type); itself a handler."""
+
+    def __new__(cls) -> Router: ...
+    @overload
+    def on(self, pattern: str, handler: None = None) -> Callable[[_F], _F]: ...
+    @overload
+    def on(self, pattern: str, handler: _F) -> _F: ...
+    def handlers_for(self, event_type: str) -> list[Callable[..., Any]]: ...
+    @property
+    def routes(self) -> list[tuple[str, Callable[..., Any]]]: ...
+    def __len__(self) -> int: ...
+    def __call__(self, event: Event) -> Any: ...
+
+def sign(
+    provider: str,
+    secret: Secret,
+    body: Body,
+    *,
+    timestamp: int | float | datetime.datetime | None = None,
+    id: str | None = None,
+    event: str | None = None,
+    **overrides: str | None,
+) -> dict[str, str]:
+    """The headers `provider` would send with `body`, signed with `secret`."""
+
+def sample(provider: str, event_type: str) -> bytes:
+    """The sample body of a documented event type, from the provider's document."""
+
+def sample_types(provider: str) -> list[str]: ...
+
+# BEGIN GENERATED EVENTS
+@type_check_only
+class SentinelExtractions(TypedDict):
+    holdings_count: NotRequired[int | None]
+    total_aum: NotRequired[float | None]
+    currency: NotRequired[str | None]
+
+@type_check_only
+class SentinelConfidence(TypedDict):
+    average: NotRequired[float | None]
+    minimum: NotRequired[float | None]
+
+@type_check_only
+class SentinelTokenUsage(TypedDict):
+    input: NotRequired[int | None]
+    output: NotRequired[int | None]
+
+@type_check_only
+class SentinelDocumentCompletedData(TypedDict):
+    document_id: str
+    tenant_id: NotRequired[str | None]
+    user_id: NotRequired[str | None]
+    document_type: NotRequired[str | None]
+    pages: NotRequired[int | None]
+    extractions: NotRequired[SentinelExtractions | None]
+    confidence: NotRequired[SentinelConfidence | None]
+    processing_time_ms: NotRequired[int | None]
+
+@type_check_only
+class SentinelDocumentFailedData(TypedDict):
+    document_id: str
+    error_code: NotRequired[str | None]
+    error_message: NotRequired[str | None]
+    stage: NotRequired[str | None]
+    retryable: NotRequired[bool | None]
+
+@type_check_only
+class SentinelChatSessionClosedData(TypedDict):
+    session_id: str
+    user_id: NotRequired[str | None]
+    message_count: NotRequired[int | None]
+    token_usage: NotRequired[SentinelTokenUsage | None]
+    summary: NotRequired[str | None]
+
+@type_check_only
+class SentinelReportGeneratedData(TypedDict):
+    report_id: str
+    report_type: NotRequired[str | None]
+    client_id: NotRequired[str | None]
+    url: NotRequired[str | None]
+    format: NotRequired[str | None]
+    generated_by: NotRequired[str | None]
+
+@type_check_only
+class DocIntellDocumentUploadedData(TypedDict):
+    document_id: str
+    job_id: str
+    tenant_id: NotRequired[str | None]
+    status: NotRequired[str | None]
+
+@type_check_only
+class DocIntellProcessingCompletedData(TypedDict):
+    document_id: str
+    job_id: str
+    tenant_id: NotRequired[str | None]
+    status: NotRequired[str | None]
+    processing_time_seconds: NotRequired[float | None]
+    page_count: NotRequired[int | None]
+    ir_version: NotRequired[str | None]
+
+@type_check_only
+class DocIntellProcessingFailedData(TypedDict):
+    document_id: str
+    job_id: str
+    tenant_id: NotRequired[str | None]
+    status: NotRequired[str | None]
+    error_message: NotRequired[str | None]
+
+@type_check_only
+class SentrasaJobData(TypedDict):
+    job_id: NotRequired[str | None]
+    workspace_id: NotRequired[str | None]
+    status: NotRequired[str | None]
+
+@type_check_only
+class SentrasaAlertData(TypedDict):
+    alert_id: NotRequired[str | None]
+    workspace_id: NotRequired[str | None]
+    severity: NotRequired[str | None]
+
+@type_check_only
+class KycSessionData(TypedDict):
+    session_id: str
+    status: NotRequired[str | None]
+    previous_status: NotRequired[str | None]
+
+@type_check_only
+class KycWatchlistData(TypedDict):
+    subject_id: str
+    status: NotRequired[str | None]
+    matches: NotRequired[list[Any] | None]
+
+@type_check_only
+class SenseiMigrationData(TypedDict):
+    migration_id: NotRequired[str | None]
+    migration_name: NotRequired[str | None]
+    status: NotRequired[str | None]
+
+@type_check_only
+class SenseiPhaseData(TypedDict):
+    migration_id: NotRequired[str | None]
+    migration_name: NotRequired[str | None]
+    phase: NotRequired[str | None]
+    phase_number: NotRequired[int | None]
+    total_phases: NotRequired[int | None]
+
+@type_check_only
+class SenseiPhaseCompletedData(TypedDict):
+    migration_id: str
+    migration_name: str
+    phase: str
+    phase_number: int
+    total_phases: int
+    duration_seconds: int
+    records_processed: int
+    errors_recovered: int
+    errors_escalated: int
+
+@type_check_only
+class SenseiApprovalData(TypedDict):
+    approval_id: NotRequired[str | None]
+    migration_id: NotRequired[str | None]
+
+@type_check_only
+class SenseiErrorData(TypedDict):
+    error_id: NotRequired[str | None]
+    migration_id: NotRequired[str | None]
+    message: NotRequired[str | None]
+
+@type_check_only
+class SenseiValidationData(TypedDict):
+    migration_id: NotRequired[str | None]
+    validation_id: NotRequired[str | None]
+
+@type_check_only
+class SenseiCertificateData(TypedDict):
+    migration_id: NotRequired[str | None]
+    certificate_id: NotRequired[str | None]
+    url: NotRequired[str | None]
+
+@type_check_only
+class SentinelDocumentCompleted(Event):
+    @property
+    def provider(self) -> Literal["sentinel"]: ...
+    @property
+    def type(self) -> Literal["document.completed"]: ...
+    @property
+    def family(self) -> Literal["document"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SentinelDocumentCompletedData: ...
+
+@type_check_only
+class SentinelDocumentFailed(Event):
+    @property
+    def provider(self) -> Literal["sentinel"]: ...
+    @property
+    def type(self) -> Literal["document.failed"]: ...
+    @property
+    def family(self) -> Literal["document"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SentinelDocumentFailedData: ...
+
+@type_check_only
+class SentinelChatSessionClosed(Event):
+    @property
+    def provider(self) -> Literal["sentinel"]: ...
+    @property
+    def type(self) -> Literal["chat.session.closed"]: ...
+    @property
+    def family(self) -> Literal["chat"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SentinelChatSessionClosedData: ...
+
+@type_check_only
+class SentinelReportGenerated(Event):
+    @property
+    def provider(self) -> Literal["sentinel"]: ...
+    @property
+    def type(self) -> Literal["report.generated"]: ...
+    @property
+    def family(self) -> Literal["report"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SentinelReportGeneratedData: ...
+
+@type_check_only
+class DocIntellDocumentUploaded(Event):
+    @property
+    def provider(self) -> Literal["docintell"]: ...
+    @property
+    def type(self) -> Literal["document.uploaded"]: ...
+    @property
+    def family(self) -> Literal["document"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> DocIntellDocumentUploadedData: ...
+
+@type_check_only
+class DocIntellProcessingCompleted(Event):
+    @property
+    def provider(self) -> Literal["docintell"]: ...
+    @property
+    def type(self) -> Literal["document.processing.completed"]: ...
+    @property
+    def family(self) -> Literal["document"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> DocIntellProcessingCompletedData: ...
+
+@type_check_only
+class DocIntellProcessingFailed(Event):
+    @property
+    def provider(self) -> Literal["docintell"]: ...
+    @property
+    def type(self) -> Literal["document.processing.failed"]: ...
+    @property
+    def family(self) -> Literal["document"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> DocIntellProcessingFailedData: ...
+
+@type_check_only
+class SentrasaJobCompleted(Event):
+    @property
+    def provider(self) -> Literal["sentrasa"]: ...
+    @property
+    def type(self) -> Literal["job.completed"]: ...
+    @property
+    def family(self) -> Literal["job"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SentrasaJobData: ...
+
+@type_check_only
+class SentrasaJobFailed(Event):
+    @property
+    def provider(self) -> Literal["sentrasa"]: ...
+    @property
+    def type(self) -> Literal["job.failed"]: ...
+    @property
+    def family(self) -> Literal["job"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SentrasaJobData: ...
+
+@type_check_only
+class SentrasaAlertTriggered(Event):
+    @property
+    def provider(self) -> Literal["sentrasa"]: ...
+    @property
+    def type(self) -> Literal["alert.triggered"]: ...
+    @property
+    def family(self) -> Literal["alert"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SentrasaAlertData: ...
+
+@type_check_only
+class SenseiMigrationCreated(Event):
+    @property
+    def provider(self) -> Literal["sensei"]: ...
+    @property
+    def type(self) -> Literal["migration.created"]: ...
+    @property
+    def family(self) -> Literal["migration"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SenseiMigrationData: ...
+
+@type_check_only
+class SenseiMigrationStarted(Event):
+    @property
+    def provider(self) -> Literal["sensei"]: ...
+    @property
+    def type(self) -> Literal["migration.started"]: ...
+    @property
+    def family(self) -> Literal["migration"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SenseiMigrationData: ...
+
+@type_check_only
+class SenseiMigrationPaused(Event):
+    @property
+    def provider(self) -> Literal["sensei"]: ...
+    @property
+    def type(self) -> Literal["migration.paused"]: ...
+    @property
+    def family(self) -> Literal["migration"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SenseiMigrationData: ...
+
+@type_check_only
+class SenseiMigrationResumed(Event):
+    @property
+    def provider(self) -> Literal["sensei"]: ...
+    @property
+    def type(self) -> Literal["migration.resumed"]: ...
+    @property
+    def family(self) -> Literal["migration"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SenseiMigrationData: ...
+
+@type_check_only
+class SenseiMigrationCompleted(Event):
+    @property
+    def provider(self) -> Literal["sensei"]: ...
+    @property
+    def type(self) -> Literal["migration.completed"]: ...
+    @property
+    def family(self) -> Literal["migration"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SenseiMigrationData: ...
+
+@type_check_only
+class SenseiMigrationFailed(Event):
+    @property
+    def provider(self) -> Literal["sensei"]: ...
+    @property
+    def type(self) -> Literal["migration.failed"]: ...
+    @property
+    def family(self) -> Literal["migration"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SenseiMigrationData: ...
+
+@type_check_only
+class SenseiMigrationCancelled(Event):
+    @property
+    def provider(self) -> Literal["sensei"]: ...
+    @property
+    def type(self) -> Literal["migration.cancelled"]: ...
+    @property
+    def family(self) -> Literal["migration"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SenseiMigrationData: ...
+
+@type_check_only
+class SenseiPhaseStarted(Event):
+    @property
+    def provider(self) -> Literal["sensei"]: ...
+    @property
+    def type(self) -> Literal["migration.phase.started"]: ...
+    @property
+    def family(self) -> Literal["migration.phase"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SenseiPhaseData: ...
+
+@type_check_only
+class SenseiPhaseCompleted(Event):
+    @property
+    def provider(self) -> Literal["sensei"]: ...
+    @property
+    def type(self) -> Literal["migration.phase.completed"]: ...
+    @property
+    def family(self) -> Literal["migration.phase"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SenseiPhaseCompletedData: ...
+
+@type_check_only
+class SenseiPhaseFailed(Event):
+    @property
+    def provider(self) -> Literal["sensei"]: ...
+    @property
+    def type(self) -> Literal["migration.phase.failed"]: ...
+    @property
+    def family(self) -> Literal["migration.phase"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SenseiPhaseData: ...
+
+@type_check_only
+class SenseiApprovalRequired(Event):
+    @property
+    def provider(self) -> Literal["sensei"]: ...
+    @property
+    def type(self) -> Literal["approval.required"]: ...
+    @property
+    def family(self) -> Literal["approval"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SenseiApprovalData: ...
+
+@type_check_only
+class SenseiApprovalGranted(Event):
+    @property
+    def provider(self) -> Literal["sensei"]: ...
+    @property
+    def type(self) -> Literal["approval.granted"]: ...
+    @property
+    def family(self) -> Literal["approval"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SenseiApprovalData: ...
+
+@type_check_only
+class SenseiApprovalDenied(Event):
+    @property
+    def provider(self) -> Literal["sensei"]: ...
+    @property
+    def type(self) -> Literal["approval.denied"]: ...
+    @property
+    def family(self) -> Literal["approval"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SenseiApprovalData: ...
+
+@type_check_only
+class SenseiApprovalTimeout(Event):
+    @property
+    def provider(self) -> Literal["sensei"]: ...
+    @property
+    def type(self) -> Literal["approval.timeout"]: ...
+    @property
+    def family(self) -> Literal["approval"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SenseiApprovalData: ...
+
+@type_check_only
+class SenseiErrorOccurred(Event):
+    @property
+    def provider(self) -> Literal["sensei"]: ...
+    @property
+    def type(self) -> Literal["error.occurred"]: ...
+    @property
+    def family(self) -> Literal["error"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SenseiErrorData: ...
+
+@type_check_only
+class SenseiErrorRecovered(Event):
+    @property
+    def provider(self) -> Literal["sensei"]: ...
+    @property
+    def type(self) -> Literal["error.recovered"]: ...
+    @property
+    def family(self) -> Literal["error"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SenseiErrorData: ...
+
+@type_check_only
+class SenseiErrorEscalated(Event):
+    @property
+    def provider(self) -> Literal["sensei"]: ...
+    @property
+    def type(self) -> Literal["error.escalated"]: ...
+    @property
+    def family(self) -> Literal["error"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SenseiErrorData: ...
+
+@type_check_only
+class SenseiErrorResolved(Event):
+    @property
+    def provider(self) -> Literal["sensei"]: ...
+    @property
+    def type(self) -> Literal["error.resolved"]: ...
+    @property
+    def family(self) -> Literal["error"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SenseiErrorData: ...
+
+@type_check_only
+class SenseiValidationStarted(Event):
+    @property
+    def provider(self) -> Literal["sensei"]: ...
+    @property
+    def type(self) -> Literal["validation.started"]: ...
+    @property
+    def family(self) -> Literal["validation"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SenseiValidationData: ...
+
+@type_check_only
+class SenseiValidationCompleted(Event):
+    @property
+    def provider(self) -> Literal["sensei"]: ...
+    @property
+    def type(self) -> Literal["validation.completed"]: ...
+    @property
+    def family(self) -> Literal["validation"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SenseiValidationData: ...
+
+@type_check_only
+class SenseiValidationFailed(Event):
+    @property
+    def provider(self) -> Literal["sensei"]: ...
+    @property
+    def type(self) -> Literal["validation.failed"]: ...
+    @property
+    def family(self) -> Literal["validation"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SenseiValidationData: ...
+
+@type_check_only
+class SenseiCertificateGenerated(Event):
+    @property
+    def provider(self) -> Literal["sensei"]: ...
+    @property
+    def type(self) -> Literal["certificate.generated"]: ...
+    @property
+    def family(self) -> Literal["validation"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> SenseiCertificateData: ...
+
+@type_check_only
+class KycSessionEvent(Event):
+    @property
+    def provider(self) -> Literal["kyc"]: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def family(self) -> Literal["session"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> KycSessionData: ...
+
+@type_check_only
+class KycWatchlistEvent(Event):
+    @property
+    def provider(self) -> Literal["kyc"]: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def family(self) -> Literal["watchlist"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def data(self) -> KycWatchlistData: ...
+
+SentinelEvent: TypeAlias = Union[
+    SentinelDocumentCompleted,
+    SentinelDocumentFailed,
+    SentinelChatSessionClosed,
+    SentinelReportGenerated,
+    UnknownEvent,
+]
+DocIntellEvent: TypeAlias = Union[
+    DocIntellDocumentUploaded,
+    DocIntellProcessingCompleted,
+    DocIntellProcessingFailed,
+    UnknownEvent,
+]
+SentrasaEvent: TypeAlias = Union[
+    SentrasaJobCompleted,
+    SentrasaJobFailed,
+    SentrasaAlertTriggered,
+    UnknownEvent,
+]
+SenseiEvent: TypeAlias = Union[
+    SenseiMigrationCreated,
+    SenseiMigrationStarted,
+    SenseiMigrationPaused,
+    SenseiMigrationResumed,
+    SenseiMigrationCompleted,
+    SenseiMigrationFailed,
+    SenseiMigrationCancelled,
+    SenseiPhaseStarted,
+    SenseiPhaseCompleted,
+    SenseiPhaseFailed,
+    SenseiApprovalRequired,
+    SenseiApprovalGranted,
+    SenseiApprovalDenied,
+    SenseiApprovalTimeout,
+    SenseiErrorOccurred,
+    SenseiErrorRecovered,
+    SenseiErrorEscalated,
+    SenseiErrorResolved,
+    SenseiValidationStarted,
+    SenseiValidationCompleted,
+    SenseiValidationFailed,
+    SenseiCertificateGenerated,
+    UnknownEvent,
+]
+KycEvent: TypeAlias = Union[
+    KycSessionEvent,
+    KycWatchlistEvent,
+    UnknownEvent,
+]
+GitHubEvent: TypeAlias = UnknownEvent
+StandardEvent: TypeAlias = UnknownEvent
+CustomEvent: TypeAlias = UnknownEvent
+AnyEvent: TypeAlias = Union[
+    SentinelDocumentCompleted,
+    SentinelDocumentFailed,
+    SentinelChatSessionClosed,
+    SentinelReportGenerated,
+    DocIntellDocumentUploaded,
+    DocIntellProcessingCompleted,
+    DocIntellProcessingFailed,
+    SentrasaJobCompleted,
+    SentrasaJobFailed,
+    SentrasaAlertTriggered,
+    SenseiMigrationCreated,
+    SenseiMigrationStarted,
+    SenseiMigrationPaused,
+    SenseiMigrationResumed,
+    SenseiMigrationCompleted,
+    SenseiMigrationFailed,
+    SenseiMigrationCancelled,
+    SenseiPhaseStarted,
+    SenseiPhaseCompleted,
+    SenseiPhaseFailed,
+    SenseiApprovalRequired,
+    SenseiApprovalGranted,
+    SenseiApprovalDenied,
+    SenseiApprovalTimeout,
+    SenseiErrorOccurred,
+    SenseiErrorRecovered,
+    SenseiErrorEscalated,
+    SenseiErrorResolved,
+    SenseiValidationStarted,
+    SenseiValidationCompleted,
+    SenseiValidationFailed,
+    SenseiCertificateGenerated,
+    KycSessionEvent,
+    KycWatchlistEvent,
+    UnknownEvent,
+]
+# END GENERATED EVENTS
