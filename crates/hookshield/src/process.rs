@@ -158,20 +158,35 @@ impl ProcessOptions {
 }
 
 /// A verified delivery whose key this worker holds: run the handler, then
-/// [`finish`](Claimed::finish).
-#[must_use = "a claim must be finished, or its lease blocks redeliveries until it expires"]
+/// [`finish`](Claimed::finish). A claim dropped unfinished (the handler panicked, the
+/// task was cancelled) releases the key, so the provider's redelivery is processed.
+#[must_use = "a claim must be finished; dropping it releases the key"]
 pub struct Claimed<S: IdempotencyStore> {
     event: Event,
-    lease: Lease,
+    hold: Hold<S>,
+}
+
+/// The lease on a claimed key, released when dropped still held.
+struct Hold<S: IdempotencyStore> {
+    lease: Option<Lease>,
     store: S,
     retention: Duration,
+}
+
+impl<S: IdempotencyStore> Drop for Hold<S> {
+    fn drop(&mut self) {
+        if let Some(lease) = self.lease.take() {
+            // If the release fails, the lease still expires and frees the key.
+            let _ = self.store.release(&lease);
+        }
+    }
 }
 
 impl<S: IdempotencyStore> fmt::Debug for Claimed<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Claimed")
             .field("event", &self.event)
-            .field("lease", &self.lease)
+            .field("lease", &self.hold.lease)
             .finish_non_exhaustive()
     }
 }
@@ -184,15 +199,19 @@ impl<S: IdempotencyStore> Claimed<S> {
 
     /// Records the handler's result: success completes the claim, failure releases it.
     pub fn finish(self, handler_result: Result<(), String>) -> Outcome {
-        let event = Box::new(self.event);
+        let Claimed { event, mut hold } = self;
+        let event = Box::new(event);
+        let Some(lease) = hold.lease.take() else {
+            unreachable!("a claim holds its lease until it is finished, once")
+        };
         match handler_result {
-            Ok(()) => match self.store.complete(&self.lease, self.retention) {
+            Ok(()) => match hold.store.complete(&lease, hold.retention) {
                 Ok(()) => Outcome::Processed(event),
                 Err(error) => Outcome::StoreUnavailable { event, error },
             },
             Err(message) => {
                 // If the release fails too, the lease still expires and frees the key.
-                let _ = self.store.release(&self.lease);
+                let _ = hold.store.release(&lease);
                 Outcome::HandlerFailed {
                     event: Some(event),
                     message,
@@ -232,9 +251,11 @@ impl Verifier {
         match store.begin(event.idempotency_key(), options.lease) {
             Ok(Claim::Fresh(lease)) => Ok(Claimed {
                 event,
-                lease,
-                store,
-                retention,
+                hold: Hold {
+                    lease: Some(lease),
+                    store,
+                    retention,
+                },
             }),
             Ok(Claim::InProgress) => Err(Outcome::InProgress(Box::new(event))),
             Ok(Claim::Done) => Err(Outcome::Duplicate(Box::new(event))),

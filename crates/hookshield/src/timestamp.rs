@@ -125,17 +125,18 @@ pub fn format_rfc3339(unix: i64) -> String {
 /// assert_eq!(check_window(1301, 1000, 300).unwrap_err().code(), ErrorCode::TimestampInFuture);
 /// ```
 pub fn check_window(timestamp: i64, now: i64, tolerance: u64) -> Result<(), Error> {
-    let tolerance_i = i64::try_from(tolerance).unwrap_or(i64::MAX);
-    let age = now.saturating_sub(timestamp);
-    if age > tolerance_i {
+    // i128 holds every difference of two i64 values, so nothing here can overflow.
+    let age = i128::from(now) - i128::from(timestamp);
+    let clamp = |seconds: i128| i64::try_from(seconds).unwrap_or(i64::MAX);
+    if age > i128::from(tolerance) {
         return Err(Error::TimestampTooOld {
-            age_seconds: age,
+            age_seconds: clamp(age),
             tolerance_seconds: tolerance,
         });
     }
-    if -age > tolerance_i {
+    if -age > i128::from(tolerance) {
         return Err(Error::TimestampInFuture {
-            ahead_seconds: -age,
+            ahead_seconds: clamp(-age),
             tolerance_seconds: tolerance,
         });
     }
