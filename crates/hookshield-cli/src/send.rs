@@ -36,7 +36,8 @@ pub(crate) struct Args {
     #[command(flatten)]
     key: KeyArgs,
 
-    /// The sample event type to send, or `all` for every sample of the provider.
+    /// The sample event type to send, or `all` for every sample of the provider (an
+    /// unknown type lists the samples).
     #[arg(
         long,
         short = 'e',

@@ -21,7 +21,7 @@ pub(crate) struct Args {
     #[command(flatten)]
     key: KeyArgs,
 
-    /// Sign the provider's sample of this event type (see `hookshield send --help`).
+    /// Sign the provider's sample of this event type (an unknown type lists the samples).
     #[arg(
         long,
         short = 'e',
