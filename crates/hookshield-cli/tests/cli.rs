@@ -437,6 +437,7 @@ fn sign_curl_prints_a_ready_command() {
     assert!(!command.contains(SECRET));
 }
 
+#[cfg(unix)]
 #[test]
 fn the_curl_command_is_accepted_by_listen() {
     if Command::new("curl").arg("--version").output().is_err() {
@@ -697,6 +698,10 @@ fn demo_checks_every_provider_and_exits_0() {
     }
     assert!(stdout.contains("OK: every genuine delivery was processed exactly once"));
     assert!(stdout.contains("7 providers, 41 events"), "{stdout}");
+    assert!(
+        !stdout.contains('\x1b'),
+        "no colour when stdout is not a terminal"
+    );
 
     let out = run(&["demo", "--json"]);
     assert!(out.status.success());
