@@ -26,7 +26,9 @@ def _pyright(path: pathlib.Path) -> subprocess.CompletedProcess[str]:
     exe = shutil.which("pyright", path=str(pathlib.Path(sys.executable).parent))
     if exe is None:
         pytest.skip("pyright is not installed")
-    return subprocess.run([exe, str(path)], capture_output=True, text=True, cwd=HERE)
+    return subprocess.run(
+        [exe, "--pythonpath", sys.executable, str(path)], capture_output=True, text=True, cwd=HERE
+    )
 
 
 def test_narrowing_example_runs() -> None:

@@ -25,8 +25,8 @@ class ClaimState(str, enum.Enum):
 
 
 async def process_async(
-    claimed: Claim | Outcome, handler: Callable[[Any], Any]
-) -> Outcome:
+    claimed: Claim[Any] | Outcome[Any], handler: Callable[[Any], Any]
+) -> Outcome[Any]:
     """Runs ``handler`` (sync or async) on a claim and finishes it."""
     from ._hookshield import Claim
 

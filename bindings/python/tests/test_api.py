@@ -1,0 +1,372 @@
+"""The Python API: errors, argument handling, signing, samples, stores, routing."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+import os
+import pickle
+import random
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+import hookshield
+
+SECRET = "whsec_api_test_secret"
+NOW = 1_778_839_500
+
+
+def sentinel(**kwargs: Any) -> hookshield.Verifier[Any]:
+    return hookshield.Verifier("sentinel", SECRET, clock=lambda: NOW, **kwargs)
+
+
+def signed(provider: str = "sentinel", event_type: str = "document.completed", **kw: Any) -> tuple[bytes, dict[str, str]]:
+    body = hookshield.sample(provider, event_type)
+    return body, hookshield.sign(provider, SECRET, body, timestamp=NOW, **kw)
+
+
+def test_import_does_not_import_frameworks() -> None:
+    code = (
+        "import sys, hookshield, hookshield.flask, hookshield.fastapi;"
+        "bad = [m for m in ('flask', 'fastapi', 'starlette') if m in sys.modules];"
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_event_attributes() -> None:
+    event = sentinel().verify(*signed())
+    assert event.provider == "sentinel"
+    assert event.type == "document.completed"
+    assert event.family == "document"
+    assert event.id is None
+    assert event.timestamp == datetime.datetime(2026, 5, 15, 10, 5, tzinfo=datetime.timezone.utc)
+    assert event.timestamp.tzinfo is not None
+    assert event.documented is True
+    assert event.data["document_id"] == "doc_abc123"
+    assert event.raw["event"] == "document.completed"
+    assert event.data is event.data  # built once
+    assert event.idempotency_key == "document.completed:doc_abc123:2026-05-15T10:05:00Z"
+    assert event.matches("document.*") and event.matches("*") and not event.matches("doc.*")
+    assert "doc_abc123" in repr(event)
+
+
+def test_str_body_and_header_shapes() -> None:
+    body, headers = signed()
+    verifier = sentinel()
+    for shape in (
+        headers,
+        list(headers.items()),
+        [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        [[k.upper(), v] for k, v in headers.items()],
+    ):
+        assert verifier.verify(body.decode(), shape).type == "document.completed"
+    assert verifier.verify(bytearray(body), headers).type == "document.completed"
+    assert verifier.verify(memoryview(body), headers).type == "document.completed"
+
+
+def test_error_classes_and_codes() -> None:
+    verifier = sentinel()
+    body, headers = signed()
+    with pytest.raises(hookshield.SignatureError) as bad:
+        verifier.verify(body + b" ", headers)
+    assert isinstance(bad.value, hookshield.VerificationError)
+    assert isinstance(bad.value, ValueError)
+    assert (bad.value.code, bad.value.status) == ("signature_mismatch", 401)
+    assert bad.value.details == {"header": "X-Sentinel-Signature", "signatures": 1, "secrets": 1}
+    assert pickle.loads(pickle.dumps(bad.value)).code == "signature_mismatch"
+
+    old = hookshield.sign("sentinel", SECRET, body, timestamp=NOW - 301)
+    with pytest.raises(hookshield.TimestampError) as stale:
+        verifier.verify(body, old)
+    assert stale.value.code == "timestamp_too_old"
+    assert stale.value.details["age_seconds"] == 301
+
+    future = hookshield.sign("sentinel", SECRET, body, timestamp=NOW + 301)
+    with pytest.raises(hookshield.TimestampError, match="future"):
+        verifier.verify(body, future)
+
+    with pytest.raises(hookshield.PayloadError) as big:
+        sentinel(max_body_bytes=10).verify(body, headers)
+    assert (big.value.code, big.value.status) == ("body_too_large", 413)
+
+    not_json = b"not json"
+    with pytest.raises(hookshield.PayloadError) as invalid:
+        verifier.verify(not_json, hookshield.sign("sentinel", SECRET, not_json, timestamp=NOW))
+    assert invalid.value.code == "invalid_json"
+
+
+def test_configuration_errors() -> None:
+    with pytest.raises(hookshield.ConfigurationError) as none:
+        hookshield.Verifier("sentinel", [])
+    assert none.value.code == "no_secret"
+    with pytest.raises(hookshield.ConfigurationError) as empty:
+        hookshield.Verifier("sentinel", "")
+    assert empty.value.code == "no_secret"
+    with pytest.raises(hookshield.ConfigurationError) as unknown:
+        hookshield.Verifier("stripe", SECRET)
+    assert unknown.value.code == "invalid_config"
+    with pytest.raises(hookshield.ConfigurationError):
+        hookshield.Verifier("custom", SECRET, colour="red")
+    with pytest.raises(hookshield.ConfigurationError):
+        hookshield.Verifier("standard", "whsec_not base64!")
+    with pytest.raises(hookshield.ConfigurationError):
+        hookshield.Verifier("sentinel", SECRET, tolerance=-1)
+    with pytest.raises(TypeError):
+        hookshield.Verifier("sentinel", 42)  # type: ignore[call-overload]
+    with pytest.raises(TypeError):
+        hookshield.Verifier("sentinel", SECRET, clock=5)  # type: ignore[call-overload]
+
+
+def test_failing_clock_is_a_configuration_error() -> None:
+    def clock() -> int:
+        raise OSError("no time")
+
+    verifier = hookshield.Verifier("sentinel", SECRET, clock=clock)
+    with pytest.raises(hookshield.ConfigurationError) as err:
+        verifier.verify(*signed())
+    assert isinstance(err.value.__cause__, OSError)
+
+
+def test_secrets_never_shown() -> None:
+    verifier = hookshield.Verifier("sentinel", [SECRET, b"raw-bytes-secret"])
+    assert SECRET not in repr(verifier) and "raw-bytes" not in repr(verifier)
+    body, headers = signed()
+    expected = headers["X-Sentinel-Signature"]
+    try:
+        verifier.verify(body, {**headers, "X-Sentinel-Signature": "sha256=" + "0" * 64})
+    except hookshield.VerificationError as err:
+        text = str(err) + repr(err) + repr(err.details)
+        assert SECRET not in text and expected not in text and expected[7:] not in text
+
+
+def test_rotation_and_bytes_secret() -> None:
+    body = hookshield.sample("sentinel", "report.generated")
+    verifier = hookshield.Verifier("sentinel", ["whsec_new", b"old-raw-key"], clock=lambda: NOW)
+    assert verifier.verify(body, hookshield.sign("sentinel", b"old-raw-key", body, timestamp=NOW)).type == "report.generated"
+    assert verifier.verify(body, hookshield.sign("sentinel", "whsec_new", body, timestamp=NOW)).type == "report.generated"
+
+
+def test_overrides_and_none_removes_a_header() -> None:
+    body = b'{"event": "ping", "data": {}}'
+    verifier = hookshield.Verifier("custom", SECRET, signature_header="X-Acme-Sig", timestamp_header=None)
+    headers = hookshield.sign("custom", SECRET, body, signature_header="X-Acme-Sig", timestamp_header=None)
+    assert "X-Acme-Sig" in headers
+    assert verifier.verify(body, headers).type == "ping"
+    # The Sentinel preset without its timestamp header: no window, no timestamp needed.
+    no_ts = hookshield.Verifier("sentinel", SECRET, timestamp_header=None)
+    plain = hookshield.sign("sentinel", SECRET, body, timestamp_header=None)
+    assert "X-Sentinel-Timestamp" not in plain
+    assert no_ts.verify(body, plain).type == "ping"
+    with pytest.raises(TypeError):
+        hookshield.Verifier("custom", SECRET, signature_header=5)
+
+
+def test_wrong_types_raise_type_error() -> None:
+    verifier = sentinel()
+    body, headers = signed()
+    for bad_body in (None, 5, ["x"], {"a": 1}):
+        with pytest.raises(TypeError):
+            verifier.verify(bad_body, headers)  # type: ignore[arg-type]
+    for bad_headers in (None, 5, "X-Sentinel-Signature: x", [("a",)], [("a", 5)], {"a": None}, [1, 2]):
+        with pytest.raises(TypeError):
+            verifier.verify(body, bad_headers)  # type: ignore[arg-type]
+
+
+def test_nothing_but_verification_errors_escape_verify() -> None:
+    rng = random.Random(1234)
+    verifier = sentinel()
+    body, headers = signed()
+    bodies = [b"", b"\xff\xfe\x00", b"{", b"[]", b"null", b'{"event": 5}', "\ud800".encode("utf-8", "surrogatepass"), os.urandom(64)]
+    bodies += [bytes(rng.getrandbits(8) for _ in range(rng.randrange(0, 200))) for _ in range(200)]
+    header_sets: list[Any] = [
+        headers,
+        {},
+        {"X-Sentinel-Signature": "sha256=zz", "X-Sentinel-Timestamp": str(NOW)},
+        {"X-Sentinel-Signature": "\ud800", "X-Sentinel-Timestamp": "\udcff"},
+        [(b"X-Sentinel-Signature", b"\xff\xfe"), (b"X-Sentinel-Timestamp", b"\xff")],
+        {"X-Sentinel-Signature": headers["X-Sentinel-Signature"], "X-Sentinel-Timestamp": "9" * 40},
+    ]
+    for candidate in bodies:
+        for hs in header_sets:
+            try:
+                verifier.verify(candidate, hs)
+            except hookshield.VerificationError:
+                pass
+        # Signed garbage reaches the parser: still only VerificationError.
+        try:
+            verifier.verify(candidate, hookshield.sign("sentinel", SECRET, candidate, timestamp=NOW))
+        except hookshield.VerificationError as err:
+            assert err.code in ("invalid_json", "invalid_envelope")
+    # A str body with lone surrogates simply fails the signature.
+    with pytest.raises(hookshield.SignatureError):
+        verifier.verify("\ud800{}", headers)
+
+
+def test_sign_and_samples() -> None:
+    assert len(hookshield.sample_types("sensei")) == 22
+    assert set(hookshield.PROVIDERS) >= {"sentinel", "docintell", "sentrasa", "kyc", "sensei", "github", "standard"}
+    assert len(hookshield.ERROR_CODES) == 13
+    with pytest.raises(ValueError):
+        hookshield.sample("sensei", "migration.teleported")
+    body = b"Hello, World!"
+    headers = hookshield.sign("github", "It's a Secret to Everybody", body, id="d1", event="ping")
+    # GitHub's own documented example.
+    assert headers["X-Hub-Signature-256"] == "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
+    when = datetime.datetime(2026, 5, 15, 10, 5, tzinfo=datetime.timezone.utc)
+    assert hookshield.sign("sentinel", SECRET, b"{}", timestamp=when)["X-Sentinel-Timestamp"] == str(NOW)
+
+
+def test_memory_store_two_phases() -> None:
+    store = hookshield.MemoryStore(capacity=10)
+    assert store.begin("evt_1") == "fresh"
+    assert store.begin("evt_1") is hookshield.ClaimState.IN_PROGRESS
+    store.release("evt_1")
+    assert store.begin("evt_1") == hookshield.ClaimState.FRESH
+    store.complete("evt_1", retention_seconds=60)
+    assert store.begin("evt_1") == "done"
+    assert str(hookshield.ClaimState.DONE) == "done"
+    with pytest.raises(ValueError):
+        hookshield.MemoryStore(capacity=0)
+    with pytest.raises(ValueError):
+        store.begin("k", lease_seconds=-1)
+
+
+def test_process_outcomes() -> None:
+    verifier = hookshield.Verifier("sensei", SECRET)
+    store = hookshield.MemoryStore()
+    body = hookshield.sample("sensei", "approval.required")
+    headers = hookshield.sign("sensei", SECRET, body)
+    seen: list[str] = []
+
+    def handler(event: Any) -> None:
+        seen.append(event.type)
+
+    first = verifier.process(body, headers, store, handler)
+    assert (first.kind, first.status, first.acknowledged) == ("processed", 200, True)
+    assert first.event is not None and first.event.family == "approval"
+    again = verifier.process(body, headers, store, handler)
+    assert (again.kind, again.status) == ("duplicate", 200)
+    assert seen == ["approval.required"]
+
+    forged = verifier.process(body, hookshield.sign("sensei", "nope", body), store, handler)
+    assert (forged.kind, forged.status, forged.event) == ("rejected", 401, None)
+    assert isinstance(forged.error, hookshield.SignatureError)
+
+    other = hookshield.sample("sensei", "error.occurred")
+    boom = RuntimeError("db down")
+
+    def failing(event: Any) -> None:
+        raise boom
+
+    failed = verifier.process(other, hookshield.sign("sensei", SECRET, other), store, failing)
+    assert (failed.kind, failed.status) == ("handler_failed", 500)
+    assert failed.exception is boom
+    assert failed.message == "RuntimeError: db down"
+    retried = verifier.process(other, hookshield.sign("sensei", SECRET, other), store, handler)
+    assert retried.kind == "processed"
+
+
+def test_in_progress_while_another_worker_holds_it() -> None:
+    verifier = hookshield.Verifier("docintell", SECRET)
+    store = hookshield.MemoryStore()
+    body = hookshield.sample("docintell", "document.uploaded")
+    headers = hookshield.sign("docintell", SECRET, body)
+    claim = verifier.claim(body, headers, store)
+    assert isinstance(claim, hookshield.Claim)
+    busy = verifier.process(body, headers, store, lambda e: None)
+    # DocIntell stops retrying on any 4xx, so "in progress" must be a 5xx for it.
+    assert (busy.kind, busy.status) == ("in_progress", 503)
+    assert claim.finish().kind == "processed"
+    with pytest.raises(RuntimeError):
+        claim.finish()
+
+
+def test_keyboard_interrupt_releases_and_propagates() -> None:
+    verifier = hookshield.Verifier("sensei", SECRET)
+    store = hookshield.MemoryStore()
+    body = hookshield.sample("sensei", "migration.started")
+    headers = hookshield.sign("sensei", SECRET, body)
+
+    def interrupted(event: Any) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        verifier.process(body, headers, store, interrupted)
+    assert verifier.process(body, headers, store, lambda e: None).kind == "processed"
+
+
+def test_async_handler_needs_process_async() -> None:
+    verifier = hookshield.Verifier("sensei", SECRET)
+    store = hookshield.MemoryStore()
+    body = hookshield.sample("sensei", "migration.paused")
+    headers = hookshield.sign("sensei", SECRET, body)
+    seen: list[str] = []
+
+    async def handler(event: Any) -> None:
+        await asyncio.sleep(0)
+        seen.append(event.type)
+
+    wrong = verifier.process(body, headers, store, handler)
+    assert wrong.kind == "handler_failed" and isinstance(wrong.exception, TypeError)
+    outcome = asyncio.run(verifier.process_async(body, headers, store, handler))
+    assert (outcome.kind, seen) == ("processed", ["migration.paused"])
+    dup = asyncio.run(verifier.process_async(body, headers, store, handler))
+    assert dup.kind == "duplicate"
+
+
+def test_router() -> None:
+    router = hookshield.Router()
+    calls: list[str] = []
+
+    @router.on("migration.*")
+    def migration(event: Any) -> None:
+        calls.append("migration")
+
+    router.on("migration.phase.completed", lambda e: calls.append("exact"))
+    router.on("*", lambda e: calls.append("all"))
+    assert len(router) == 3
+    assert router.handlers_for("migration.phase.completed")[0] is migration
+    assert len(router.handlers_for("approval.granted")) == 1
+    assert [p for p, _ in router.routes] == ["migration.*", "migration.phase.completed", "*"]
+
+    verifier = hookshield.Verifier("sensei", SECRET)
+    store = hookshield.MemoryStore()
+    body = hookshield.sample("sensei", "migration.phase.completed")
+    outcome = verifier.process(body, hookshield.sign("sensei", SECRET, body), store, router)
+    assert outcome.kind == "processed"
+    assert calls == ["migration", "exact", "all"]
+    with pytest.raises(TypeError):
+        router.on("*", 5)  # type: ignore[call-overload]
+
+
+def test_router_with_async_handlers_keeps_order() -> None:
+    router = hookshield.Router()
+    calls: list[str] = []
+
+    @router.on("approval.*")
+    async def first(event: Any) -> None:
+        await asyncio.sleep(0)
+        calls.append("first")
+
+    @router.on("*")
+    def second(event: Any) -> None:
+        calls.append("second")
+
+    verifier = hookshield.Verifier("sensei", SECRET)
+    body = hookshield.sample("sensei", "approval.granted")
+    outcome = asyncio.run(
+        verifier.process_async(body, hookshield.sign("sensei", SECRET, body), hookshield.MemoryStore(), router)
+    )
+    assert outcome.kind == "processed"
+    assert calls == ["first", "second"]
+
+
+def test_unknown_type_is_not_an_error() -> None:
+    body = json.dumps({"id": "evt_9", "type": "migration.teleported", "created_at": "2026-05-15T10:05:00Z", "data": {"x": 1}}).encode()
+    event = hookshield.Verifier("sensei", SECRET).verify(body, hookshield.sign("sensei", SECRET, body))
+    assert (event.documented, event.type, event.data, event.id) == (False, "migration.teleported", {"x": 1}, "evt_9")

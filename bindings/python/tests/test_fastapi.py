@@ -1,0 +1,129 @@
+"""hookshield.fastapi with FastAPI's TestClient."""
+
+# No `from __future__ import annotations`: FastAPI reads the endpoints' annotations at run time.
+
+import json
+import time
+from typing import Annotated, Any
+
+import pytest
+
+fastapi = pytest.importorskip("fastapi")
+from fastapi import Depends, FastAPI, Request
+from fastapi.testclient import TestClient
+
+import hookshield
+from hookshield.fastapi import Webhook, process
+
+SECRET = "whsec_fastapi_test"
+BODY = hookshield.sample("docintell", "document.processing.completed")
+
+
+def sign(body: bytes = BODY, **kwargs: Any) -> dict[str, str]:
+    return hookshield.sign("docintell", SECRET, body, **kwargs)
+
+
+@pytest.fixture
+def setup() -> "tuple[TestClient, list[Any], dict[str, bool]]":
+    app = FastAPI()
+    verifier = hookshield.Verifier("docintell", SECRET)
+    store = hookshield.MemoryStore()
+    calls: list[Any] = []
+    fail = {"next": False}
+    docintell = Webhook(verifier, store=store)
+    verified = Webhook(verifier)
+
+    @app.post("/hooks")
+    async def receive(event: Annotated[hookshield.Event, Depends(docintell)]) -> dict[str, str]:
+        calls.append(event)
+        if fail["next"]:
+            fail["next"] = False
+            raise RuntimeError("queue unavailable")
+        return {"status": "processed", "type": event.type}
+
+    @app.post("/plain")
+    async def plain(event: Annotated[hookshield.Event, Depends(verified)]) -> dict[str, Any]:
+        return {"job": event.data["job_id"]}
+
+    async def handle(event: hookshield.Event) -> None:
+        calls.append(event)
+        if fail["next"]:
+            fail["next"] = False
+            raise RuntimeError("queue unavailable")
+
+    @app.post("/process")
+    async def with_process(request: Request) -> Any:
+        return await process(request, verifier, store, handle)
+
+    return TestClient(app, raise_server_exceptions=False), calls, fail
+
+
+@pytest.mark.parametrize("path", ["/hooks", "/process"])
+def test_valid_delivery(setup: Any, path: str) -> None:
+    client, calls, _ = setup
+    response = client.post(path, content=BODY, headers=sign())
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "processed"
+    assert len(calls) == 1
+    assert calls[0].type == "document.processing.completed"
+    assert calls[0].data == json.loads(BODY)["data"]
+
+
+@pytest.mark.parametrize("path", ["/hooks", "/process", "/plain"])
+def test_forged_delivery(setup: Any, path: str) -> None:
+    client, calls, _ = setup
+    response = client.post(path, content=BODY, headers=hookshield.sign("docintell", "whsec_forger", BODY))
+    assert response.status_code == 401
+    assert "signature_mismatch" in response.text
+    assert SECRET not in response.text
+    assert calls == []
+
+
+@pytest.mark.parametrize("path", ["/hooks", "/process", "/plain"])
+def test_stale_delivery(setup: Any, path: str) -> None:
+    client, calls, _ = setup
+    response = client.post(path, content=BODY, headers=sign(timestamp=int(time.time()) - 7200))
+    assert response.status_code == 401
+    assert "timestamp_too_old" in response.text
+    assert calls == []
+
+
+@pytest.mark.parametrize("path", ["/hooks", "/process"])
+def test_duplicate_delivery(setup: Any, path: str) -> None:
+    client, calls, _ = setup
+    assert client.post(path, content=BODY, headers=sign()).status_code == 200
+    again = client.post(path, content=BODY, headers=sign())
+    assert again.status_code == 200
+    assert "duplicate" in again.text
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("path", ["/hooks", "/process"])
+def test_failing_handler_is_retried(setup: Any, path: str) -> None:
+    client, calls, fail = setup
+    fail["next"] = True
+    failed = client.post(path, content=BODY, headers=sign())
+    # DocIntell ends its retries on any 4xx: a failure must be a 5xx.
+    assert failed.status_code == 500, failed.text
+    assert "handler_failed" in failed.text
+    retried = client.post(path, content=BODY, headers=sign())
+    assert retried.status_code == 200, retried.text
+    assert len(calls) == 2
+
+
+def test_header_mismatch_is_rejected(setup: Any) -> None:
+    client, calls, _ = setup
+    headers = sign()
+    headers["X-DocIntell-Event"] = "document.uploaded"
+    response = client.post("/hooks", content=BODY, headers=headers)
+    # The event header is not signed, so the core reports the disagreement.
+    assert response.status_code == 400
+    assert "header_mismatch" in response.text
+    assert calls == []
+
+
+def test_plain_dependency(setup: Any) -> None:
+    client, _, _ = setup
+    response = client.post("/plain", content=BODY, headers=sign())
+    assert response.status_code == 200
+    assert response.json()["job"] == hookshield.Verifier("docintell", SECRET).verify(BODY, sign()).data["job_id"]
