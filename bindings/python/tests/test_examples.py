@@ -1,0 +1,54 @@
+"""The runnable examples in examples/python answer signed samples as documented."""
+
+from __future__ import annotations
+
+import importlib.util
+import pathlib
+import sys
+from types import ModuleType
+
+import pytest
+
+import hookshield
+
+EXAMPLES = pathlib.Path(__file__).resolve().parents[3] / "examples" / "python"
+
+
+def load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_flask_example() -> None:
+    pytest.importorskip("flask")
+    example = load("flask_app")
+    client = example.app.test_client()
+    body = hookshield.sample("sentinel", "document.failed")
+    headers = hookshield.sign("sentinel", example.SENTINEL_SECRET, body)
+    assert client.post("/webhooks/sentinel", data=body, headers=headers).get_json()["status"] == "processed"
+    assert client.post("/webhooks/sentinel", data=body, headers=headers).get_json()["status"] == "duplicate"
+    body = hookshield.sample("sensei", "migration.completed")
+    response = client.post("/webhooks/sensei", data=body, headers=hookshield.sign("sensei", example.SENSEI_SECRET, body))
+    assert response.status_code == 200
+    forged = client.post("/webhooks/sensei", data=body, headers=hookshield.sign("sensei", "wrong", body))
+    assert forged.status_code == 401
+
+
+def test_fastapi_example() -> None:
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    example = load("fastapi_app")
+    client = TestClient(example.app)
+    body = hookshield.sample("docintell", "document.uploaded")
+    headers = hookshield.sign("docintell", example.DOCINTELL_SECRET, body)
+    assert client.post("/webhooks/docintell", content=body, headers=headers).json() == {"status": "processed"}
+    body = hookshield.sample("kyc", "kyc.watchlist.match_found")
+    response = client.post("/webhooks/kyc", content=body, headers=hookshield.sign("kyc", example.KYC_SECRET, body))
+    assert response.json()["status"] == "processed"
+    stale = hookshield.sign("kyc", example.KYC_SECRET, body, timestamp=1_600_000_000)
+    assert client.post("/webhooks/kyc", content=body, headers=stale).status_code == 401

@@ -1,0 +1,33 @@
+"""Every ```python block of bindings/python/README.md runs, in order, in one namespace."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import pathlib
+import re
+
+README = pathlib.Path(__file__).resolve().parent.parent / "README.md"
+
+
+def python_blocks() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+
+
+def test_readme_has_python_blocks() -> None:
+    assert len(python_blocks()) >= 8
+
+
+def test_readme_python_blocks_run() -> None:
+    namespace: dict[str, object] = {"__name__": "readme"}
+    out = io.StringIO()
+    for number, block in enumerate(python_blocks(), 1):
+        with contextlib.redirect_stdout(out):
+            exec(compile(block, f"README.md block {number}", "exec"), namespace)
+    printed = out.getvalue()
+    # The values the quick start shows in comments are what it prints.
+    assert "2026-05-15 10:05:00+00:00" in printed
+    assert "document.completed:doc_abc123:2026-05-15T10:05:00Z" in printed
+    assert "never printed" not in printed
+    assert "migration event approval.required" not in printed
+    assert "approval needed for" in printed
