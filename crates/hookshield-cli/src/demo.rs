@@ -106,7 +106,7 @@ struct Listener {
 fn start(provider: Provider) -> Result<Listener> {
     let secret = random_secret(provider);
     let verifier = Verifier::new(provider, [secret.as_str()])?;
-    let receiver = Receiver::new(verifier, MemoryStore::new(10_000));
+    let receiver = Receiver::new(verifier, Box::new(MemoryStore::new(10_000)));
     let server = Arc::new(bind(0)?);
     let address = server
         .server_addr()

@@ -2,7 +2,8 @@
 
 use std::io::{Read as _, Write as _};
 
-use hookshield::{Error, Event, MemoryStore, Outcome, ProcessOptions, Verifier};
+use hookshield::idempotency::RedisStore;
+use hookshield::{Error, Event, IdempotencyStore, MemoryStore, Outcome, ProcessOptions, Verifier};
 use serde_json::{json, Value};
 use tiny_http::{Header, Method, Response, Server};
 
@@ -57,7 +58,7 @@ pub(crate) struct Args {
 /// A receiver: a verifier and an idempotency store.
 pub(crate) struct Receiver {
     verifier: Verifier,
-    store: MemoryStore,
+    store: Box<dyn IdempotencyStore>,
 }
 
 /// What happened to one request.
@@ -70,7 +71,7 @@ pub(crate) struct Handled {
 }
 
 impl Receiver {
-    pub(crate) fn new(verifier: Verifier, store: MemoryStore) -> Self {
+    pub(crate) fn new(verifier: Verifier, store: Box<dyn IdempotencyStore>) -> Self {
         Receiver { verifier, store }
     }
 
@@ -194,17 +195,14 @@ pub(crate) fn bind(port: u16) -> Result<Server> {
 }
 
 /// The store `--store` names.
-fn store(spec: &str, capacity: usize) -> Result<MemoryStore> {
+fn store(spec: &str, capacity: usize) -> Result<(Box<dyn IdempotencyStore>, &'static str)> {
     let lower = spec.to_ascii_lowercase();
     if lower == "memory" {
-        Ok(MemoryStore::new(capacity))
-    } else if lower.starts_with("redis://") || lower.starts_with("rediss://") {
-        // The URL may hold a password: it is not repeated here.
-        Err(Failure::Usage(
-            "the Redis store is not available yet in this version of hookshield; \
-             use --store memory (one process) for now"
-                .into(),
-        ))
+        Ok((Box::new(MemoryStore::new(capacity)), "memory store"))
+    } else if lower.starts_with("redis://") {
+        // The URL may hold a password: errors never repeat it.
+        let store = RedisStore::open(spec).map_err(|e| Failure::Usage(format!("--store: {e}")))?;
+        Ok((Box::new(store), "Redis store"))
     } else {
         Err(Failure::Usage(
             "--store must be `memory` or a redis:// URL".into(),
@@ -213,7 +211,7 @@ fn store(spec: &str, capacity: usize) -> Result<MemoryStore> {
 }
 
 pub(crate) fn run(args: &Args) -> Result<()> {
-    let store = store(&args.store, args.capacity)?;
+    let (store, store_name) = store(&args.store, args.capacity)?;
     let provider = args.key.provider;
     let verifier = args
         .key
@@ -228,7 +226,7 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         .to_ip()
         .expect("a TCP listener has an IP address");
     eprintln!(
-        "hookshield: listening for {provider} deliveries on http://{address}/ (any path; memory store; Ctrl-C to stop)"
+        "hookshield: listening for {provider} deliveries on http://{address}/ (any path; {store_name}; Ctrl-C to stop)"
     );
     let _ = std::io::stderr().flush();
 

@@ -663,24 +663,97 @@ fn send_to_nothing_fails_cleanly() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-#[test]
-fn listen_refuses_a_redis_store_it_does_not_have() {
-    let out = run(&[
-        "listen",
+/// A `redis-server` on a free loopback port, persistence off, killed when dropped.
+struct RedisServer {
+    child: Child,
+    port: u16,
+}
+
+impl RedisServer {
+    fn start() -> RedisServer {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("redis-server is installed (.ci/run installs it)");
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        RedisServer { child, port }
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Sends one sample delivery (and, with `replay`, its replay) and returns the answers.
+fn send_one(url: &str, provider: &str, replay: bool) -> Vec<Value> {
+    let mut args = vec![
+        "send",
+        url,
         "-p",
-        "sensei",
-        "-s",
-        SECRET,
-        "--port",
-        "0",
-        "--store",
-        "redis://user:hunter2@localhost:6379/0",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = text(&out.stderr);
-    assert!(stderr.contains("not available yet"), "{stderr}");
+        provider,
+        "--secret-env",
+        "HOOKSHIELD_TEST_SECRET",
+    ];
+    args.extend_from_slice(&["--event", "migration.started", "--json"]);
+    if replay {
+        args.push("--replay");
+    }
+    let out = hookshield(&args)
+        .env("HOOKSHIELD_TEST_SECRET", secret_for(provider))
+        .output()
+        .unwrap();
+    text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn two_listeners_sharing_a_redis_store_process_an_event_once() {
+    let redis = RedisServer::start();
+    let store = format!("redis://127.0.0.1:{}/", redis.port);
+    let first = Listen::start("sensei", &["--json", "--store", &store]);
+    let second = Listen::start("sensei", &["--json", "--store", &store]);
+    let a = send_one(&first.url, "sensei", false);
+    assert_eq!(
+        (a[0]["status"].as_u64(), a[0]["outcome"].as_str()),
+        (Some(200), Some("processed"))
+    );
+    // The provider redelivers to the other machine: it knows the event is done.
+    let b = send_one(&second.url, "sensei", false);
+    assert_eq!(
+        (b[0]["status"].as_u64(), b[0]["outcome"].as_str()),
+        (Some(200), Some("duplicate"))
+    );
+}
+
+#[test]
+fn listen_with_redis_down_does_not_acknowledge() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let store = format!("redis://:hunter2@127.0.0.1:{closed}/");
+    let listen = Listen::start("sensei", &["--json", "--store", &store]);
+    let answers = send_one(&listen.url, "sensei", false);
+    assert_eq!(answers[0]["status"], 503, "{answers:?}");
+    let printed = listen.stop();
+    assert!(printed.contains("store_unavailable"), "{printed}");
     assert!(
-        !stderr.contains("hunter2"),
+        !printed.contains("hunter2"),
         "the URL's password is not echoed"
     );
 }

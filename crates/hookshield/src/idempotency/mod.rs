@@ -168,33 +168,25 @@ pub trait IdempotencyStore: Send + Sync {
     fn release(&self, lease: &Lease) -> Result<(), StoreError>;
 }
 
-impl<S: IdempotencyStore + ?Sized> IdempotencyStore for &S {
-    fn begin(&self, key: &str, lease: Duration) -> Result<Claim, StoreError> {
-        (**self).begin(key, lease)
-    }
+/// Stores behind references and smart pointers are stores.
+macro_rules! forward_store {
+    ($($pointer:ty),+) => {$(
+        impl<S: IdempotencyStore + ?Sized> IdempotencyStore for $pointer {
+            fn begin(&self, key: &str, lease: Duration) -> Result<Claim, StoreError> {
+                (**self).begin(key, lease)
+            }
 
-    fn complete(&self, lease: &Lease, retention: Duration) -> Result<(), StoreError> {
-        (**self).complete(lease, retention)
-    }
+            fn complete(&self, lease: &Lease, retention: Duration) -> Result<(), StoreError> {
+                (**self).complete(lease, retention)
+            }
 
-    fn release(&self, lease: &Lease) -> Result<(), StoreError> {
-        (**self).release(lease)
-    }
+            fn release(&self, lease: &Lease) -> Result<(), StoreError> {
+                (**self).release(lease)
+            }
+        }
+    )+};
 }
-
-impl<S: IdempotencyStore + ?Sized> IdempotencyStore for std::sync::Arc<S> {
-    fn begin(&self, key: &str, lease: Duration) -> Result<Claim, StoreError> {
-        (**self).begin(key, lease)
-    }
-
-    fn complete(&self, lease: &Lease, retention: Duration) -> Result<(), StoreError> {
-        (**self).complete(lease, retention)
-    }
-
-    fn release(&self, lease: &Lease) -> Result<(), StoreError> {
-        (**self).release(lease)
-    }
-}
+forward_store!(&S, Box<S>, std::sync::Arc<S>);
 
 /// A store addressed by key alone, for APIs that hand out no lease objects (the
 /// bindings' `begin(key)` / `complete(key)` / `release(key)`): it remembers the leases
