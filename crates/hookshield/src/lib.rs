@@ -59,9 +59,9 @@ pub use signing::{sign, sign_with, SignOptions};
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub use timestamp::SystemClock;
 pub use timestamp::{Clock, SharedClock};
-/// The README's Rust examples, compiled and run as doc tests.
+/// The README's Rust examples, compiled and run as doc tests (with `--features redis`).
 #[doc = include_str!("../../../README.md")]
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "redis"))]
 pub struct ReadmeDoctests;
 
 pub use verifier::{SignatureCheck, Verifier, VerifierBuilder, DEFAULT_MAX_BODY_BYTES, OVERRIDES};
