@@ -69,9 +69,9 @@ export declare class NativeVerifier {
    * Verifies `body` (bytes) given the values of [`NativeVerifier::header_names`]
    * (`undefined` when absent) and, when the user set a clock, "now" in Unix seconds.
    */
-  verify(body: Uint8Array, signature?: string | undefined | null, timestamp?: string | undefined | null, id?: string | undefined | null, event?: string | undefined | null, now?: number | undefined | null): EventMeta
+  verify(body: Uint8Array, signature?: string | undefined | null, timestamp?: string | undefined | null, id?: string | undefined | null, event?: string | undefined | null, now?: number | undefined | null): string
   /** [`NativeVerifier::verify`] for a body given as text (taken as UTF-8). */
-  verifyText(body: string, signature?: string | undefined | null, timestamp?: string | undefined | null, id?: string | undefined | null, event?: string | undefined | null, now?: number | undefined | null): EventMeta
+  verifyText(body: string, signature?: string | undefined | null, timestamp?: string | undefined | null, id?: string | undefined | null, event?: string | undefined | null, now?: number | undefined | null): string
   /**
    * [`NativeVerifier::verify`], building `raw` and `data` here as JavaScript objects.
    * Not used by the package: `bench/` compares it with `JSON.parse` in JavaScript.
@@ -84,36 +84,13 @@ export declare class NativeVerifier {
   claim(store: NativeStore, body: Uint8Array | string, signature?: string | undefined | null, timestamp?: string | undefined | null, id?: string | undefined | null, event?: string | undefined | null, now?: number | undefined | null, leaseSeconds?: number | undefined | null, retentionSeconds?: number | undefined | null): NativeClaim
 }
 
-/** A verified event's scalar fields; the wrapper adds `raw` and `data`. */
-export interface EventMeta {
-  /** The preset id of the sender. */
-  provider: string
-  /** The event type. */
-  type: string
-  /** The documented family of the type. */
-  family: string
-  /** The provider's event id. */
-  id?: string
-  /** When the event happened, in Unix milliseconds. */
-  timestamp?: number
-  /** The key that identifies the event across redeliveries. */
-  idempotencyKey: string
-  /** Whether the type is documented (its data was checked against its documented shape). */
-  documented: boolean
-  /**
-   * Whether `data` is the whole body (senders without an envelope, such as GitHub)
-   * rather than its `data` member.
-   */
-  dataIsBody: boolean
-}
-
 /**
  * A verified event with `raw` and `data` built here as JavaScript objects: the
  * alternative to `JSON.parse` in JavaScript that `bench/` measures.
  */
 export interface EventWithData {
-  /** The scalar fields. */
-  meta: EventMeta
+  /** The scalar fields, packed as `verify` returns them. */
+  meta: string
   /** The whole parsed body. */
   raw: any
   /** The envelope's `data` (or the whole body). */
@@ -129,8 +106,11 @@ export interface OutcomeInfo {
   kind: string
   /** The HTTP status the provider should get. */
   status: number
-  /** The verified event's fields, when verification succeeded. */
-  event?: EventMeta
+  /**
+   * The verified event's fields (packed as `verify` returns them), when
+   * verification succeeded.
+   */
+  event?: string
   /** The error code (verification error code, or `store_unavailable`). */
   errorCode?: string
   /** The error's message. */

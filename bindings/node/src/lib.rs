@@ -85,50 +85,47 @@ fn seconds(name: &str, value: Option<f64>, default: Duration) -> Result<Duration
     }
 }
 
-/// A verified event's scalar fields; the wrapper adds `raw` and `data`.
-#[napi(object)]
-pub struct EventMeta {
-    /// The preset id of the sender.
-    pub provider: String,
-    /// The event type.
-    #[napi(js_name = "type")]
-    pub event_type: String,
-    /// The documented family of the type.
-    pub family: String,
-    /// The provider's event id.
-    pub id: Option<String>,
-    /// When the event happened, in Unix milliseconds.
-    pub timestamp: Option<f64>,
-    /// The key that identifies the event across redeliveries.
-    pub idempotency_key: String,
-    /// Whether the type is documented (its data was checked against its documented shape).
-    pub documented: bool,
-    /// Whether `data` is the whole body (senders without an envelope, such as GitHub)
-    /// rather than its `data` member.
-    pub data_is_body: bool,
-}
-
-impl EventMeta {
-    fn of(event: &Event) -> Self {
-        EventMeta {
-            provider: event.provider().as_str().to_owned(),
-            event_type: event.event_type().to_owned(),
-            family: event.family().to_owned(),
-            id: event.id().map(str::to_owned),
-            timestamp: event.timestamp_millis().map(|ms| ms as f64),
-            idempotency_key: event.idempotency_key().to_owned(),
-            documented: event.data().is_documented(),
-            data_is_body: std::ptr::eq(event.raw_data(), event.raw()),
+/// A verified event's scalar fields packed in one string, which crosses into JavaScript
+/// faster than an object with one property per field (one string to create instead of
+/// eight properties; see bench/):
+///
+/// `{flags}|{len}:{type}|{len}:{family}|{len}:{id}|{len}:{idempotency key}[|{timestamp ms}]`
+///
+/// `flags`: bit 0 documented, bit 1 `data` is the whole body. `len` is the field's length
+/// in UTF-16 code units (JavaScript's `length`), so any text, `|` or `:` included, reads
+/// back exactly; an absent id is `-`; the timestamp (Unix milliseconds) is left out when
+/// there is none.
+fn packed(event: &Event) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(128);
+    let flags = u8::from(event.data().is_documented())
+        | (u8::from(std::ptr::eq(event.raw_data(), event.raw())) << 1);
+    let _ = write!(out, "{flags}");
+    for field in [
+        Some(event.event_type()),
+        Some(event.family()),
+        event.id(),
+        Some(event.idempotency_key()),
+    ] {
+        match field {
+            Some(text) => {
+                let _ = write!(out, "|{}:{text}", text.encode_utf16().count());
+            }
+            None => out.push_str("|-"),
         }
     }
+    if let Some(ms) = event.timestamp_millis() {
+        let _ = write!(out, "|{ms}");
+    }
+    out
 }
 
 /// A verified event with `raw` and `data` built here as JavaScript objects: the
 /// alternative to `JSON.parse` in JavaScript that `bench/` measures.
 #[napi(object)]
 pub struct EventWithData {
-    /// The scalar fields.
-    pub meta: EventMeta,
+    /// The scalar fields, packed as `verify` returns them.
+    pub meta: String,
     /// The whole parsed body.
     pub raw: serde_json::Value,
     /// The envelope's `data` (or the whole body).
@@ -276,10 +273,10 @@ impl NativeVerifier {
         id: Option<String>,
         event: Option<String>,
         now: Option<f64>,
-    ) -> Result<EventMeta> {
+    ) -> Result<String> {
         let found = self.found(signature, timestamp, id, event);
         self.check(body, &found, now)
-            .map(|event| EventMeta::of(&event))
+            .map(|event| packed(&event))
             .map_err(|e| to_js(&e))
     }
 
@@ -293,7 +290,7 @@ impl NativeVerifier {
         id: Option<String>,
         event: Option<String>,
         now: Option<f64>,
-    ) -> Result<EventMeta> {
+    ) -> Result<String> {
         self.verify(body.as_bytes(), signature, timestamp, id, event, now)
     }
 
@@ -311,7 +308,7 @@ impl NativeVerifier {
     ) -> Result<EventWithData> {
         let found = self.found(signature, timestamp, id, event);
         let event = self.check(body, &found, now).map_err(|e| to_js(&e))?;
-        let meta = EventMeta::of(&event);
+        let meta = packed(&event);
         let data = event.raw_data().clone();
         let (_, raw) = event.into_parts();
         Ok(EventWithData { meta, raw, data })
@@ -333,11 +330,8 @@ impl NativeVerifier {
         lease_seconds: Option<f64>,
         retention_seconds: Option<f64>,
     ) -> Result<NativeClaim> {
-        let mut options = ProcessOptions::default().lease(seconds(
-            "leaseSeconds",
-            lease_seconds,
-            DEFAULT_LEASE,
-        )?);
+        let mut options =
+            ProcessOptions::default().lease(seconds("leaseSeconds", lease_seconds, DEFAULT_LEASE)?);
         if let Some(retention) = retention_seconds {
             options = options.retention(seconds(
                 "retentionSeconds",
@@ -391,8 +385,9 @@ pub struct OutcomeInfo {
     pub kind: String,
     /// The HTTP status the provider should get.
     pub status: u32,
-    /// The verified event's fields, when verification succeeded.
-    pub event: Option<EventMeta>,
+    /// The verified event's fields (packed as `verify` returns them), when
+    /// verification succeeded.
+    pub event: Option<String>,
     /// The error code (verification error code, or `store_unavailable`).
     pub error_code: Option<String>,
     /// The error's message.
@@ -414,7 +409,7 @@ fn info(outcome: &Outcome, provider: Provider) -> OutcomeInfo {
     OutcomeInfo {
         kind: outcome.kind().to_owned(),
         status: u32::from(outcome.status(provider)),
-        event: outcome.event().map(EventMeta::of),
+        event: outcome.event().map(packed),
         error_code,
         error_message,
     }
@@ -429,7 +424,7 @@ impl NativeClaim {
             Some(ClaimInner::Held(claimed)) => OutcomeInfo {
                 kind: "fresh".to_owned(),
                 status: 0,
-                event: Some(EventMeta::of(claimed.event())),
+                event: Some(packed(claimed.event())),
                 error_code: None,
                 error_message: None,
             },

@@ -1,0 +1,305 @@
+// Typed webhook events of hookshield: one discriminated union on `type` per provider.
+//
+// Self-contained on purpose (no imports): the native package `hookshield` and the
+// WebAssembly package `@hookshield/wasm` ship this same file.
+//
+// Where the field names come from: the providers' own webhook documents, as the Rust
+// core types them (crates/hookshield/src/events/). Identifiers the core requires are
+// required here; every other documented field may be absent or null, and fields a
+// document does not show are kept (the index signatures), never dropped.
+//
+// Narrowing: a documented type always arrives with its documented data (the core
+// rejects a documented type whose data has another shape, with `invalid_envelope`). An
+// undocumented type is not an error: it arrives as an `UnknownEvent` whose `type` is any
+// string. Because that member's `type` is `string`, TypeScript keeps it when you compare
+// `event.type` with a literal; check `event.documented` first (a boolean discriminant)
+// to narrow to exactly one documented event:
+//
+//   if (event.documented && event.type === 'document.failed') {
+//     event.data.error_code; // string | null | undefined
+//   }
+//
+// Without the `documented` check, `event.type === 'document.failed'` still type-checks,
+// and `event.data` is that event's data or an unknown event's `UnknownData`.
+
+/** Any JSON value, as `JSON.parse` returns it. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** The preset ids. */
+export type ProviderId = 'sentinel' | 'docintell' | 'sentrasa' | 'kyc' | 'sensei' | 'github' | 'standard' | 'custom';
+
+/** Fields a provider's document does not show: kept as they arrived. */
+export interface Extra {
+  readonly [key: string]: unknown;
+}
+
+/** What every verified event has. */
+export interface EventBase<P extends ProviderId, T extends string, F extends string, D, Documented extends boolean> {
+  /** The provider that sent it. */
+  readonly provider: P;
+  /** The event type, e.g. `document.completed`. */
+  readonly type: T;
+  /** The documented group of the type, e.g. `document`, `migration.phase`, `session`. */
+  readonly family: F;
+  /** The provider's event id, where it sends one. */
+  readonly id: string | null;
+  /** When the event happened (from the envelope, or the timestamp header). */
+  readonly timestamp: Date | null;
+  /** The envelope's `data` (the whole body for senders without an envelope, such as GitHub). */
+  readonly data: D;
+  /** The whole parsed body. */
+  readonly raw: JsonValue;
+  /** The key that identifies this event across redeliveries. */
+  readonly idempotencyKey: string;
+  /** Whether the type is documented, so `data` has its documented shape. */
+  readonly documented: Documented;
+  /** Whether the type matches a subscription pattern: `*`, `family.*` or an exact type. */
+  matches(pattern: string): boolean;
+}
+
+/** A documented event of provider `P`. */
+export type Documented<P extends ProviderId, T extends string, F extends string, D> = EventBase<P, T, F, D, true>;
+
+/** The data of an event type hookshield has no shape for: the JSON as sent. */
+export interface UnknownData {
+  readonly [key: string]: unknown;
+}
+
+/** An event of a type the provider does not document (or any event of GitHub, Standard Webhooks, custom). */
+export type UnknownEvent<P extends ProviderId = ProviderId> = EventBase<P, string, string, UnknownData, false>;
+
+// ---------------------------------------------------------------------------------
+// Sentinel (sentinel.txt): `{event, timestamp, data}`.
+
+export interface SentinelDocumentCompleted extends Extra {
+  /** The document, e.g. `doc_abc123`. */
+  document_id: string;
+  tenant_id?: string | null;
+  user_id?: string | null;
+  /** The classified type, e.g. `cas_statement`. */
+  document_type?: string | null;
+  pages?: number | null;
+  extractions?: ({ holdings_count?: number | null; total_aum?: number | null; currency?: string | null } & Extra) | null;
+  confidence?: ({ average?: number | null; minimum?: number | null } & Extra) | null;
+  processing_time_ms?: number | null;
+}
+
+export interface SentinelDocumentFailed extends Extra {
+  document_id: string;
+  /** Machine-readable cause, e.g. `EXTRACTION_TIMEOUT`. */
+  error_code?: string | null;
+  error_message?: string | null;
+  /** The pipeline stage that failed, e.g. `layout_extraction`. */
+  stage?: string | null;
+  /** Whether resubmitting may succeed. */
+  retryable?: boolean | null;
+}
+
+export interface SentinelChatSessionClosed extends Extra {
+  /** The chat session, e.g. `ses_def456`. */
+  session_id: string;
+  user_id?: string | null;
+  message_count?: number | null;
+  token_usage?: ({ input?: number | null; output?: number | null } & Extra) | null;
+  summary?: string | null;
+}
+
+export interface SentinelReportGenerated extends Extra {
+  /** The report, e.g. `rpt_ghi789`. */
+  report_id: string;
+  report_type?: string | null;
+  client_id?: string | null;
+  url?: string | null;
+  format?: string | null;
+  generated_by?: string | null;
+}
+
+export type SentinelEvent =
+  | Documented<'sentinel', 'document.completed', 'document', SentinelDocumentCompleted>
+  | Documented<'sentinel', 'document.failed', 'document', SentinelDocumentFailed>
+  | Documented<'sentinel', 'chat.session.closed', 'chat', SentinelChatSessionClosed>
+  | Documented<'sentinel', 'report.generated', 'report', SentinelReportGenerated>;
+
+// ---------------------------------------------------------------------------------
+// DocIntell (docintell.txt): `{event, timestamp, data}`, `X-DocIntell-Event`.
+
+export interface DocIntellDocumentUploaded extends Extra {
+  document_id: string;
+  job_id: string;
+  tenant_id?: string | null;
+  /** `queued`. */
+  status?: string | null;
+}
+
+export interface DocIntellProcessingCompleted extends Extra {
+  document_id: string;
+  job_id: string;
+  tenant_id?: string | null;
+  /** `completed`. */
+  status?: string | null;
+  processing_time_seconds?: number | null;
+  page_count?: number | null;
+  /** e.g. `v001`. */
+  ir_version?: string | null;
+}
+
+export interface DocIntellProcessingFailed extends Extra {
+  document_id: string;
+  job_id: string;
+  tenant_id?: string | null;
+  /** `failed`. */
+  status?: string | null;
+  error_message?: string | null;
+}
+
+export type DocIntellEvent =
+  | Documented<'docintell', 'document.uploaded', 'document', DocIntellDocumentUploaded>
+  | Documented<'docintell', 'document.processing.completed', 'document', DocIntellProcessingCompleted>
+  | Documented<'docintell', 'document.processing.failed', 'document', DocIntellProcessingFailed>;
+
+// ---------------------------------------------------------------------------------
+// Sentrasa (sentrasa.txt): names the events, shows no payload.
+
+export interface SentrasaJob extends Extra {
+  job_id?: string | null;
+  workspace_id?: string | null;
+  status?: string | null;
+}
+
+export interface SentrasaAlert extends Extra {
+  alert_id?: string | null;
+  workspace_id?: string | null;
+  severity?: string | null;
+}
+
+export type SentrasaEvent =
+  | Documented<'sentrasa', 'job.completed', 'job', SentrasaJob>
+  | Documented<'sentrasa', 'job.failed', 'job', SentrasaJob>
+  | Documented<'sentrasa', 'alert.triggered', 'alert', SentrasaAlert>;
+
+// ---------------------------------------------------------------------------------
+// KYC-Webhooks (kyc-webhooks.txt): typed by family, `{id, type, created, data}`.
+
+export interface KycSession extends Extra {
+  session_id: string;
+  /** Its status after the event. */
+  status?: string | null;
+  /** The status before a status change. */
+  previous_status?: string | null;
+}
+
+export interface KycWatchlist extends Extra {
+  /** The monitored subject. */
+  subject_id: string;
+  status?: string | null;
+  /** New matches found. */
+  matches?: unknown[] | null;
+}
+
+/** `kyc.session.created`, `kyc.session.completed`, `kyc.session.processed`, `kyc.session.status_changed`, ... */
+export type KycSessionEvent = Documented<'kyc', `kyc.session.${string}`, 'session', KycSession>;
+/** `kyc.watchlist.match_found`, `kyc.watchlist.status_changed`, ... */
+export type KycWatchlistEvent = Documented<'kyc', `kyc.watchlist.${string}`, 'watchlist', KycWatchlist>;
+
+export type KycEvent = KycSessionEvent | KycWatchlistEvent;
+
+// ---------------------------------------------------------------------------------
+// Sensei (sensei.md): 22 types in 5 families, `{id, type, created_at, data, metadata}`.
+
+export interface SenseiMigration extends Extra {
+  /** e.g. `mig_xyz789`. */
+  migration_id?: string | null;
+  migration_name?: string | null;
+  status?: string | null;
+}
+
+/** `migration.phase.completed`: every field the document shows. */
+export interface SenseiPhaseCompleted extends Extra {
+  migration_id: string;
+  migration_name: string;
+  /** e.g. `data_transfer`. */
+  phase: string;
+  phase_number: number;
+  total_phases: number;
+  duration_seconds: number;
+  records_processed: number;
+  errors_recovered: number;
+  errors_escalated: number;
+}
+
+export interface SenseiPhase extends Extra {
+  migration_id?: string | null;
+  migration_name?: string | null;
+  phase?: string | null;
+  phase_number?: number | null;
+  total_phases?: number | null;
+}
+
+export interface SenseiApproval extends Extra {
+  approval_id?: string | null;
+  migration_id?: string | null;
+}
+
+export interface SenseiError extends Extra {
+  error_id?: string | null;
+  migration_id?: string | null;
+  message?: string | null;
+}
+
+export interface SenseiValidation extends Extra {
+  migration_id?: string | null;
+  validation_id?: string | null;
+}
+
+export interface SenseiCertificate extends Extra {
+  migration_id?: string | null;
+  /** The Behavioral Equivalence Certificate. */
+  certificate_id?: string | null;
+  url?: string | null;
+}
+
+export type SenseiEvent =
+  | Documented<'sensei', 'migration.created', 'migration', SenseiMigration>
+  | Documented<'sensei', 'migration.started', 'migration', SenseiMigration>
+  | Documented<'sensei', 'migration.paused', 'migration', SenseiMigration>
+  | Documented<'sensei', 'migration.resumed', 'migration', SenseiMigration>
+  | Documented<'sensei', 'migration.completed', 'migration', SenseiMigration>
+  | Documented<'sensei', 'migration.failed', 'migration', SenseiMigration>
+  | Documented<'sensei', 'migration.cancelled', 'migration', SenseiMigration>
+  | Documented<'sensei', 'migration.phase.started', 'migration.phase', SenseiPhase>
+  | Documented<'sensei', 'migration.phase.completed', 'migration.phase', SenseiPhaseCompleted>
+  | Documented<'sensei', 'migration.phase.failed', 'migration.phase', SenseiPhase>
+  | Documented<'sensei', 'approval.required', 'approval', SenseiApproval>
+  | Documented<'sensei', 'approval.granted', 'approval', SenseiApproval>
+  | Documented<'sensei', 'approval.denied', 'approval', SenseiApproval>
+  | Documented<'sensei', 'approval.timeout', 'approval', SenseiApproval>
+  | Documented<'sensei', 'error.occurred', 'error', SenseiError>
+  | Documented<'sensei', 'error.recovered', 'error', SenseiError>
+  | Documented<'sensei', 'error.escalated', 'error', SenseiError>
+  | Documented<'sensei', 'error.resolved', 'error', SenseiError>
+  | Documented<'sensei', 'validation.started', 'validation', SenseiValidation>
+  | Documented<'sensei', 'validation.completed', 'validation', SenseiValidation>
+  | Documented<'sensei', 'validation.failed', 'validation', SenseiValidation>
+  | Documented<'sensei', 'certificate.generated', 'validation', SenseiCertificate>;
+
+// ---------------------------------------------------------------------------------
+
+/** The documented events of each provider. */
+export interface DocumentedEvents {
+  sentinel: SentinelEvent;
+  docintell: DocIntellEvent;
+  sentrasa: SentrasaEvent;
+  kyc: KycEvent;
+  sensei: SenseiEvent;
+  github: never;
+  standard: never;
+  custom: never;
+}
+
+/** Every event a verifier for provider `P` can return. */
+export type WebhookEvent<P extends ProviderId = ProviderId> = P extends ProviderId
+  ? DocumentedEvents[P] | UnknownEvent<P>
+  : never;
+
+/** Every documented event type string of provider `P`. */
+export type EventType<P extends ProviderId = ProviderId> = DocumentedEvents[P]['type'];
