@@ -461,6 +461,23 @@ class Verifier {
   }
 
   /**
+   * Checks size, headers, signature and the replay window only, without parsing the
+   * body: `{ timestamp, id, event }` (the timestamp header in Unix seconds, the id and
+   * event headers; null where the scheme has none). Throws only VerificationError.
+   */
+  verifySignature(body, headers) {
+    try {
+      const values = this.#scratch;
+      pickHeaders(headers, this.#names, values);
+      const now = this.#now();
+      const checked = this.#native.verifySignature(bodyOf(body), values[0], values[1], values[2], values[3], now);
+      return { timestamp: checked.timestamp ?? null, id: checked.id ?? null, event: checked.event ?? null };
+    } catch (error) {
+      throw toError(error);
+    }
+  }
+
+  /**
    * Verifies, claims the event's idempotency key in `store`, awaits `handler(event)`
    * (a function, possibly async, or a Router) once per event, and records the result:
    * success completes the claim, a throw or rejection releases it so the provider's

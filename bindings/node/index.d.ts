@@ -70,6 +70,8 @@ export declare class NativeVerifier {
    * (`undefined` when absent) and, when the user set a clock, "now" in Unix seconds.
    */
   verify(body: Uint8Array, signature?: string | undefined | null, timestamp?: string | undefined | null, id?: string | undefined | null, event?: string | undefined | null, now?: number | undefined | null): string
+  /** Checks size, headers, signature and the replay window without parsing the body. */
+  verifySignature(body: Uint8Array | string, signature?: string | undefined | null, timestamp?: string | undefined | null, id?: string | undefined | null, event?: string | undefined | null, now?: number | undefined | null): SignatureInfo
   /** [`NativeVerifier::verify`] for a body given as text (taken as UTF-8). */
   verifyText(body: string, signature?: string | undefined | null, timestamp?: string | undefined | null, id?: string | undefined | null, event?: string | undefined | null, now?: number | undefined | null): string
   /**
@@ -134,6 +136,16 @@ export declare function sampleTypes(providerName: string): Array<string>
 
 /** The headers `provider` would send with `body`, as `[name, value]` pairs. */
 export declare function sign(providerName: string, secretValue: string | Uint8Array, body: Uint8Array | string, options?: SignOptionsJs | undefined | null): Array<Array<string>>
+
+/** What the headers of a delivery whose signature holds say. */
+export interface SignatureInfo {
+  /** The timestamp header, as Unix seconds, where the scheme has one. */
+  timestamp?: number
+  /** The id header's value, where the scheme has one. */
+  id?: string
+  /** The event-type header's value, where the scheme has one. */
+  event?: string
+}
 
 /** Options of [`sign`]. */
 export interface SignOptionsJs {

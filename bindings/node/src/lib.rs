@@ -138,6 +138,17 @@ struct Found<'a> {
     len: usize,
 }
 
+/// What the headers of a delivery whose signature holds say.
+#[napi(object)]
+pub struct SignatureInfo {
+    /// The timestamp header, as Unix seconds, where the scheme has one.
+    pub timestamp: Option<f64>,
+    /// The id header's value, where the scheme has one.
+    pub id: Option<String>,
+    /// The event-type header's value, where the scheme has one.
+    pub event: Option<String>,
+}
+
 /// Options of the native verifier; every one is optional.
 #[napi(object)]
 pub struct VerifierOptions {
@@ -278,6 +289,35 @@ impl NativeVerifier {
         self.check(body, &found, now)
             .map(|event| packed(&event))
             .map_err(|e| to_js(&e))
+    }
+
+    /// Checks size, headers, signature and the replay window without parsing the body.
+    #[napi]
+    pub fn verify_signature(
+        &self,
+        body: Either<&[u8], String>,
+        signature: Option<String>,
+        timestamp: Option<String>,
+        id: Option<String>,
+        event: Option<String>,
+        now: Option<f64>,
+    ) -> Result<SignatureInfo> {
+        let found = self.found(signature, timestamp, id, event);
+        let body = match &body {
+            Either::A(bytes) => bytes,
+            Either::B(text) => text.as_bytes(),
+        };
+        let headers = &found.pairs[..found.len];
+        let checked = match now {
+            Some(now) => self.inner.verify_signature_at(body, headers, now as i64),
+            None => self.inner.verify_signature(body, headers),
+        }
+        .map_err(|e| to_js(&e))?;
+        Ok(SignatureInfo {
+            timestamp: checked.timestamp.map(|t| t as f64),
+            id: checked.id.map(str::to_owned),
+            event: checked.event.map(str::to_owned),
+        })
     }
 
     /// [`NativeVerifier::verify`] for a body given as text (taken as UTF-8).

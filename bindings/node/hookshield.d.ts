@@ -1,0 +1,210 @@
+// Types of the npm package `hookshield` (hand-written; `index.d.ts` is the generated
+// declaration of the native layer underneath, not part of the public API).
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { ProviderId, WebhookEvent } from './events';
+
+export * from './events';
+
+/** The stable codes a VerificationError carries. */
+export type ErrorCode =
+  | 'missing_header'
+  | 'malformed_signature'
+  | 'signature_mismatch'
+  | 'missing_timestamp'
+  | 'malformed_timestamp'
+  | 'timestamp_too_old'
+  | 'timestamp_in_future'
+  | 'body_too_large'
+  | 'invalid_json'
+  | 'invalid_envelope'
+  | 'header_mismatch'
+  | 'no_secret'
+  /** A verifier (or a receiver) set up wrongly: bad options, or a body that is not the raw bytes. */
+  | 'invalid_config'
+  /** The idempotency store failed. */
+  | 'store_unavailable';
+
+/**
+ * The one error of hookshield: `verify` throws nothing else, for any input. Messages say
+ * what was expected and what was found, never a secret or an expected signature.
+ */
+export class VerificationError extends Error {
+  readonly name: 'VerificationError';
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string);
+}
+
+/** A secret: text (e.g. `whsec_...`) or raw key bytes. */
+export type Secret = string | Uint8Array | ArrayBuffer | ArrayBufferView;
+
+/** The raw body as received. A parsed object is refused with `invalid_config`. */
+export type Body = Buffer | Uint8Array | ArrayBuffer | ArrayBufferView | string;
+
+/** Request headers in any shape receivers hold; names match case-insensitively. */
+export type HeadersInput =
+  | IncomingHttpHeaders
+  | Readonly<Record<string, string | readonly string[] | undefined>>
+  | Headers
+  | ReadonlyMap<string, string | readonly string[]>
+  | ReadonlyArray<readonly [string, string | readonly string[]]>
+  /** A flat `[name, value, name, value, ...]` list, such as `req.rawHeaders`. */
+  | readonly string[];
+
+/** Scheme overrides, for a preset whose sender differs from its document or for `custom`. */
+export interface SchemeOverrides {
+  signatureHeader?: string;
+  encoding?: 'hex' | 'base64';
+  /** Before each signature: `sha256=`, `v1,` or `''`. */
+  prefix?: string;
+  signedContent?: 'body' | '{timestamp}.{body}' | '{id}.{timestamp}.{body}';
+  /** `null` (or `''`) removes it. */
+  timestampHeader?: string | null;
+  idHeader?: string | null;
+  eventHeader?: string | null;
+  secretFormat?: 'utf8' | 'whsec_base64';
+}
+
+export interface VerifierOptions<P extends ProviderId = ProviderId> extends SchemeOverrides {
+  provider: P;
+  /** One or more secrets; any may have signed a delivery (rotation). */
+  secrets?: Secret | readonly Secret[];
+  /** Same as `secrets`. */
+  secret?: Secret | readonly Secret[];
+  /** The replay window in seconds each way (default 300). */
+  tolerance?: number;
+  /** The largest body accepted (default 1 MiB). */
+  maxBodyBytes?: number;
+  /** "Now" in Unix milliseconds (like `Date.now`) or a Date; default the system clock. */
+  clock?: () => number | Date;
+  /** Overrides by name, camelCase or the core's snake_case (`signature_header`). */
+  overrides?: Readonly<Record<string, string | null>>;
+}
+
+/** What `process` (and every integration) did with a delivery. */
+export type OutcomeKind = 'processed' | 'duplicate' | 'in_progress' | 'rejected' | 'handler_failed' | 'store_unavailable';
+
+export interface Outcome<E = WebhookEvent> {
+  kind: OutcomeKind;
+  /** The HTTP status the provider should get, knowing its retry policy. */
+  status: number;
+  /** Whether the provider should consider the delivery received (processed or duplicate). */
+  acknowledged: boolean;
+  /** The verified event (null when rejected). */
+  event: E | null;
+  /** Why it was rejected (VerificationError), the handler's error, or the store's. */
+  error: Error | null;
+}
+
+export interface ProcessOptions {
+  /** How long a claim holds before a redelivery may take it over (default 30). */
+  leaseSeconds?: number;
+  /** How long a processed key is remembered (default: the provider's retry horizon). */
+  retentionSeconds?: number;
+}
+
+export type Handler<E = WebhookEvent> = ((event: E) => unknown) | Router<E>;
+
+export class Verifier<P extends ProviderId = ProviderId> {
+  /** Throws VerificationError (`no_secret`, `invalid_config`) when the options are wrong. */
+  constructor(options: VerifierOptions<P>);
+  readonly provider: P;
+  /** The replay window, in seconds each way. */
+  readonly tolerance: number;
+  /** The body size limit, in bytes. */
+  readonly maxBodyBytes: number;
+  /** The lower-cased names of the headers read: signature, timestamp, id, event (null where none). */
+  readonly headerNames: (string | null)[];
+  /** Verifies a delivery; throws only VerificationError. */
+  verify(body: Body, headers: HeadersInput): WebhookEvent<P>;
+  /** Checks size, headers, signature and the replay window without parsing the body. */
+  verifySignature(body: Body, headers: HeadersInput): { timestamp: number | null; id: string | null; event: string | null };
+  /**
+   * Verifies, claims the idempotency key, awaits `handler` once per event, records the
+   * result. Resolves to the outcome; never rejects for a delivery.
+   */
+  process(
+    body: Body,
+    headers: HeadersInput,
+    store: MemoryStore,
+    handler: Handler<WebhookEvent<P>>,
+    options?: ProcessOptions,
+  ): Promise<Outcome<WebhookEvent<P>>>;
+}
+
+/** The runtime class of verified events (typed as `WebhookEvent`). */
+export const Event: abstract new (...args: never[]) => WebhookEvent;
+
+export type ClaimState = 'fresh' | 'in_progress' | 'done';
+
+/** The bounded in-memory idempotency store (one process). */
+export class MemoryStore {
+  constructor(options?: { capacity?: number });
+  begin(key: string, options?: { leaseSeconds?: number }): ClaimState;
+  complete(key: string, options?: { retentionSeconds?: number }): void;
+  release(key: string): void;
+}
+
+/** Handlers by subscription pattern: `*`, `family.*`, or an exact type. */
+export class Router<E = WebhookEvent> {
+  on(pattern: string, handler: (event: E) => unknown): this;
+  handlersFor(type: string): ((event: E) => unknown)[];
+  /** Awaits every handler matching `event.type`, in registration order; resolves to how many ran. */
+  dispatch(event: E): Promise<number>;
+}
+
+export interface SignOptions {
+  /** Unix seconds (or a Date) to sign at; default now. */
+  timestamp?: number | Date;
+  id?: string;
+  event?: string;
+  overrides?: SchemeOverrides & Readonly<Record<string, string | null>>;
+}
+
+/** The headers `provider` would send with `body`, for testing receivers. */
+export function sign(provider: ProviderId, secret: Secret, body: Body, options?: SignOptions): Record<string, string>;
+/** A sample body from the provider's document, or null. */
+export function sample(provider: ProviderId, type: string): string | null;
+export function sampleTypes(provider: ProviderId): string[];
+/** The HTTP status a delivery rejected with this code should get. */
+export function rejectionStatus(code: ErrorCode): number;
+export const providers: ProviderId[];
+
+// Integrations -------------------------------------------------------------------
+
+export interface IntegrationOptions<P extends ProviderId = ProviderId> extends ProcessOptions {
+  verifier: Verifier<P>;
+  handler: Handler<WebhookEvent<P>>;
+  /** Default: a new MemoryStore for this integration. */
+  store?: MemoryStore;
+  /** Called with every outcome (default: logs what the receiver must fix). */
+  onOutcome?: (outcome: Outcome<WebhookEvent<P>>) => unknown;
+}
+
+/** Minimal shapes of the frameworks' objects, so no framework types are required. */
+export type ExpressMiddleware = (req: any, res: any, next: (error?: unknown) => void) => void;
+
+/**
+ * Express middleware. With `handler` it answers the delivery; without one it verifies,
+ * sets `req.webhookEvent` and calls `next()`.
+ */
+export function express<P extends ProviderId>(
+  options: Omit<IntegrationOptions<P>, 'handler'> & { handler?: Handler<WebhookEvent<P>> },
+): ExpressMiddleware;
+
+/** Fastify plugin: registers `POST path` (default `/webhooks`) reading raw bodies. */
+export function fastify(app: any, options: IntegrationOptions & { path?: string }): Promise<void>;
+
+/** A node:http request listener. */
+export function httpHandler<P extends ProviderId>(
+  options: IntegrationOptions<P>,
+): (req: IncomingMessage, res: ServerResponse) => void;
+
+/** A Fetch handler for Next.js route handlers, Deno, Bun, Hono, ... */
+export function fetchHandler<P extends ProviderId>(options: IntegrationOptions<P>): (request: Request) => Promise<Response>;
+
+/** Verifies and processes one delivery with an integration's options. */
+export function handleDelivery<P extends ProviderId>(
+  options: IntegrationOptions<P>,
+  body: Body,
+  headers: HeadersInput,
+): Promise<Outcome<WebhookEvent<P>>>;

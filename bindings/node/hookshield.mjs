@@ -1,0 +1,22 @@
+// ES module entry of `hookshield`: the same API as the CommonJS entry (hookshield.js).
+import hookshield from './hookshield.js';
+
+export const {
+  Verifier,
+  Event,
+  VerificationError,
+  MemoryStore,
+  Router,
+  sign,
+  sample,
+  sampleTypes,
+  rejectionStatus,
+  providers,
+  express,
+  fastify,
+  httpHandler,
+  fetchHandler,
+  handleDelivery,
+} = hookshield;
+
+export default hookshield;

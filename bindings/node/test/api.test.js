@@ -1,0 +1,503 @@
+'use strict';
+const { test, describe } = require('node:test');
+const assert = require('node:assert/strict');
+const util = require('node:util');
+
+const hookshield = require('..');
+const { Verifier, VerificationError, MemoryStore, Router, Event, sign, sample, sampleTypes } = hookshield;
+
+const SECRET = 'whsec_test_secret_0123456789';
+const NOW = 1_778_839_500; // Unix seconds
+
+function sentinel(options = {}) {
+  return new Verifier({ provider: 'sentinel', secrets: [SECRET], clock: () => NOW * 1000, ...options });
+}
+
+function signedSentinel(type = 'document.failed', at = NOW) {
+  const body = sample('sentinel', type);
+  return { body, headers: sign('sentinel', SECRET, body, { timestamp: at }) };
+}
+
+const lower = (headers) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+
+function throwsCode(fn, code) {
+  assert.throws(fn, (error) => {
+    assert.ok(error instanceof VerificationError, `expected VerificationError, got ${util.inspect(error)}`);
+    assert.ok(error instanceof Error);
+    assert.equal(error.name, 'VerificationError');
+    assert.equal(error.code, code, error.message);
+    return true;
+  });
+}
+
+describe('verify', () => {
+  test('a signed sample verifies into a typed event', () => {
+    const { body, headers } = signedSentinel();
+    const event = sentinel().verify(body, headers);
+    assert.ok(event instanceof Event);
+    assert.equal(event.provider, 'sentinel');
+    assert.equal(event.type, 'document.failed');
+    assert.equal(event.family, 'document');
+    assert.equal(event.id, null);
+    assert.equal(event.timestamp.toISOString(), '2026-05-15T10:05:00.000Z');
+    assert.equal(event.data.error_code, 'EXTRACTION_TIMEOUT');
+    assert.deepEqual(event.raw, JSON.parse(body));
+    assert.equal(event.documented, true);
+    assert.equal(event.idempotencyKey, 'document.failed:doc_abc123:2026-05-15T10:05:00Z');
+    assert.equal(event.matches('document.*'), true);
+    assert.equal(event.matches('document.failed'), true);
+    assert.equal(event.matches('chat.*'), false);
+    assert.equal(event.matches('*'), true);
+    assert.deepEqual(JSON.parse(JSON.stringify(event)).data, event.data);
+  });
+
+  test('every body shape: string, Buffer, Uint8Array, ArrayBuffer, DataView', () => {
+    const { body, headers } = signedSentinel();
+    const bytes = Buffer.from(body);
+    const copy = new Uint8Array(bytes.length);
+    copy.set(bytes);
+    const offset = new Uint8Array(bytes.length + 8);
+    offset.set(bytes, 4);
+    const shapes = [
+      body,
+      bytes,
+      copy,
+      copy.buffer,
+      new DataView(offset.buffer, 4, bytes.length),
+      offset.subarray(4, 4 + bytes.length),
+    ];
+    for (const shape of shapes) assert.equal(sentinel().verify(shape, headers).type, 'document.failed');
+  });
+
+  test('every header shape, matched case-insensitively', () => {
+    const { body, headers } = signedSentinel();
+    const pairs = Object.entries(headers);
+    const shapes = [
+      headers, // X-Sentinel-Signature spelling
+      lower(headers), // IncomingHttpHeaders
+      Object.fromEntries(pairs.map(([k, v]) => [k.toUpperCase(), [v]])), // string[] values
+      new Headers(headers), // Fetch
+      new Map(pairs),
+      pairs,
+      pairs.flat(), // req.rawHeaders
+    ];
+    for (const shape of shapes) assert.equal(sentinel().verify(body, shape).type, 'document.failed');
+  });
+
+  test('a repeated header: the first value wins, as in the core', () => {
+    const { body, headers } = signedSentinel();
+    const good = headers['X-Sentinel-Signature'];
+    const bad = `sha256=${'0'.repeat(64)}`;
+    const ts = headers['X-Sentinel-Timestamp'];
+    assert.equal(sentinel().verify(body, { 'x-sentinel-signature': [good, bad], 'x-sentinel-timestamp': ts }).type, 'document.failed');
+    throwsCode(() => sentinel().verify(body, { 'x-sentinel-signature': [bad, good], 'x-sentinel-timestamp': ts }), 'signature_mismatch');
+    throwsCode(
+      () => sentinel().verify(body, [['X-Sentinel-Signature', bad], ['x-sentinel-signature', good], ['X-Sentinel-Timestamp', ts]]),
+      'signature_mismatch',
+    );
+  });
+
+  test('forged, stale, future and missing headers get their codes', () => {
+    const { body, headers } = signedSentinel();
+    throwsCode(() => sentinel().verify(body.replace('EXTRACTION', 'EXTRACT1ON'), headers), 'signature_mismatch');
+    throwsCode(() => sentinel({ secrets: ['whsec_other'] }).verify(body, headers), 'signature_mismatch');
+    const stale = signedSentinel('document.failed', NOW - 301);
+    throwsCode(() => sentinel().verify(stale.body, stale.headers), 'timestamp_too_old');
+    const future = signedSentinel('document.failed', NOW + 301);
+    throwsCode(() => sentinel().verify(future.body, future.headers), 'timestamp_in_future');
+    assert.equal(sentinel({ tolerance: 400 }).verify(stale.body, stale.headers).type, 'document.failed');
+    throwsCode(() => sentinel().verify(body, { 'x-sentinel-timestamp': String(NOW) }), 'missing_header');
+    throwsCode(() => sentinel().verify(body, { 'x-sentinel-signature': headers['X-Sentinel-Signature'] }), 'missing_timestamp');
+    throwsCode(() => sentinel().verify(body, { ...headers, 'X-Sentinel-Signature': 'sha256=abc' }), 'malformed_signature');
+    throwsCode(() => sentinel({ maxBodyBytes: 10 }).verify(body, headers), 'body_too_large');
+  });
+
+  test('error messages never contain the secret or the expected signature', () => {
+    const { body, headers } = signedSentinel();
+    const forged = body.replace('EXTRACTION', 'EXTRACT1ON');
+    const expected = sign('sentinel', SECRET, forged, { timestamp: NOW })['X-Sentinel-Signature'];
+    try {
+      sentinel().verify(forged, headers);
+      assert.fail('should throw');
+    } catch (error) {
+      assert.ok(!error.message.includes(SECRET));
+      assert.ok(!error.message.includes(expected.slice(7)));
+      assert.ok(!util.inspect(error).includes(SECRET));
+    }
+    assert.ok(!util.inspect(sentinel()).includes(SECRET));
+  });
+
+  test('secret rotation: any configured secret may have signed', () => {
+    const { body, headers } = signedSentinel();
+    assert.equal(sentinel({ secrets: ['whsec_new', SECRET] }).verify(body, headers).type, 'document.failed');
+    assert.equal(sentinel({ secret: Buffer.from(SECRET) }).verify(body, headers).type, 'document.failed');
+  });
+
+  test('the clock: Unix milliseconds or a Date; a bad clock is invalid_config', () => {
+    const { body, headers } = signedSentinel();
+    assert.equal(sentinel({ clock: () => new Date(NOW * 1000) }).verify(body, headers).type, 'document.failed');
+    throwsCode(() => sentinel({ clock: () => NOW * 1000 + 400_000 }).verify(body, headers), 'timestamp_too_old');
+    throwsCode(() => sentinel({ clock: () => 'now' }).verify(body, headers), 'invalid_config');
+    throwsCode(
+      () =>
+        sentinel({
+          clock: () => {
+            throw new Error('clock broke');
+          },
+        }).verify(body, headers),
+      'invalid_config',
+    );
+  });
+
+  test('the system clock is used without a clock option', () => {
+    const body = sample('sentinel', 'report.generated');
+    const headers = sign('sentinel', SECRET, body);
+    assert.equal(new Verifier({ provider: 'sentinel', secrets: SECRET }).verify(body, headers).type, 'report.generated');
+  });
+
+  test('a parsed body is refused with a message naming the fix', () => {
+    const { body, headers } = signedSentinel();
+    for (const parsed of [JSON.parse(body), {}, [1, 2]]) {
+      throwsCode(() => sentinel().verify(parsed, headers), 'invalid_config');
+      try {
+        sentinel().verify(parsed, headers);
+      } catch (error) {
+        assert.match(error.message, /already parsed/);
+        assert.ok(error.message.includes("express.raw({ type: 'application/json' })"), error.message);
+        assert.ok(error.message.includes('await req.text()'), error.message);
+      }
+    }
+    assert.equal(hookshield.rejectionStatus('invalid_config'), 500, 'a receiver set up wrongly gets a retried status');
+  });
+
+  test('nothing but VerificationError is thrown, for any input', () => {
+    const { body, headers } = signedSentinel();
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('proxy get');
+        },
+        ownKeys() {
+          throw new Error('proxy keys');
+        },
+      },
+    );
+    const throwingGet = { get: () => { throw new Error('get'); } };
+    const bodies = [undefined, null, 0, 1.5, NaN, true, Symbol('s'), 10n, () => 1, {}, [], hostile, new Date(), body, Buffer.alloc(0), ''];
+    const headerShapes = [
+      undefined,
+      null,
+      0,
+      'x-sentinel-signature: sha256=00',
+      Symbol('h'),
+      [],
+      [null, 1, ['a']],
+      [[1, 2]],
+      ['x-sentinel-signature'],
+      { 'x-sentinel-signature': { toString: () => headers['X-Sentinel-Signature'] } },
+      { 'x-sentinel-signature': 5, 'x-sentinel-timestamp': NOW },
+      { 'x-sentinel-signature': [null, undefined] },
+      hostile,
+      throwingGet,
+      new Map([[1, 2]]),
+      headers,
+    ];
+    let verified = 0;
+    for (const b of bodies) {
+      for (const h of headerShapes) {
+        try {
+          sentinel().verify(b, h);
+          verified += 1;
+        } catch (error) {
+          assert.ok(error instanceof VerificationError, `verify(${util.inspect(b)}, ${util.inspect(h)}) threw ${util.inspect(error)}`);
+          assert.equal(typeof error.code, 'string');
+        }
+      }
+    }
+    assert.equal(verified, 1, 'only the real delivery verifies');
+  });
+
+  test('an undocumented type arrives as an unknown event, not an error', () => {
+    const body = JSON.stringify({ event: 'document.archived', timestamp: '2026-05-15T10:05:00Z', data: { document_id: 'd1', x: 1 } });
+    const event = sentinel().verify(body, sign('sentinel', SECRET, body, { timestamp: NOW }));
+    assert.equal(event.type, 'document.archived');
+    assert.equal(event.documented, false);
+    assert.deepEqual(event.data, { document_id: 'd1', x: 1 });
+  });
+
+  test('GitHub: data is the whole body; Standard Webhooks and KYC carry ids', () => {
+    const body = sample('github', 'ping');
+    const gh = new Verifier({ provider: 'github', secrets: 's', clock: () => NOW * 1000 });
+    const event = gh.verify(body, sign('github', 's', body, { event: 'ping', id: 'd-1' }));
+    assert.deepEqual(event.data, JSON.parse(body));
+    assert.equal(event.idempotencyKey, 'd-1');
+
+    const std = new Verifier({ provider: 'standard', secrets: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', clock: () => NOW * 1000 });
+    const sbody = sample('standard', 'invoice.paid');
+    const sheaders = sign('standard', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', sbody, { timestamp: NOW, id: 'msg_1' });
+    assert.equal(std.verify(sbody, sheaders).idempotencyKey, 'msg_1');
+
+    const kyc = new Verifier({ provider: 'kyc', secrets: 'k', clock: () => NOW * 1000 });
+    const kbody = sample('kyc', 'kyc.session.processed');
+    const kevent = kyc.verify(kbody, sign('kyc', 'k', kbody, { timestamp: NOW }));
+    assert.equal(kevent.family, 'session');
+    assert.equal(kevent.id, JSON.parse(kbody).id);
+    assert.equal(kevent.idempotencyKey, JSON.parse(kbody).id);
+  });
+
+  test('overrides: a custom sender, camelCase or snake_case', () => {
+    const options = {
+      signatureHeader: 'X-Acme-Signature',
+      encoding: 'base64',
+      prefix: '',
+      signedContent: '{timestamp}.{body}',
+      timestampHeader: 'X-Acme-Timestamp',
+    };
+    const body = '{"type":"thing.happened","data":{"id":"t1"}}';
+    const headers = sign('custom', 'acme', body, { timestamp: NOW, overrides: options });
+    assert.ok('X-Acme-Signature' in headers);
+    const custom = new Verifier({ provider: 'custom', secrets: 'acme', clock: () => NOW * 1000, ...options });
+    assert.equal(custom.verify(body, headers).type, 'thing.happened');
+    assert.deepEqual(custom.headerNames, ['x-acme-signature', 'x-acme-timestamp', null, null]);
+    const snake = new Verifier({
+      provider: 'custom',
+      secrets: 'acme',
+      clock: () => NOW * 1000,
+      overrides: { signature_header: 'X-Acme-Signature', encoding: 'base64', prefix: '', signed_content: '{timestamp}.{body}', timestamp_header: 'X-Acme-Timestamp' },
+    });
+    assert.equal(snake.verify(body, headers).type, 'thing.happened');
+    // The timestamp header can be removed (null), after which the window no longer applies.
+    const noTs = new Verifier({ provider: 'sentinel', secrets: SECRET, timestampHeader: null, clock: () => 0 });
+    const { body: b2, headers: h2 } = signedSentinel();
+    assert.equal(noTs.verify(b2, { 'X-Sentinel-Signature': h2['X-Sentinel-Signature'] }).type, 'document.failed');
+  });
+
+  test('configuration errors: no_secret and invalid_config', () => {
+    throwsCode(() => new Verifier({ provider: 'sentinel', secrets: [] }), 'no_secret');
+    throwsCode(() => new Verifier({ provider: 'sentinel' }), 'no_secret');
+    throwsCode(() => new Verifier({ provider: 'sentinel', secrets: [''] }), 'no_secret');
+    throwsCode(() => new Verifier({ provider: 'nope', secrets: ['s'] }), 'invalid_config');
+    throwsCode(() => new Verifier({ secrets: ['s'] }), 'invalid_config');
+    throwsCode(() => new Verifier(), 'invalid_config');
+    throwsCode(() => new Verifier({ provider: 'sentinel', secrets: ['s'], colour: 'red' }), 'invalid_config');
+    throwsCode(() => new Verifier({ provider: 'sentinel', secrets: ['s'], tolerance: -1 }), 'invalid_config');
+    throwsCode(() => new Verifier({ provider: 'sentinel', secrets: ['s'], tolerance: '300' }), 'invalid_config');
+    throwsCode(() => new Verifier({ provider: 'sentinel', secrets: ['s'], maxBodyBytes: 1.5 }), 'invalid_config');
+    throwsCode(() => new Verifier({ provider: 'sentinel', secrets: ['s'], encoding: 'octal' }), 'invalid_config');
+    throwsCode(() => new Verifier({ provider: 'sentinel', secrets: [42] }), 'invalid_config');
+    throwsCode(() => new Verifier({ provider: 'sentinel', secrets: ['s'], clock: 5 }), 'invalid_config');
+    throwsCode(() => new Verifier({ provider: 'standard', secrets: ['whsec_***'] }), 'invalid_config');
+  });
+
+  test('verifySignature checks without parsing', () => {
+    const { body, headers } = signedSentinel();
+    assert.deepEqual(sentinel().verifySignature(body, headers), { timestamp: NOW, id: null, event: null });
+    throwsCode(() => sentinel().verifySignature('x', headers), 'signature_mismatch');
+  });
+});
+
+describe('sign and samples', () => {
+  test('sign returns the provider headers as an object', () => {
+    const headers = sign('docintell', 'whsec_abcdefghijklmnopqrstuvwxyz1234567890ABC', sample('docintell', 'document.uploaded'), {
+      timestamp: NOW,
+    });
+    assert.deepEqual(Object.keys(headers).sort(), ['Content-Type', 'X-DocIntell-Event', 'X-DocIntell-Signature', 'X-DocIntell-Timestamp']);
+    assert.equal(headers['X-DocIntell-Event'], 'document.uploaded');
+    assert.equal(headers['X-DocIntell-Timestamp'], String(NOW));
+    assert.match(headers['X-DocIntell-Signature'], /^sha256=[0-9a-f]{64}$/);
+    throwsCode(() => sign('nope', 's', '{}'), 'invalid_config');
+  });
+
+  test('samples for every documented type of the five providers', () => {
+    assert.equal(sampleTypes('sentinel').length, 4);
+    assert.equal(sampleTypes('docintell').length, 3);
+    assert.equal(sampleTypes('sentrasa').length, 3);
+    assert.equal(sampleTypes('sensei').length, 22);
+    assert.ok(sampleTypes('kyc').includes('kyc.session.processed'));
+    assert.equal(sample('sensei', 'migration.teleported'), null);
+    for (const provider of ['sentinel', 'docintell', 'sentrasa', 'kyc', 'sensei']) {
+      const verifier = new Verifier({ provider, secrets: 's', clock: () => NOW * 1000 });
+      for (const type of sampleTypes(provider)) {
+        const body = sample(provider, type);
+        const event = verifier.verify(body, sign(provider, 's', body, { timestamp: NOW }));
+        assert.equal(event.type, type);
+        assert.equal(event.documented, true, `${provider} ${type}`);
+      }
+    }
+    assert.deepEqual(hookshield.providers, ['sentinel', 'docintell', 'sentrasa', 'kyc', 'sensei', 'github', 'standard', 'custom']);
+  });
+});
+
+describe('MemoryStore', () => {
+  test('begin, complete, release', () => {
+    const store = new MemoryStore({ capacity: 10 });
+    assert.equal(store.begin('evt_1'), 'fresh');
+    assert.equal(store.begin('evt_1'), 'in_progress');
+    store.complete('evt_1');
+    assert.equal(store.begin('evt_1'), 'done');
+    assert.equal(store.begin('evt_2', { leaseSeconds: 30 }), 'fresh');
+    store.release('evt_2');
+    assert.equal(store.begin('evt_2'), 'fresh');
+    store.complete('evt_2', { retentionSeconds: 60 });
+    assert.equal(store.begin('evt_2'), 'done');
+    // Completing or releasing a key this store does not hold changes nothing.
+    store.release('evt_2');
+    assert.equal(store.begin('evt_2'), 'done');
+  });
+
+  test('a lease expires, so a crashed worker does not block redeliveries', async () => {
+    const store = new MemoryStore();
+    assert.equal(store.begin('k', { leaseSeconds: 0.05 }), 'fresh');
+    assert.equal(store.begin('k'), 'in_progress');
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    assert.equal(store.begin('k'), 'fresh');
+  });
+
+  test('retention expires too', async () => {
+    const store = new MemoryStore();
+    store.begin('k');
+    store.complete('k', { retentionSeconds: 0.05 });
+    assert.equal(store.begin('k'), 'done');
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    assert.equal(store.begin('k'), 'fresh');
+  });
+
+  test('bad arguments are invalid_config', () => {
+    throwsCode(() => new MemoryStore({ capacity: 0 }), 'invalid_config');
+    throwsCode(() => new MemoryStore({ capacity: 'big' }), 'invalid_config');
+    throwsCode(() => new MemoryStore().begin(5), 'invalid_config');
+    throwsCode(() => new MemoryStore().begin('k', { leaseSeconds: -1 }), 'invalid_config');
+  });
+});
+
+describe('Router', () => {
+  test('patterns *, family.* and exact, in registration order', async () => {
+    const seen = [];
+    const router = new Router()
+      .on('migration.*', (e) => seen.push(`family ${e.type}`))
+      .on('migration.phase.completed', async (e) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        seen.push(`exact ${e.type}`);
+      })
+      .on('*', (e) => seen.push(`all ${e.type}`));
+    assert.equal(await router.dispatch({ type: 'migration.phase.completed' }), 3);
+    assert.deepEqual(seen, ['family migration.phase.completed', 'exact migration.phase.completed', 'all migration.phase.completed']);
+    assert.equal(router.handlersFor('error.occurred').length, 1);
+    assert.equal(router.handlersFor('migrationx.started').length, 1);
+    assert.throws(() => router.on('x', 'not a function'), TypeError);
+  });
+});
+
+describe('process', () => {
+  const sensei = () => new Verifier({ provider: 'sensei', secrets: 'whsec_s', clock: () => NOW * 1000 });
+  const senseiDelivery = (type = 'approval.required') => {
+    const body = sample('sensei', type);
+    return { body, headers: sign('sensei', 'whsec_s', body, { timestamp: NOW }) };
+  };
+
+  test('processed once, then duplicate; the handler runs once', async () => {
+    const verifier = sensei();
+    const store = new MemoryStore();
+    const { body, headers } = senseiDelivery();
+    let runs = 0;
+    const handler = async (event) => {
+      assert.equal(event.family, 'approval');
+      runs += 1;
+    };
+    const first = await verifier.process(body, headers, store, handler);
+    assert.equal(first.kind, 'processed');
+    assert.equal(first.status, 200);
+    assert.equal(first.acknowledged, true);
+    assert.equal(first.error, null);
+    assert.equal(first.event.type, 'approval.required');
+    const again = await verifier.process(Buffer.from(body), headers, store, handler);
+    assert.equal(again.kind, 'duplicate');
+    assert.equal(again.status, 200);
+    assert.equal(again.event.idempotencyKey, first.event.idempotencyKey);
+    assert.equal(runs, 1);
+  });
+
+  test('a failing handler releases the claim so the retry is processed', async () => {
+    const verifier = sensei();
+    const store = new MemoryStore();
+    const { body, headers } = senseiDelivery('error.occurred');
+    const failure = new Error('database down');
+    const failed = await verifier.process(body, headers, store, async () => {
+      throw failure;
+    });
+    assert.equal(failed.kind, 'handler_failed');
+    assert.equal(failed.status, 500);
+    assert.equal(failed.acknowledged, false);
+    assert.equal(failed.error, failure);
+    const sync = await verifier.process(body, headers, store, () => {
+      throw 'a string';
+    });
+    assert.equal(sync.kind, 'handler_failed');
+    assert.match(sync.error.message, /a string/);
+    const retried = await verifier.process(body, headers, store, () => {});
+    assert.equal(retried.kind, 'processed');
+  });
+
+  test('a delivery in progress elsewhere gets a status the provider retries', async () => {
+    for (const [provider, secret, status] of [
+      ['sensei', 'whsec_s', 409],
+      ['docintell', 'whsec_abcdefghijklmnopqrstuvwxyz1234567890ABC', 503], // a 4xx would end DocIntell's retries
+    ]) {
+      const verifier = new Verifier({ provider, secrets: secret, clock: () => NOW * 1000 });
+      const store = new MemoryStore();
+      const body = sample(provider, sampleTypes(provider)[0]);
+      const headers = sign(provider, secret, body, { timestamp: NOW });
+      let release;
+      const slow = verifier.process(body, headers, store, () => new Promise((resolve) => (release = resolve)));
+      const concurrent = await verifier.process(body, headers, store, () => assert.fail('must not run'));
+      assert.equal(concurrent.kind, 'in_progress');
+      assert.equal(concurrent.status, status, provider);
+      release();
+      assert.equal((await slow).kind, 'processed');
+    }
+  });
+
+  test('rejections resolve with the status, never reject', async () => {
+    const verifier = sensei();
+    const store = new MemoryStore();
+    const { body, headers } = senseiDelivery();
+    const forged = await verifier.process(body.replace('approval', 'approvaI'), headers, store, () => assert.fail('no'));
+    assert.equal(forged.kind, 'rejected');
+    assert.equal(forged.status, 401);
+    assert.equal(forged.error.code, 'signature_mismatch');
+    assert.equal(forged.event, null);
+    const notJson = 'not json';
+    const bad = await verifier.process(notJson, sign('sensei', 'whsec_s', notJson), store, () => assert.fail('no'));
+    assert.equal(bad.status, 400);
+    assert.equal(bad.error.code, 'invalid_json');
+    const parsed = await verifier.process(JSON.parse(body), headers, store, () => assert.fail('no'));
+    assert.equal(parsed.status, 500);
+    assert.equal(parsed.error.code, 'invalid_config');
+    assert.equal((await verifier.process(body, headers, store, () => {}, { leaseSeconds: -5 })).error.code, 'invalid_config');
+  });
+
+  test('a Router is a handler', async () => {
+    const verifier = sensei();
+    const seen = [];
+    const router = new Router().on('migration.*', (e) => seen.push(e.type));
+    const { body, headers } = senseiDelivery('migration.phase.completed');
+    const outcome = await verifier.process(body, headers, new MemoryStore(), router);
+    assert.equal(outcome.kind, 'processed');
+    assert.deepEqual(seen, ['migration.phase.completed']);
+  });
+
+  test('programming errors in the arguments are TypeErrors', async () => {
+    const { body, headers } = senseiDelivery();
+    await assert.rejects(sensei().process(body, headers, {}, () => {}), TypeError);
+    await assert.rejects(sensei().process(body, headers, new MemoryStore(), 'handler'), TypeError);
+  });
+});
+
+test('ES module import works', async () => {
+  const esm = await import('hookshield');
+  assert.equal(esm.Verifier, Verifier);
+  assert.equal(esm.default.VerificationError, VerificationError);
+  const direct = await import('../hookshield.mjs');
+  assert.equal(direct.sign, sign);
+});

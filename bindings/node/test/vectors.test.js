@@ -1,0 +1,84 @@
+'use strict';
+// Every case of every tests/vectors/*.json file, through the Node binding.
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { Verifier, VerificationError } = require('..');
+
+const dir = path.join(__dirname, '..', '..', '..', 'tests', 'vectors');
+const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith('.json')).sort() : [];
+
+test('the vector folder has vector files', () => {
+  assert.ok(files.length > 0, `no *.json vector files in ${dir}`);
+});
+
+function secretOf(secret) {
+  return typeof secret === 'string' ? secret : Buffer.from(secret.hex, 'hex');
+}
+
+function verifierOf(vector) {
+  const options = vector.options ?? {};
+  return new Verifier({
+    provider: vector.provider,
+    secrets: vector.secrets.map(secretOf),
+    tolerance: options.tolerance,
+    maxBodyBytes: options.max_body_bytes,
+    overrides: options.overrides,
+    clock: () => vector.now * 1000,
+  });
+}
+
+function bodyOf(vector) {
+  return vector.body_hex !== undefined ? Buffer.from(vector.body_hex, 'hex') : Buffer.from(vector.body ?? '', 'utf8');
+}
+
+function run(vector) {
+  const verifier = verifierOf(vector);
+  const body = bodyOf(vector);
+  if ((vector.check ?? 'verify') === 'signature') return { ok: verifier.verifySignature(body, vector.headers) };
+  return { event: verifier.verify(body, vector.headers) };
+}
+
+for (const file of files) {
+  const { cases } = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+  for (const vector of cases) {
+    test(`${file}: ${vector.name}`, () => {
+      const expect = vector.expect;
+      if (expect.error !== undefined) {
+        assert.throws(
+          () => run(vector),
+          (error) => {
+            assert.ok(error instanceof VerificationError, `expected a VerificationError, got ${error}`);
+            assert.equal(error.code, expect.error, error.message);
+            for (const secret of vector.secrets) {
+              if (typeof secret === 'string' && secret.length >= 8) assert.ok(!error.message.includes(secret));
+            }
+            return true;
+          },
+        );
+        return;
+      }
+      const result = run(vector);
+      if (expect.ok !== undefined) {
+        assert.equal(expect.ok, true);
+        assert.ok(result.ok, 'signature check passed');
+        return;
+      }
+      const { event } = result;
+      const want = expect.event;
+      assert.equal(event.provider, want.provider);
+      assert.equal(event.type, want.type);
+      assert.equal(event.family, want.family);
+      assert.equal(event.id, want.id);
+      assert.equal(event.timestamp === null ? null : event.timestamp.getTime(), want.timestamp_ms);
+      assert.equal(event.idempotencyKey, want.idempotency_key);
+      assert.equal(event.documented, want.documented);
+      assert.deepEqual(event.data, want.data);
+      assert.deepEqual(event.raw, JSON.parse(bodyOf(vector).toString('utf8')));
+      assert.equal(event.matches('*'), true);
+      assert.equal(event.matches(event.type), true);
+    });
+  }
+}
