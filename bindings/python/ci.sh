@@ -36,5 +36,6 @@ echo "==> benchmarks (run once, untimed)"
 echo "==> stubtest"
 "$PY" -m mypy.stubtest hookshield --allowlist "$PKG/stubtest-allowlist.txt"
 echo "==> mypy --strict on the package and the examples"
-"$PY" -m mypy --strict --no-incremental -p hookshield "$ROOT/examples/python"
+"$PY" -m mypy --strict --no-incremental -p hookshield
+"$PY" -m mypy --strict --no-incremental "$ROOT/examples/python"
 echo "python binding: all checks passed"

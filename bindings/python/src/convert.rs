@@ -248,3 +248,15 @@ pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
         .name()
         .map_or_else(|_| "object".to_owned(), |n| n.to_string())
 }
+
+/// `repr(text)`: a string as Python writes it, for `__repr__`.
+pub(crate) fn py_repr(py: Python<'_>, text: &str) -> String {
+    PyString::new(py, text)
+        .repr()
+        .map_or_else(|_| format!("{text:?}"), |r| r.to_string())
+}
+
+/// `repr` of an optional string (`None` when absent).
+pub(crate) fn py_repr_opt(py: Python<'_>, text: Option<&str>) -> String {
+    text.map_or_else(|| "None".to_owned(), |t| py_repr(py, t))
+}

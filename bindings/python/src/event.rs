@@ -4,7 +4,7 @@
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
-use crate::convert::{json_to_py, utc_datetime};
+use crate::convert::{json_to_py, py_repr, py_repr_opt, utc_datetime};
 
 /// A verified webhook delivery.
 #[pyclass(frozen, module = "hookshield", name = "Event")]
@@ -95,13 +95,13 @@ impl Event {
         self.inner.matches(pattern)
     }
 
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> String {
         format!(
-            "Event(provider={:?}, type={:?}, id={:?}, idempotency_key={:?})",
-            self.inner.provider().as_str(),
-            self.inner.event_type(),
-            self.inner.id(),
-            self.inner.idempotency_key()
+            "Event(provider={}, type={}, id={}, idempotency_key={})",
+            py_repr(py, self.inner.provider().as_str()),
+            py_repr(py, self.inner.event_type()),
+            py_repr_opt(py, self.inner.id()),
+            py_repr(py, self.inner.idempotency_key())
         )
     }
 }

@@ -172,9 +172,8 @@ impl Claim {
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
-        let key = self.event.get().inner.idempotency_key().to_owned();
-        let _ = py;
-        format!("Claim(idempotency_key={key:?})")
+        let key = crate::convert::py_repr(py, self.event.get().inner.idempotency_key());
+        format!("Claim(idempotency_key={key})")
     }
 }
 
@@ -338,10 +337,13 @@ impl Outcome {
     fn __repr__(&self, py: Python<'_>) -> String {
         let event = self.event.as_ref().map(|e| {
             let e = e.bind(py).get();
-            format!(", type={:?}", e.inner.event_type())
+            format!(
+                ", type={}",
+                crate::convert::py_repr(py, e.inner.event_type())
+            )
         });
         format!(
-            "Outcome(kind={:?}, status={}{})",
+            "Outcome(kind='{}', status={}{})",
             self.kind,
             self.status,
             event.unwrap_or_default()

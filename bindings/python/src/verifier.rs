@@ -221,9 +221,9 @@ impl Verifier {
     }
 
     fn __repr__(&self) -> String {
-        // The core's Debug never shows a secret.
+        // Configuration only: a secret is never shown.
         format!(
-            "Verifier(provider={:?}, tolerance={}, max_body_bytes={}, clock={})",
+            "Verifier(provider='{}', tolerance={}, max_body_bytes={}, clock={})",
             self.inner.provider().as_str(),
             self.inner.tolerance(),
             self.inner.max_body_bytes(),
