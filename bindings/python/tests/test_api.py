@@ -370,3 +370,31 @@ def test_unknown_type_is_not_an_error() -> None:
     body = json.dumps({"id": "evt_9", "type": "migration.teleported", "created_at": "2026-05-15T10:05:00Z", "data": {"x": 1}}).encode()
     event = hookshield.Verifier("sensei", SECRET).verify(body, hookshield.sign("sensei", SECRET, body))
     assert (event.documented, event.type, event.data, event.id) == (False, "migration.teleported", {"x": 1}, "evt_9")
+
+
+def test_concurrent_redeliveries_run_the_handler_once() -> None:
+    import threading
+
+    verifier = hookshield.Verifier("sensei", SECRET)
+    store = hookshield.MemoryStore()
+    body = hookshield.sample("sensei", "validation.completed")
+    headers = hookshield.sign("sensei", SECRET, body)
+    calls: list[int] = []
+    gate = threading.Barrier(8)
+    kinds: list[str] = []
+
+    def handler(event: Any) -> None:
+        calls.append(1)
+
+    def deliver() -> None:
+        gate.wait()
+        kinds.append(verifier.process(body, headers, store, handler).kind)
+
+    threads = [threading.Thread(target=deliver) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1
+    assert kinds.count("processed") == 1
+    assert set(kinds) <= {"processed", "duplicate", "in_progress"}

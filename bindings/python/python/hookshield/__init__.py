@@ -15,6 +15,8 @@ import their framework only when used.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ._errors import (
     ConfigurationError,
     PayloadError,
@@ -40,7 +42,53 @@ from ._hookshield import (
 )
 from ._support import ClaimState
 
+# The per-provider event unions exist for type checkers (see `_hookshield.pyi`). At run
+# time, where an annotation is evaluated (FastAPI reads endpoint annotations), each
+# of them is `Event`, the class every event actually is.
+_EVENT_UNIONS = (
+    "AnyEvent",
+    "CustomEvent",
+    "DocIntellEvent",
+    "GitHubEvent",
+    "KycEvent",
+    "SenseiEvent",
+    "SentinelEvent",
+    "SentrasaEvent",
+    "StandardEvent",
+    "UnknownEvent",
+)
+
+if TYPE_CHECKING:
+    from ._hookshield import (
+        AnyEvent,
+        CustomEvent,
+        DocIntellEvent,
+        GitHubEvent,
+        KycEvent,
+        SenseiEvent,
+        SentinelEvent,
+        SentrasaEvent,
+        StandardEvent,
+        UnknownEvent,
+    )
+else:
+
+    def __getattr__(name: str) -> Any:
+        if name in _EVENT_UNIONS:
+            return Event
+        raise AttributeError(f"module 'hookshield' has no attribute {name!r}")
+
 __all__ = [
+    "AnyEvent",
+    "CustomEvent",
+    "DocIntellEvent",
+    "GitHubEvent",
+    "KycEvent",
+    "SenseiEvent",
+    "SentinelEvent",
+    "SentrasaEvent",
+    "StandardEvent",
+    "UnknownEvent",
     "ERROR_CODES",
     "OVERRIDES",
     "PROVIDERS",

@@ -229,7 +229,32 @@ def check_fields() -> None:
         assert_type(event2.data.get("pages"), "int | None")
 
 
+def handle(event: hookshield.SentinelEvent) -> str:
+    """The README's example: the public alias narrows like the rest."""
+    if event.documented is False:
+        return "ignored"
+    if event.type == "document.completed":
+        assert_type(event.data, "SentinelDocumentCompletedData")
+        return f"{event.data['document_id']}: {event.data.get('pages')} pages"
+    if event.type == "document.failed":
+        assert_type(event.data.get("error_code"), "str | None")
+        return "failed"
+    return event.type
+
+
+def check_outcome() -> None:
+    verifier = hookshield.Verifier("sensei", SECRET)
+    outcome = verifier.process(*deliver("sensei", "approval.required"), hookshield.MemoryStore(), lambda e: None)
+    assert_type(outcome, "hookshield.Outcome[hookshield.SenseiEvent]")
+    event = outcome.event
+    if event is not None and event.documented is not False and event.type == "approval.required":
+        assert_type(event.data, "SenseiApprovalData")
+    assert_type(hookshield.Verifier("github", SECRET), "hookshield.Verifier[hookshield.UnknownEvent]")
+
+
 def run_all() -> None:
+    assert handle(hookshield.Verifier("sentinel", SECRET).verify(*deliver("sentinel", "document.completed"))) == "doc_abc123: 4 pages"
+    check_outcome()
     for provider, check in [
         ("sentinel", check_sentinel),
         ("docintell", check_docintell),
