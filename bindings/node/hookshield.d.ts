@@ -192,7 +192,7 @@ export function express<P extends ProviderId>(
 ): ExpressMiddleware;
 
 /** Fastify plugin: registers `POST path` (default `/webhooks`) reading raw bodies. */
-export function fastify(app: any, options: IntegrationOptions & { path?: string }): Promise<void>;
+export function fastify(app: any, options: IntegrationOptions<any> & { path?: string }): Promise<void>;
 
 /** A node:http request listener. */
 export function httpHandler<P extends ProviderId>(

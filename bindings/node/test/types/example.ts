@@ -1,0 +1,139 @@
+// A typed receiver, checked by `tsc --noEmit` in the tests (test/types.test.js): the
+// event union narrows on `type`, per provider. Lines marked @ts-expect-error must fail.
+import express from 'express';
+import Fastify from 'fastify';
+import * as http from 'node:http';
+import * as hookshield from 'hookshield';
+import {
+  MemoryStore,
+  Router,
+  VerificationError,
+  Verifier,
+  sample,
+  sign,
+  type Outcome,
+  type SenseiEvent,
+  type WebhookEvent,
+} from 'hookshield';
+
+const verifier = new Verifier({ provider: 'sentinel', secrets: ['whsec_x'], tolerance: 300, clock: () => Date.now() });
+const body = sample('sentinel', 'document.failed') ?? '{}';
+const event = verifier.verify(Buffer.from(body), sign('sentinel', 'whsec_x', body));
+
+// The provider is known from the verifier.
+const provider: 'sentinel' = event.provider;
+
+// Comparing `type` with a literal type-checks...
+if (event.type === 'document.failed') {
+  void event.data.error_code;
+}
+
+// ...and with `documented` (the unknown-event member is excluded) narrows to one event.
+if (event.documented && event.type === 'document.failed') {
+  const code: string | null | undefined = event.data.error_code;
+  const id: string = event.data.document_id;
+  const retryable: boolean | null | undefined = event.data.retryable;
+  // @ts-expect-error `report_id` is not a field of document.failed (only extras, typed unknown)
+  const report: string = event.data.report_id;
+  void [code, id, retryable, report];
+}
+
+if (event.documented) {
+  switch (event.type) {
+    case 'document.completed': {
+      const pages: number | null | undefined = event.data.pages;
+      const currency: string | null | undefined = event.data.extractions?.currency;
+      void [pages, currency];
+      break;
+    }
+    case 'chat.session.closed': {
+      const session: string = event.data.session_id;
+      void session;
+      break;
+    }
+    case 'report.generated': {
+      const url: string | null | undefined = event.data.url;
+      void url;
+      break;
+    }
+    case 'document.failed':
+      break;
+    default: {
+      // Every documented Sentinel type is handled above.
+      const exhaustive: never = event;
+      void exhaustive;
+    }
+  }
+  // @ts-expect-error a Sentinel verifier never yields Sensei types
+  if (event.type === 'migration.phase.completed') void 0;
+} else {
+  // An undocumented type: any string, data as sent.
+  const type: string = event.type;
+  const data: unknown = event.data['anything'];
+  void [type, data];
+}
+
+// Sensei and KYC: families and template types.
+const sensei = new Verifier({ provider: 'sensei', secrets: 'whsec_s' });
+function handle(any: WebhookEvent): void {
+  if (!any.documented) return;
+  if (any.type === 'migration.phase.completed') {
+    const records: number = any.data.records_processed;
+    const family: 'migration.phase' = any.family;
+    void [records, family];
+  }
+  if (any.type === 'kyc.session.processed') {
+    const session: string = any.data.session_id;
+    const family: 'session' = any.family;
+    void [session, family];
+  }
+  if (any.type === 'kyc.watchlist.match_found') {
+    const subject: string = any.data.subject_id;
+    void subject;
+  }
+  if (any.type === 'document.processing.failed') {
+    const job: string = any.data.job_id;
+    void job;
+  }
+}
+void handle;
+const senseiOnly: SenseiEvent['type'] = 'certificate.generated';
+void [provider, senseiOnly];
+
+// Errors carry a code.
+try {
+  verifier.verify('{}', new Headers());
+} catch (error) {
+  if (error instanceof VerificationError) {
+    const code: hookshield.ErrorCode = error.code;
+    void code;
+  }
+}
+
+// Idempotency, routing, processing.
+const store = new MemoryStore({ capacity: 1000 });
+const state: 'fresh' | 'in_progress' | 'done' = store.begin('evt_1', { leaseSeconds: 30 });
+store.complete('evt_1');
+store.release('evt_1');
+const router = new Router<WebhookEvent<'sensei'>>().on('migration.*', async (e) => {
+  void e.type;
+});
+async function run(): Promise<void> {
+  const outcome: Outcome<WebhookEvent<'sensei'>> = await sensei.process('{}', {}, store, router);
+  const status: number = outcome.status;
+  void [status, state];
+}
+void run;
+
+// Integrations.
+const app = express();
+app.post('/webhooks', express.raw({ type: 'application/json' }), hookshield.express({ verifier, handler: () => {} }));
+const fastify = Fastify();
+fastify.register(hookshield.fastify, { verifier, handler: () => {}, path: '/webhooks' });
+http.createServer(hookshield.httpHandler({ verifier, handler: (e) => void e.type }));
+export const POST: (request: Request) => Promise<Response> = hookshield.fetchHandler({
+  verifier,
+  handler: async (e) => {
+    if (e.documented && e.type === 'report.generated') void e.data.report_id;
+  },
+});
