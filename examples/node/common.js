@@ -1,0 +1,34 @@
+'use strict';
+// Shared by the example receivers: the verifier, the store and the handlers.
+const { MemoryStore, Router, Verifier } = require('hookshield');
+
+// The secret you configured in the provider's dashboard (a demo value by default).
+const SECRET = process.env.WEBHOOK_SECRET ?? 'whsec_example_secret';
+const PROVIDER = process.env.WEBHOOK_PROVIDER ?? 'sentinel';
+
+const verifier = new Verifier({ provider: PROVIDER, secrets: [SECRET] });
+// One store per process; share a Redis store when several processes receive deliveries.
+const store = new MemoryStore({ capacity: 100_000 });
+
+// Handlers by subscription pattern; each runs once per event, however often it is delivered.
+const router = new Router()
+  .on('document.*', async (event) => {
+    if (event.documented && event.type === 'document.failed') {
+      console.log(`document ${event.data.document_id} failed: ${event.data.error_code}`);
+    } else {
+      console.log(`${event.type} ${JSON.stringify(event.data)}`);
+    }
+  })
+  .on('report.generated', (event) => console.log(`report ready: ${event.data.url ?? event.data.report_id}`))
+  .on('*', (event) => console.log(`[audit] ${event.provider} ${event.type} key=${event.idempotencyKey}`));
+
+/** Logs every outcome: what happened and the status the provider got. */
+function onOutcome(outcome) {
+  const what = outcome.error ? `${outcome.error.code ?? 'error'}: ${outcome.error.message}` : outcome.event?.type;
+  console.log(`-> ${outcome.status} ${outcome.kind} ${what ?? ''}`);
+}
+
+const PORT = Number(process.env.PORT ?? 3000);
+const HOST = process.env.HOST ?? '127.0.0.1';
+
+module.exports = { verifier, store, router, onOutcome, PORT, HOST, SECRET, PROVIDER };
