@@ -60,11 +60,22 @@ pub(crate) fn body<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Body<'py>> {
 
 /// Request headers, collected from a mapping (anything with `items()`) or an iterable
 /// of `(name, value)` pairs; names and values may be `str` or `bytes`.
-pub(crate) fn headers(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(String, Vec<u8>)>> {
-    let mut out = Vec::with_capacity(8);
+///
+/// Only the headers named in `wanted` (the verifier's scheme, compared ASCII
+/// case-insensitively as the core does) are kept, so the values of a request's other
+/// headers are never converted.
+pub(crate) fn headers(obj: &Bound<'_, PyAny>, wanted: &[&str]) -> PyResult<Vec<(String, Vec<u8>)>> {
+    let mut out = Vec::with_capacity(wanted.len());
+    let mut keep = |name: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>| -> PyResult<()> {
+        let text = header_name(name)?;
+        if wanted.iter().any(|w| w.eq_ignore_ascii_case(&text)) {
+            out.push((text, header_value(name, value)?));
+        }
+        Ok(())
+    };
     if let Ok(dict) = obj.cast::<PyDict>() {
         for (name, value) in dict.iter() {
-            out.push((header_name(&name)?, header_value(&name, &value)?));
+            keep(&name, &value)?;
         }
         return Ok(out);
     }
@@ -91,7 +102,7 @@ pub(crate) fn headers(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(String, Vec<u8>)>
         } else {
             return Err(pair_error(&pair));
         };
-        out.push((header_name(&name)?, header_value(&name, &value)?));
+        keep(&name, &value)?;
     }
     Ok(out)
 }

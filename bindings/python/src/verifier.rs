@@ -129,7 +129,7 @@ impl Verifier {
         headers: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let body = convert::body(body)?;
-        let headers = convert::headers(headers)?;
+        let headers = convert::headers(headers, &self.header_names())?;
         let now = self.now(py)?;
         let bytes = body.as_bytes();
         let check = match now {
@@ -243,6 +243,23 @@ enum Claimed {
 }
 
 impl Verifier {
+    /// The headers the scheme reads.
+    fn header_names(&self) -> Vec<&str> {
+        let scheme = self.inner.scheme();
+        let mut names = vec![scheme.signature_header.as_str()];
+        names.extend(
+            [
+                &scheme.timestamp_header,
+                &scheme.id_header,
+                &scheme.event_header,
+            ]
+            .into_iter()
+            .flatten()
+            .map(String::as_str),
+        );
+        names
+    }
+
     /// Now, from the user's clock (whose failure is a `ConfigurationError`) or the
     /// system's.
     fn now(&self, py: Python<'_>) -> PyResult<Option<i64>> {
@@ -278,7 +295,7 @@ impl Verifier {
         headers: &Bound<'_, PyAny>,
     ) -> PyResult<Result<hookshield::Event, hookshield::Error>> {
         let body = convert::body(body)?;
-        let headers = convert::headers(headers)?;
+        let headers = convert::headers(headers, &self.header_names())?;
         let now = self.now(py)?;
         let bytes = body.as_bytes();
         let run = || match now {

@@ -172,9 +172,24 @@ def test_wrong_types_raise_type_error() -> None:
     for bad_body in (None, 5, ["x"], {"a": 1}):
         with pytest.raises(TypeError):
             verifier.verify(bad_body, headers)  # type: ignore[arg-type]
-    for bad_headers in (None, 5, "X-Sentinel-Signature: x", [("a",)], [("a", 5)], {"a": None}, [1, 2]):
+    for bad_headers in (
+        None,
+        5,
+        "X-Sentinel-Signature: x",
+        [("a",)],
+        [("X-Sentinel-Signature", 5)],
+        {"x-sentinel-timestamp": None},
+        {5: "x"},
+        [1, 2],
+    ):
         with pytest.raises(TypeError):
             verifier.verify(body, bad_headers)  # type: ignore[arg-type]
+
+
+def test_other_headers_are_ignored() -> None:
+    body, headers = signed()
+    noisy = {"Host": "example.com", "X-Weird": None, "X-Bytes": b"\xff", **headers}
+    assert sentinel().verify(body, noisy).type == "document.completed"  # type: ignore[arg-type]
 
 
 def test_nothing_but_verification_errors_escape_verify() -> None:
