@@ -123,7 +123,10 @@ fn pair_error(pair: &Bound<'_, PyAny>) -> PyErr {
 
 fn header_name(name: &Bound<'_, PyAny>) -> PyResult<String> {
     if let Ok(text) = name.cast::<PyString>() {
-        return Ok(String::from_utf8_lossy(&str_bytes(text)?).into_owned());
+        return Ok(match text.to_cow() {
+            Ok(name) => name.into_owned(),
+            Err(_) => String::from_utf8_lossy(&str_bytes(text)?).into_owned(),
+        });
     }
     if let Ok(bytes) = name.cast::<PyBytes>() {
         return Ok(String::from_utf8_lossy(bytes.as_bytes()).into_owned());
