@@ -413,3 +413,14 @@ def test_concurrent_redeliveries_run_the_handler_once() -> None:
     assert len(calls) == 1
     assert kinds.count("processed") == 1
     assert set(kinds) <= {"processed", "duplicate", "in_progress"}
+
+
+def test_large_body_verified_with_the_interpreter_released() -> None:
+    # Bodies of 16 KiB and more are verified without holding the GIL; same answers.
+    doc = json.loads(hookshield.sample("sentinel", "chat.session.closed"))
+    doc["data"]["summary"] = "s" * 200_000
+    body = json.dumps(doc).encode()
+    event = sentinel().verify(body, hookshield.sign("sentinel", SECRET, body, timestamp=NOW))
+    assert event.data["summary"] == "s" * 200_000
+    with pytest.raises(hookshield.SignatureError):
+        sentinel().verify(body + b" ", hookshield.sign("sentinel", SECRET, body, timestamp=NOW))
