@@ -1,0 +1,86 @@
+//! Shared pieces of the fuzz targets: the schemes to fuzz and the contract's invariants.
+
+use hookshield::{Error, ErrorCode, Provider, SignatureEncoding, SignedContent, Verifier};
+
+/// "Now" for deliveries signed by the targets.
+pub const NOW: i64 = 1_700_000_000;
+
+/// The secret every target signs with (valid as text and as Standard Webhooks base64).
+pub const SECRET: &str = "whsec_c2VjcmV0LWtleS1ieXRlcw==";
+
+/// The 12 codes `verify` may return.
+pub const CONTRACT_CODES: [&str; 12] = [
+    "missing_header",
+    "malformed_signature",
+    "signature_mismatch",
+    "missing_timestamp",
+    "malformed_timestamp",
+    "timestamp_too_old",
+    "timestamp_in_future",
+    "body_too_large",
+    "invalid_json",
+    "invalid_envelope",
+    "header_mismatch",
+    "no_secret",
+];
+
+/// Number of schemes [`verifier`] chooses from.
+pub const SCHEMES: u8 = 10;
+
+/// One of the presets, or a custom scheme, picked by `selector`.
+pub fn verifier(selector: u8) -> Verifier {
+    let presets = [
+        Provider::Sentinel,
+        Provider::DocIntell,
+        Provider::Sentrasa,
+        Provider::Kyc,
+        Provider::Sensei,
+        Provider::GitHub,
+        Provider::Standard,
+    ];
+    let selector = selector % SCHEMES;
+    let builder = match presets.get(usize::from(selector)) {
+        Some(&provider) => Verifier::builder(provider),
+        None => {
+            let custom = Verifier::builder(Provider::Custom).signature_header("X-Fuzz-Signature");
+            match selector {
+                7 => custom.prefix(""),
+                8 => custom.prefix("").encoding(SignatureEncoding::Base64),
+                _ => custom
+                    .prefix("v1=")
+                    .encoding(SignatureEncoding::Base64)
+                    .signed_content(SignedContent::IdTimestampBody)
+                    .timestamp_header(Some("X-Fuzz-Timestamp"))
+                    .id_header(Some("X-Fuzz-Id")),
+            }
+        }
+    };
+    builder
+        .secret(SECRET)
+        .build()
+        .expect("every fuzzed scheme is a valid configuration")
+}
+
+/// The contract's invariants for an error from `verify`: a contract code, and a message
+/// that shows neither the secret nor any of `expected` (the expected signatures), unless
+/// the sender itself put them in `input` (an excerpt of what was sent may be echoed).
+pub fn check_error(error: &Error, expected: &[&str], input: &[u8]) {
+    let code = error.code();
+    assert!(
+        CONTRACT_CODES.contains(&code.as_str()),
+        "`verify` returned a code outside the contract: {code}"
+    );
+    assert_ne!(code, ErrorCode::InvalidConfig);
+    let message = error.to_string();
+    let sent = |text: &str| {
+        input
+            .windows(text.len().max(1))
+            .any(|window| window.eq_ignore_ascii_case(text.as_bytes()))
+    };
+    for secret in std::iter::once(&SECRET).chain(expected) {
+        assert!(
+            !message.contains(secret) || sent(secret),
+            "a secret or an expected signature leaked: {message}"
+        );
+    }
+}
