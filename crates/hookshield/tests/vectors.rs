@@ -29,7 +29,8 @@ fn secret(value: &Value) -> Secret {
 
 fn build(case: &Value) -> Result<Verifier, hookshield::Error> {
     let provider: Provider = case["provider"].as_str().unwrap().parse()?;
-    let mut builder = Verifier::builder(provider).secrets(case["secrets"].as_array().unwrap().iter().map(secret));
+    let mut builder =
+        Verifier::builder(provider).secrets(case["secrets"].as_array().unwrap().iter().map(secret));
     let options = &case["options"];
     if let Some(tolerance) = options["tolerance"].as_u64() {
         builder = builder.tolerance(tolerance);
@@ -59,7 +60,12 @@ fn headers(case: &Value) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|pair| (pair[0].as_str().unwrap().to_owned(), pair[1].as_str().unwrap().to_owned()))
+        .map(|pair| {
+            (
+                pair[0].as_str().unwrap().to_owned(),
+                pair[1].as_str().unwrap().to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -96,7 +102,8 @@ fn every_vector_passes() {
     let mut failures = Vec::new();
     let mut count = 0;
     for file in vector_files() {
-        let content: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let content: Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
         for case in content["cases"].as_array().unwrap() {
             count += 1;
             let got = run(case);
@@ -112,7 +119,12 @@ fn every_vector_passes() {
         }
     }
     assert!(count > 100, "only {count} cases");
-    assert!(failures.is_empty(), "{} of {count} vectors failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} vectors failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -120,7 +132,8 @@ fn vectors_cover_every_error_code_and_every_sample() {
     let mut codes = std::collections::BTreeSet::new();
     let mut typed = std::collections::BTreeSet::new();
     for file in vector_files() {
-        let content: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let content: Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
         for case in content["cases"].as_array().unwrap() {
             if let Some(code) = case["expect"]["error"].as_str() {
                 codes.insert(code.to_owned());
@@ -135,7 +148,10 @@ fn vectors_cover_every_error_code_and_every_sample() {
     }
     for provider in Provider::ALL {
         for event_type in hookshield::sample_types(provider) {
-            assert!(typed.contains(&(provider.as_str().to_owned(), event_type.to_owned())), "no vector for {provider} {event_type}");
+            assert!(
+                typed.contains(&(provider.as_str().to_owned(), event_type.to_owned())),
+                "no vector for {provider} {event_type}"
+            );
         }
     }
 }
