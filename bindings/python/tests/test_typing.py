@@ -61,3 +61,24 @@ def test_wrong_narrowing_is_caught(checker, tmp_path: pathlib.Path) -> None:  # 
     result = checker(bad)
     assert result.returncode != 0
     assert "SenseiPhaseData" in result.stdout + result.stderr
+
+
+def test_generated_event_stubs_are_up_to_date() -> None:
+    import importlib.util
+
+    tool = HERE.parent / "tools" / "gen_event_stubs.py"
+    spec = importlib.util.spec_from_file_location("gen_event_stubs", tool)
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    text = gen.STUB.read_text(encoding="utf-8")
+    assert gen.render(text) == text, "run: python bindings/python/tools/gen_event_stubs.py"
+
+
+def test_stubs_cover_every_documented_sample_type() -> None:
+    import hookshield
+
+    stub = (HERE.parent / "python" / "hookshield" / "_hookshield.pyi").read_text(encoding="utf-8")
+    for provider in ("sentinel", "docintell", "sentrasa", "sensei"):
+        for event_type in hookshield.sample_types(provider):
+            assert f'Literal["{event_type}"]' in stub, (provider, event_type)

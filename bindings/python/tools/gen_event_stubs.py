@@ -142,12 +142,17 @@ def events() -> str:
     return "\n".join(out)
 
 
-def main() -> None:
-    path = pathlib.Path(__file__).resolve().parent.parent / "python" / "hookshield" / "_hookshield.pyi"
-    text = path.read_text(encoding="utf-8")
+STUB = pathlib.Path(__file__).resolve().parent.parent / "python" / "hookshield" / "_hookshield.pyi"
+
+
+def render(text: str) -> str:
     generated = "# BEGIN GENERATED EVENTS\n" + typed_dicts() + "\n" + events() + "\n# END GENERATED EVENTS"
-    text = re.sub(r"# BEGIN GENERATED EVENTS.*# END GENERATED EVENTS", lambda _: generated, text, flags=re.S)
-    path.write_text(text, encoding="utf-8")
+    return re.sub(r"# BEGIN GENERATED EVENTS.*# END GENERATED EVENTS", lambda _: generated, text, flags=re.S)
+
+
+def main() -> None:
+    text = STUB.read_text(encoding="utf-8")
+    STUB.write_text(render(text), encoding="utf-8")
 
 
 if __name__ == "__main__":
