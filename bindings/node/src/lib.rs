@@ -10,10 +10,10 @@
 //!
 //! Requests cross the boundary as cheaply as the measurements in `bench/` allowed: the
 //! wrapper hands over only the values of the headers the scheme reads (see
-//! [`NativeVerifier::header_names`]), and a verified event comes back as a few scalar
-//! fields; JavaScript builds `raw`/`data` with `JSON.parse` of the (already verified and
-//! validated) body, which measured faster than building the objects here (see
-//! [`NativeVerifier::verify_with_data`], kept for that benchmark).
+//! [`NativeVerifier::header_names`]); a verified event comes back as its scalar fields
+//! packed in one string (see `packed`); and JavaScript builds `raw`/`data` with
+//! `JSON.parse` of the verified text, which measured about twice as fast as building the
+//! objects here ([`NativeVerifier::verify_with_data`], kept for that benchmark).
 
 // Exported functions take owned arguments: that is how napi converts JavaScript values.
 #![allow(clippy::needless_pass_by_value)]
