@@ -21,35 +21,28 @@ function bind(raw, isReady) {
   const decoder = new TextDecoder();
   const inspect = Symbol.for('nodejs.util.inspect.custom');
 
-  /** The one error of verification; `code` is one of the contract's stable codes. */
+  /**
+   * The one error of hookshield. `code` is one of the contract's stable codes
+   * (`signature_mismatch`, `timestamp_too_old`, ...), `invalid_config` for a verifier (or
+   * a receiver) set up wrongly, or `store_unavailable` when the idempotency store failed.
+   * Messages never contain a secret or an expected signature.
+   */
   class VerificationError extends Error {
-    constructor(code, message, kind, status) {
+    constructor(code, message) {
       super(message);
       this.name = 'VerificationError';
-      /** e.g. `signature_mismatch`, `timestamp_too_old`, `invalid_config`. */
       this.code = code;
-      /** `signature`, `timestamp`, `payload` or `config`. */
-      this.kind = kind;
-      /** The HTTP status a delivery rejected this way should get. */
-      this.status = status;
     }
-  }
 
-  /** The idempotency store failed: the delivery must not be acknowledged. */
-  class StoreError extends Error {
-    constructor(message) {
-      super(message);
-      this.name = 'StoreError';
-      this.code = 'store_unavailable';
+    /** The HTTP status a delivery rejected this way should get (the core's mapping). */
+    get status() {
+      return rejectionStatus(this.code);
     }
   }
 
   function convert(error) {
     if (error instanceof raw.RawError) {
-      const converted =
-        error.code === 'store_unavailable'
-          ? new StoreError(error.message)
-          : new VerificationError(error.code, error.message, error.kind, error.status);
+      const converted = new VerificationError(error.code, error.message);
       error.free();
       return converted;
     }
@@ -64,8 +57,13 @@ function bind(raw, isReady) {
     }
   }
 
+  function storeError(error) {
+    if (error instanceof VerificationError) return error;
+    return new VerificationError('store_unavailable', `idempotency store unavailable: ${String(error?.message ?? error)}`);
+  }
+
   function configError(message) {
-    return new VerificationError('invalid_config', message, 'config', 500);
+    return new VerificationError('invalid_config', message);
   }
 
   /** Body bytes from a string, Uint8Array/Buffer, ArrayBuffer or any ArrayBufferView. */
@@ -74,8 +72,8 @@ function bind(raw, isReady) {
     if (typeof body === 'string') return encoder.encode(body);
     if (body instanceof ArrayBuffer) return new Uint8Array(body);
     if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-    throw new TypeError(
-      `${what} must be a string, Uint8Array, Buffer, ArrayBuffer or ArrayBufferView; found ${describe(body)}`,
+    throw configError(
+      `${what} must be the raw bytes as received (a string, Uint8Array, Buffer, ArrayBuffer or ArrayBufferView), found ${describe(body)}`,
     );
   }
 
@@ -126,8 +124,8 @@ function bind(raw, isReady) {
 
   function checkHeaders(headers) {
     if (headers === null || typeof headers !== 'object') {
-      throw new TypeError(
-        `headers must be a Headers, a Map, an array of [name, value] pairs or an object; found ${describe(headers)}`,
+      throw configError(
+        `headers must be a Headers, a Map, an array of [name, value] pairs or an object, found ${describe(headers)}`,
       );
     }
   }
@@ -185,7 +183,7 @@ function bind(raw, isReady) {
 
     /** Whether the type matches a subscription pattern: `*`, `family.*` or an exact type. */
     matches(pattern) {
-      if (typeof pattern !== 'string') throw new TypeError('pattern must be a string');
+      if (typeof pattern !== 'string') throw configError(`pattern must be a string, found ${describe(pattern)}`);
       return raw.typeMatches(pattern, this.type);
     }
 
@@ -219,7 +217,7 @@ function bind(raw, isReady) {
     eventHeader: 'event_header',
     secretFormat: 'secret_format',
   };
-  const OTHER_OPTIONS = new Set(['tolerance', 'maxBodyBytes', 'clock', 'overrides']);
+  const OTHER_OPTIONS = new Set(['tolerance', 'maxBodyBytes', 'overrides']);
 
   function overridesOf(options) {
     const pairs = [];
@@ -279,37 +277,65 @@ function bind(raw, isReady) {
     return call(() => builder.build());
   }
 
-  const defaultStores = new WeakMap();
+  /** Seconds from an option, as whole milliseconds for the core; undefined when absent. */
+  function secondsOption(options, name) {
+    const value = options?.[name];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw configError(`\`${name}\` must be a number of seconds of at least 0, found ${describe(value)}`);
+    }
+    return Math.round(value * 1000);
+  }
 
   /**
-   * Verifies deliveries from one provider.
+   * Verifies deliveries from one provider. As in the native package:
+   * `new Verifier({ provider: 'sentinel', secrets: ['whsec_...'], tolerance: 300 })`;
+   * `new Verifier('sentinel', 'whsec_...', { tolerance: 300 })` is the same.
    *
-   * `new Verifier('sentinel', 'whsec_...', { tolerance: 300, maxBodyBytes: 1 << 20 })`;
-   * `secrets` is a secret or an array of them (rotation: any may match), each a string
-   * or bytes. Overrides: `signatureHeader`, `encoding`, `prefix`, `signedContent`,
-   * `timestampHeader`, `idHeader`, `eventHeader` (null removes it), `secretFormat`.
-   * `clock`: a function returning "now" in Unix milliseconds (default `Date.now`).
+   * `secrets` (or `secret`): one or more, any may match (rotation), each a string or
+   * bytes. Overrides: `signatureHeader`, `encoding`, `prefix`, `signedContent`,
+   * `timestampHeader`, `idHeader`, `eventHeader` (null removes it), `secretFormat`, or
+   * `overrides: { signature_header: ... }`. `clock`: "now" in Unix milliseconds (or a
+   * Date), default `Date.now`.
    */
   class Verifier {
     #raw;
     #names;
     #lower;
     #clock;
+    #store;
 
-    constructor(provider, secrets, options = {}) {
-      this.#raw = buildRaw(provider, secrets, options ?? {});
+    constructor(providerOrOptions, secrets, options) {
+      let settings;
+      if (typeof providerOrOptions === 'string') {
+        if (options !== undefined && (options === null || typeof options !== 'object')) {
+          throw configError(`options must be an object, found ${describe(options)}`);
+        }
+        settings = { ...options, provider: providerOrOptions, secrets };
+      } else if (providerOrOptions !== null && typeof providerOrOptions === 'object' && secrets === undefined) {
+        settings = { ...providerOrOptions };
+        if (settings.secrets === undefined) settings.secrets = settings.secret;
+      } else {
+        throw configError(
+          `new Verifier(options) takes an object such as { provider: 'sentinel', secrets: ['whsec_...'] }, found ${describe(providerOrOptions)}`,
+        );
+      }
+      const { provider, secrets: list, secret: _secret, clock, ...rest } = settings;
+      if (clock !== undefined && typeof clock !== 'function') {
+        throw configError(`\`clock\` must be a function returning Unix milliseconds, found ${describe(clock)}`);
+      }
+      this.#raw = buildRaw(provider, list, rest);
       this.#names = this.#raw.headerNames;
       this.#lower = this.#names.map((n) => n.toLowerCase());
-      if (options?.clock !== undefined && typeof options.clock !== 'function') {
-        throw configError('`clock` must be a function returning Unix milliseconds');
-      }
-      this.#clock = options?.clock;
-      /** The provider's id. */
+      this.#clock = clock;
+      /** The provider's preset id. */
       this.provider = this.#raw.provider;
       /** The replay window, in seconds each way. */
       this.tolerance = this.#raw.tolerance;
       /** The body size limit, in bytes. */
       this.maxBodyBytes = this.#raw.maxBodyBytes;
+      /** The lower-cased names of the headers read: signature, timestamp, id, event (null where none). */
+      this.headerNames = this.#lower.map((n) => n || null);
     }
 
     #values(headers) {
@@ -325,14 +351,14 @@ function bind(raw, isReady) {
     }
 
     #now(options) {
-      const now = options && options.now !== undefined ? options.now : nowMs(this.#clock);
+      const now = options && options.now !== undefined ? options.now : this.#clock ? this.#clock() : Date.now();
       return now instanceof Date ? now.getTime() : now;
     }
 
     /**
      * Verifies a delivery synchronously: the raw body as received and the request's
-     * headers. Returns the typed Event or throws a VerificationError.
-     * `options.now`: "now" in Unix milliseconds (or a Date), to pin the clock.
+     * headers. Returns the typed Event; throws only VerificationError.
+     * `options.now`: "now" in Unix milliseconds (or a Date), to pin the clock for a call.
      */
     verify(body, headers, options) {
       const bytes = toBytes(body);
@@ -356,78 +382,82 @@ function bind(raw, isReady) {
     }
 
     /**
-     * Verifies a Fetch `Request`: reads its body once and verifies it with its headers.
-     * The bytes read are on `event.body` (and on the error's `body` when it fails), since
-     * the request's own body can no longer be read.
+     * Verifies a Fetch `Request`: reads its body once (at most `maxBodyBytes` + 1 bytes)
+     * and verifies it with its headers. The request's body cannot be read again, so the
+     * bytes read are on `event.body` (and on the error's `body` when it fails).
      */
     async verifyRequest(request, options) {
-      const body = await readBody(request);
+      const body = await readRequest(request, this.maxBodyBytes);
       try {
-        const event = this.verify(body, request.headers, options);
-        event.body = body;
+        const event = this.verify(body.bytes, request.headers, options);
+        event.body = body.bytes;
         return event;
       } catch (error) {
-        if (error instanceof VerificationError) error.body = body;
+        if (error instanceof VerificationError) {
+          if (body.truncated && error.code === 'body_too_large') error.message = tooLarge(this.maxBodyBytes);
+          error.body = body.bytes;
+        }
         throw error;
       }
     }
 
     /**
-     * Verifies, claims the event's idempotency key, runs `handler` (a function or a
-     * Router; it may be async) once per event, and records the result. Never throws for
-     * a delivery: resolves to an Outcome `{kind, status, acknowledged, event, error}`.
-     * Options: `store` (default: one MemoryStore per verifier), `leaseMs`, `retentionMs`.
+     * Verifies, claims the event's idempotency key in `store`, awaits `handler` (a
+     * function or a Router) once per event, and records the result. Resolves to the
+     * Outcome `{kind, status, acknowledged, event, error}`; never rejects for a delivery.
+     * `store`: a MemoryStore, any object with the same `begin`/`complete`/`release`
+     * (which may return promises), or null for this verifier's own MemoryStore.
+     * Options: `leaseSeconds`, `retentionSeconds` (default: the provider's retry horizon).
      */
-    async process(body, headers, handler, options = {}) {
+    async process(body, headers, store, handler, options = {}) {
       const run = handlerOf(handler);
-      const store = options.store ?? defaultStore(this);
-      const outcome = (kind, fields) => ({
+      const target = store ?? this.#defaultStore();
+      const leaseSeconds = options?.leaseSeconds;
+      const retentionSeconds =
+        options?.retentionSeconds ?? call(() => raw.defaultRetentionMs(this.provider)) / 1000;
+      const outcome = (kind, event, error) => ({
         kind,
-        status: call(() => raw.outcomeStatus(kind, this.provider, fields.error?.code)),
+        status: call(() => raw.outcomeStatus(kind, this.provider, kind === 'rejected' ? error.code : undefined)),
         acknowledged: kind === 'processed' || kind === 'duplicate',
-        event: null,
-        ...fields,
+        event,
+        error,
       });
       let event;
       try {
         event = this.verify(body, headers, options);
       } catch (error) {
         if (!(error instanceof VerificationError)) throw error;
-        return outcome('rejected', { error });
+        return outcome('rejected', null, error);
       }
       const key = event.idempotencyKey;
-      const leaseMs = options.leaseMs ?? raw.defaultLeaseMs();
-      const retentionMs = options.retentionMs ?? call(() => raw.defaultRetentionMs(this.provider));
       let state;
       try {
-        state = await store.begin(key, leaseMs);
+        state = await target.begin(key, { leaseSeconds });
       } catch (error) {
-        return outcome('store_unavailable', { event, error: asStoreError(error) });
+        return outcome('store_unavailable', event, storeError(error));
       }
-      if (state === 'done') return outcome('duplicate', { event });
-      if (state === 'in_progress') return outcome('in_progress', { event });
+      if (state === 'done') return outcome('duplicate', event, null);
+      if (state === 'in_progress') return outcome('in_progress', event, null);
       if (state !== 'fresh') {
-        return outcome('store_unavailable', {
-          event,
-          error: new StoreError(`store.begin answered ${JSON.stringify(state)}; expected fresh, in_progress or done`),
-        });
+        const answer = `store.begin answered ${JSON.stringify(state)}; expected fresh, in_progress or done`;
+        return outcome('store_unavailable', event, storeError(answer));
       }
       try {
         await run(event);
       } catch (error) {
         try {
-          await store.release(key);
+          await target.release(key);
         } catch {
           // The lease still expires and frees the key.
         }
-        return outcome('handler_failed', { event, error, message: String(error?.message ?? error) });
+        return outcome('handler_failed', event, error instanceof Error ? error : new Error(String(error)));
       }
       try {
-        await store.complete(key, retentionMs);
+        await target.complete(key, { retentionSeconds });
       } catch (error) {
-        return outcome('store_unavailable', { event, error: asStoreError(error) });
+        return outcome('store_unavailable', event, storeError(error));
       }
-      return outcome('processed', { event });
+      return outcome('processed', event, null);
     }
 
     /**
@@ -435,33 +465,25 @@ function bind(raw, isReady) {
      * should get: 200 when processed or a duplicate, 401 for a bad signature or a stale
      * timestamp, 400/413 for a bad payload, and a status the provider retries when the
      * handler fails or the event is in progress (never a 4xx for DocIntell).
+     * Options: `store`, `leaseSeconds`, `retentionSeconds`, `onOutcome(outcome)`.
      */
     async handle(request, handler, options = {}) {
-      let body;
-      try {
-        body = await readBody(request);
-      } catch (error) {
-        return json({ outcome: 'rejected', error: 'unreadable_body', message: String(error?.message ?? error) }, 400);
-      }
-      const result = await this.process(body, request.headers, handler, options);
-      const payload = { outcome: result.kind };
-      if (result.event) payload.id = result.event.idempotencyKey;
-      if (result.kind === 'rejected') {
-        payload.error = result.error.code;
-        payload.message = result.error.message;
-      }
-      return json(payload, result.status);
+      return fetchHandler({ ...options, verifier: this, handler })(request);
     }
 
     /** Signs `body` as this verifier's provider (overrides included) would, for tests. */
     sign(secret, body, options = {}) {
       const [text, bytes] = splitSecret(secret);
-      const timestamp = options.timestamp ?? Math.floor(nowMs(this.#clock) / 1000);
       return pairsToObject(
         call(() =>
-          this.#raw.signWith(text, bytes, toBytes(body), number('timestamp', timestamp), options.id, options.event),
+          this.#raw.signWith(text, bytes, toBytes(body), signTime(options?.timestamp, this.#clock), options?.id, options?.event),
         ),
       );
+    }
+
+    #defaultStore() {
+      this.#store ??= new MemoryStore();
+      return this.#store;
     }
 
     toString() {
@@ -473,37 +495,155 @@ function bind(raw, isReady) {
     }
   }
 
-  function defaultStore(verifier) {
-    let store = defaultStores.get(verifier);
-    if (!store) {
-      store = new MemoryStore();
-      defaultStores.set(verifier, store);
+  function signTime(timestamp, clock) {
+    if (timestamp === undefined || timestamp === null) {
+      const now = clock ? clock() : Date.now();
+      return Math.floor((now instanceof Date ? now.getTime() : now) / 1000);
     }
-    return store;
-  }
-
-  function asStoreError(error) {
-    return error instanceof StoreError ? error : new StoreError(String(error?.message ?? error));
+    if (timestamp instanceof Date) return Math.floor(timestamp.getTime() / 1000);
+    if (typeof timestamp !== 'number') throw configError(`\`timestamp\` must be Unix seconds or a Date, found ${describe(timestamp)}`);
+    return timestamp;
   }
 
   function handlerOf(handler) {
     if (typeof handler === 'function') return handler;
-    if (handler && typeof handler.dispatch === 'function') return (event) => handler.dispatch(event);
-    throw new TypeError('handler must be a function or a Router');
+    if (handler instanceof Router) return (event) => handler.dispatch(event);
+    throw configError(`handler must be a function or a Router, found ${describe(handler)}`);
   }
 
-  async function readBody(request) {
-    if (!request || typeof request.arrayBuffer !== 'function') {
-      throw new TypeError('request must be a Fetch Request');
+  function tooLarge(limit) {
+    return `body too large: more than ${limit} bytes, limit is ${limit} bytes`;
+  }
+
+  /**
+   * Reads a Fetch Request's body, stopping after `limit` + 1 bytes (the core then
+   * answers `body_too_large`), so an oversized delivery is never held whole in memory.
+   */
+  async function readRequest(request, limit) {
+    if (!request || typeof request.arrayBuffer !== 'function' || !request.headers) {
+      throw configError(`request must be a Fetch Request, found ${describe(request)}`);
     }
-    return new Uint8Array(await request.arrayBuffer());
+    const declared = Number(request.headers.get?.('content-length') ?? NaN);
+    if (!request.body || typeof request.body.getReader !== 'function') {
+      return { bytes: new Uint8Array(await request.arrayBuffer()), truncated: false };
+    }
+    if (Number.isFinite(declared) && declared > limit) {
+      // Declared too large: read nothing; the core sees limit + 1 bytes and rejects them.
+      await request.body.cancel().catch(() => {});
+      return { bytes: new Uint8Array(limit + 1), truncated: true };
+    }
+    const reader = request.body.getReader();
+    const chunks = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => {});
+        break;
+      }
+    }
+    const bytes = new Uint8Array(size);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return { bytes: size > limit ? bytes.subarray(0, limit + 1) : bytes, truncated: size > limit };
   }
 
-  function json(payload, status) {
-    return new Response(JSON.stringify(payload), {
-      status,
-      headers: { 'content-type': 'application/json' },
-    });
+  /** The default `onOutcome`: says loudly what the receiver (not the sender) must fix. */
+  function logProblems(outcome) {
+    const { kind, error } = outcome;
+    if (kind === 'handler_failed' || kind === 'store_unavailable' || error?.code === 'invalid_config') {
+      console.error(`hookshield: ${kind} (${outcome.status}): ${error?.message ?? 'unknown error'}`);
+    }
+  }
+
+  /** The JSON body answering an outcome. Handler errors stay private; verification errors are safe to show. */
+  function responseBody(outcome) {
+    const body = { outcome: outcome.kind };
+    if (outcome.kind === 'rejected' && outcome.error) {
+      body.error = { code: outcome.error.code, message: outcome.error.message };
+    }
+    return JSON.stringify(body);
+  }
+
+  function settings(options) {
+    if (options === null || typeof options !== 'object') {
+      throw configError(`options must be an object { verifier, handler, store? }, found ${describe(options)}`);
+    }
+    if (!(options.verifier instanceof Verifier)) {
+      throw configError(`options.verifier must be a Verifier, found ${describe(options.verifier)}`);
+    }
+    handlerOf(options.handler);
+    if (options.onOutcome !== undefined && typeof options.onOutcome !== 'function') {
+      throw configError(`options.onOutcome must be a function, found ${describe(options.onOutcome)}`);
+    }
+    return {
+      verifier: options.verifier,
+      handler: options.handler,
+      store: options.store ?? null,
+      onOutcome: options.onOutcome ?? logProblems,
+      processOptions: { leaseSeconds: options.leaseSeconds, retentionSeconds: options.retentionSeconds },
+    };
+  }
+
+  async function deliver(config, body, headers) {
+    const outcome = await config.verifier.process(body, headers, config.store, config.handler, config.processOptions);
+    try {
+      await config.onOutcome(outcome);
+    } catch (error) {
+      console.error('hookshield: onOutcome threw:', error);
+    }
+    return outcome;
+  }
+
+  /**
+   * A Fetch handler (Workers, Deno, Vercel Edge, Bun, ...):
+   * `export default { fetch: fetchHandler({ verifier, handler, store }) }`. Reads the
+   * body once, processes it, answers the status the provider should get with a JSON body
+   * `{outcome, error?: {code, message}}`.
+   */
+  function fetchHandler(options) {
+    const config = settings(options);
+    return async function hookshieldFetch(request) {
+      let body;
+      try {
+        body = await readRequest(request, config.verifier.maxBodyBytes);
+      } catch (error) {
+        if (error instanceof VerificationError) throw error;
+        const unreadable = new VerificationError('invalid_json', `the request body could not be read: ${error?.message ?? error}`);
+        return new Response(responseBody({ kind: 'rejected', error: unreadable }), {
+          status: 400,
+          headers: { 'content-type': 'application/json' },
+        });
+      }
+      const outcome = await deliver(config, body.bytes, request.headers);
+      if (body.truncated && outcome.error?.code === 'body_too_large') {
+        outcome.error.message = tooLarge(config.verifier.maxBodyBytes);
+      }
+      return new Response(responseBody(outcome), {
+        status: outcome.status,
+        headers: { 'content-type': 'application/json' },
+      });
+    };
+  }
+
+  /** Verifies and processes one delivery with a handler's options; resolves to the outcome. */
+  function handleDelivery(options, body, headers) {
+    return deliver(settings(options), body, headers);
+  }
+
+  /**
+   * Handles one Fetch `Request` with `verifier`: `handle(verifier, request, handler, options)`,
+   * the same as `verifier.handle(request, handler, options)`.
+   */
+  function handle(verifier, request, handler, options) {
+    if (!(verifier instanceof Verifier)) throw configError(`handle() takes a Verifier first, found ${describe(verifier)}`);
+    return verifier.handle(request, handler, options);
   }
 
   function splitSecret(secret) {
@@ -520,19 +660,19 @@ function bind(raw, isReady) {
 
   /**
    * The headers `provider` would send with `body`, signed with `secret`, as an object.
-   * Options: `timestamp` (Unix seconds, default now), `id`, `event`, and the verifier's
-   * overrides (`signatureHeader`, ... or `overrides: {signature_header: ...}`).
+   * Options: `timestamp` (Unix seconds or a Date, default now), `id`, `event`, and
+   * `overrides` (camelCase or the core's names) for a custom scheme.
    */
   function sign(provider, secret, body, options = {}) {
-    const { timestamp, id, event, ...rest } = options ?? {};
-    const verifier = new Verifier(provider, [secret], rest);
+    const { timestamp, id, event, overrides, ...flat } = options ?? {};
+    const verifier = new Verifier(provider, [secret], { ...flat, overrides });
     return verifier.sign(secret, body, { timestamp, id, event });
   }
 
-  /** The sample body (JSON text) of a documented event type, or undefined. */
+  /** The sample body (JSON text) of a documented event type, or null. */
   function sample(provider, type) {
     ensureReady();
-    return call(() => raw.sample(provider, type));
+    return call(() => raw.sample(provider, type)) ?? null;
   }
 
   /** The event types `provider` has samples for. */
@@ -541,28 +681,36 @@ function bind(raw, isReady) {
     return call(() => raw.sampleTypes(provider));
   }
 
-  /** The in-memory idempotency store: bounded to `capacity` keys, timed by `Date.now()`. */
+  /** The HTTP status a delivery rejected with `code` should get. */
+  function rejectionStatus(code) {
+    if (code === 'store_unavailable') return call(() => raw.outcomeStatus('store_unavailable', 'custom', undefined));
+    return call(() => raw.rejectionStatus(String(code)));
+  }
+
+  /** The bounded in-memory idempotency store (one isolate), timed by `Date.now()`. */
   class MemoryStore {
     #raw;
 
-    constructor(capacity = 10000) {
+    constructor(options = {}) {
       ensureReady();
-      this.#raw = call(() => new raw.RawMemoryStore(number('capacity', capacity)));
+      const capacity = options?.capacity ?? 100_000;
+      if (typeof capacity !== 'number') throw configError(`\`capacity\` must be a number, found ${describe(capacity)}`);
+      this.#raw = call(() => new raw.RawMemoryStore(capacity));
     }
 
-    /** Claims `key` for `leaseMs`: `'fresh'`, `'in_progress'` or `'done'`. */
-    begin(key, leaseMs = raw.defaultLeaseMs()) {
-      return call(() => this.#raw.begin(String(key), number('leaseMs', leaseMs)));
+    /** Claims `key` for `leaseSeconds` (default 30): `'fresh'`, `'in_progress'` or `'done'`. */
+    begin(key, options = {}) {
+      return call(() => this.#raw.begin(keyOf(key), secondsOption(options, 'leaseSeconds')));
     }
 
-    /** Marks this store's claim on `key` done for `retentionMs`. */
-    complete(key, retentionMs) {
-      call(() => this.#raw.complete(String(key), number('retentionMs', retentionMs)));
+    /** Marks this store's claim on `key` done for `retentionSeconds` (default: the longest provider retry horizon). */
+    complete(key, options = {}) {
+      call(() => this.#raw.complete(keyOf(key), secondsOption(options, 'retentionSeconds')));
     }
 
     /** Gives this store's claim on `key` up, so a redelivery is processed. */
     release(key) {
-      call(() => this.#raw.release(String(key)));
+      call(() => this.#raw.release(keyOf(key)));
     }
 
     /** How many keys it remembers now. */
@@ -576,13 +724,18 @@ function bind(raw, isReady) {
     }
   }
 
+  function keyOf(key) {
+    if (typeof key !== 'string') throw configError(`an idempotency key must be a string, found ${describe(key)}`);
+    return key;
+  }
+
   /** Handlers by subscription pattern (`*`, `family.*`, exact type), run in registration order. */
   class Router {
     #routes = [];
 
     on(pattern, handler) {
-      if (typeof pattern !== 'string') throw new TypeError('pattern must be a string');
-      if (typeof handler !== 'function') throw new TypeError('handler must be a function');
+      if (typeof pattern !== 'string') throw configError(`pattern must be a string, found ${describe(pattern)}`);
+      if (typeof handler !== 'function') throw configError(`handler must be a function, found ${describe(handler)}`);
       this.#routes.push([pattern, handler]);
       return this;
     }
@@ -592,7 +745,7 @@ function bind(raw, isReady) {
       return this.#routes.filter(([pattern]) => raw.typeMatches(pattern, type)).map(([, handler]) => handler);
     }
 
-    /** Runs every matching handler in turn; resolves to how many ran. */
+    /** Awaits every handler matching `event.type`, in registration order; resolves to how many ran. */
     async dispatch(event) {
       const handlers = this.handlersFor(event.type);
       for (const handler of handlers) await handler(event);
@@ -600,23 +753,24 @@ function bind(raw, isReady) {
     }
   }
 
-  /** `verifier.handle(request, handler, options)` as a function. */
-  function handle(verifier, request, handler, options) {
-    return verifier.handle(request, handler, options);
-  }
+  /** The provider preset ids (tests check them against the core's list). */
+  const providers = Object.freeze(['sentinel', 'docintell', 'sentrasa', 'kyc', 'sensei', 'github', 'standard', 'custom']);
 
   return {
     Verifier,
     Event,
     VerificationError,
-    StoreError,
     MemoryStore,
     Router,
     sign,
     sample,
     sampleTypes,
+    rejectionStatus,
     handle,
-    providers: () => raw.providers(),
+    fetchHandler,
+    handleDelivery,
+    providers,
     errorCodes: () => raw.errorCodes(),
+    coreProviders: () => raw.providers(),
   };
 }

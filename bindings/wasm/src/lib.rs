@@ -467,6 +467,15 @@ pub fn default_lease_ms() -> f64 {
     DEFAULT_LEASE.as_millis() as f64
 }
 
+/// The HTTP status a delivery rejected with `code` should get.
+#[wasm_bindgen(js_name = rejectionStatus)]
+pub fn rejection_status_of(code: &str) -> Result<u16, RawError> {
+    let code = code
+        .parse::<ErrorCode>()
+        .map_err(|e| config_error(e.to_string()))?;
+    Ok(rejection_status(&representative(code)))
+}
+
 /// The HTTP status `provider` should get for an outcome: `processed`, `duplicate`,
 /// `in_progress`, `handler_failed`, `store_unavailable`, or `rejected` with the error's
 /// `code`.
@@ -596,19 +605,27 @@ impl RawMemoryStore {
         })
     }
 
-    /// Claims `key` for `lease_ms`: `fresh`, `in_progress` or `done`.
-    pub fn begin(&self, key: &str, lease_ms: f64) -> Result<String, RawError> {
-        let state = self
-            .inner
-            .begin(key, millis("lease", lease_ms)?)
-            .map_err(|e| store_error(&e))?;
+    /// Claims `key` for `lease_ms` (default: the core's lease): `fresh`, `in_progress`
+    /// or `done`.
+    pub fn begin(&self, key: &str, lease_ms: Option<f64>) -> Result<String, RawError> {
+        let lease = lease_ms.map_or(Ok(DEFAULT_LEASE), |ms| millis("leaseSeconds", ms))?;
+        let state = self.inner.begin(key, lease).map_err(|e| store_error(&e))?;
         Ok(state.as_str().to_owned())
     }
 
-    /// Marks this handle's claim on `key` done for `retention_ms`.
-    pub fn complete(&self, key: &str, retention_ms: f64) -> Result<(), RawError> {
+    /// Marks this handle's claim on `key` done for `retention_ms` (default: the longest
+    /// retention of any provider preset, so no provider's retry is processed twice).
+    pub fn complete(&self, key: &str, retention_ms: Option<f64>) -> Result<(), RawError> {
+        let retention = match retention_ms {
+            Some(ms) => millis("retentionSeconds", ms)?,
+            None => Provider::ALL
+                .iter()
+                .map(|p| p.default_retention())
+                .max()
+                .unwrap_or(DEFAULT_LEASE),
+        };
         self.inner
-            .complete(key, millis("retention", retention_ms)?)
+            .complete(key, retention)
             .map_err(|e| store_error(&e))
     }
 

@@ -11,10 +11,10 @@ const AT = 1_778_839_500; // the sample's own time
 const pinned = { now: AT * 1000 };
 
 test('require() of dist/node gives the whole API', () => {
-  for (const name of ['Verifier', 'VerificationError', 'MemoryStore', 'Router', 'sign', 'sample', 'sampleTypes', 'handle']) {
+  for (const name of ['Verifier', 'Event', 'VerificationError', 'MemoryStore', 'Router', 'sign', 'sample', 'sampleTypes', 'rejectionStatus', 'handle', 'fetchHandler', 'handleDelivery']) {
     assert.ok(h[name], name);
   }
-  assert.deepEqual(h.providers(), ['sentinel', 'docintell', 'sentrasa', 'kyc', 'sensei', 'github', 'standard', 'custom']);
+  assert.deepEqual([...h.providers], h.coreProviders());
   assert.equal(h.errorCodes().length, 13);
 });
 
@@ -33,8 +33,9 @@ test('headers in every shape a JS receiver holds, matched case-insensitively', (
   for (const headers of shapes) {
     assert.equal(verifier.verify(body, headers, pinned).type, 'document.completed');
   }
-  assert.throws(() => verifier.verify(body, null), TypeError);
-  assert.throws(() => verifier.verify(42, signed), TypeError);
+  assert.throws(() => verifier.verify(body, null), { name: 'VerificationError', code: 'invalid_config' });
+  assert.throws(() => verifier.verify(42, signed), { name: 'VerificationError', code: 'invalid_config' });
+  assert.throws(() => verifier.verify({ parsed: true }, signed), /raw bytes/);
 });
 
 test('bodies as string, Buffer, Uint8Array, ArrayBuffer and DataView', () => {
@@ -61,7 +62,7 @@ test('the event: typed members, lazy raw/data, matches, JSON', () => {
   assert.equal(JSON.parse(JSON.stringify(event)).idempotencyKey, event.idempotencyKey);
 });
 
-test('errors are VerificationError with code, kind and status; secrets never shown', () => {
+test('errors are VerificationError with code and status; secrets never shown', () => {
   const verifier = new h.Verifier('sentinel', [SECRET, 'whsec_second_secret']);
   const cases = [
     [() => verifier.verify(body, {}, pinned), 'missing_header', 401],
@@ -120,6 +121,14 @@ test('overrides: camelCase options, core names, and null to remove a header', ()
   assert.equal(noEvent.verify(doc, docHeaders).type, 'document.uploaded');
 });
 
+test('the options-object constructor, as in the native package', () => {
+  const verifier = new h.Verifier({ provider: 'sentinel', secrets: [SECRET], tolerance: 60 });
+  assert.equal(verifier.tolerance, 60);
+  assert.deepEqual(verifier.headerNames, ['x-sentinel-signature', 'x-sentinel-timestamp', null, null]);
+  assert.equal(new h.Verifier({ provider: 'sentinel', secret: SECRET }).verify(body, h.sign('sentinel', SECRET, body, { timestamp: new Date(AT * 1000) }), pinned).type, 'document.completed');
+  assert.throws(() => new h.Verifier(42), { code: 'invalid_config' });
+});
+
 test('raw key bytes and rotation', () => {
   const key = Buffer.from(SECRET);
   const signed = h.sign('sentinel', key, body, { timestamp: AT });
@@ -139,49 +148,65 @@ test('verifyRequest reads a Request once and hands back the bytes', async () => 
 
 test('process: processed, duplicate, in progress, handler failure, store failure', async () => {
   const verifier = new h.Verifier('sensei', 'whsec_s');
-  const store = new h.MemoryStore(100);
+  const store = new h.MemoryStore({ capacity: 100 });
   const event = h.sample('sensei', 'approval.required');
   const headers = h.sign('sensei', 'whsec_s', event);
   const seen = [];
-  const first = await verifier.process(event, headers, async (e) => seen.push(e.type), { store });
+  const first = await verifier.process(event, headers, store, async (e) => seen.push(e.type));
   assert.deepEqual([first.kind, first.status, first.acknowledged], ['processed', 200, true]);
-  const again = await verifier.process(event, headers, (e) => seen.push(e.type), { store });
+  const again = await verifier.process(event, headers, store, (e) => seen.push(e.type));
   assert.deepEqual([again.kind, again.status], ['duplicate', 200]);
   assert.deepEqual(seen, ['approval.required']);
 
   const other = h.sample('sensei', 'approval.granted');
   const otherHeaders = h.sign('sensei', 'whsec_s', other);
-  const failed = await verifier.process(other, otherHeaders, () => { throw new Error('db down'); }, { store });
-  assert.deepEqual([failed.kind, failed.status, failed.message], ['handler_failed', 500, 'db down']);
-  const retried = await verifier.process(other, otherHeaders, () => {}, { store });
+  const failed = await verifier.process(other, otherHeaders, store, () => { throw new Error('db down'); });
+  assert.deepEqual([failed.kind, failed.status, failed.error.message], ['handler_failed', 500, 'db down']);
+  const retried = await verifier.process(other, otherHeaders, store, () => {});
   assert.equal(retried.kind, 'processed', 'a failed handler released its claim');
 
   const third = h.sample('sensei', 'approval.denied');
   const thirdHeaders = h.sign('sensei', 'whsec_s', third);
   assert.equal(store.begin(verifier.verify(third, thirdHeaders).idempotencyKey), 'fresh');
-  const busy = await verifier.process(third, thirdHeaders, () => {}, { store });
+  const busy = await verifier.process(third, thirdHeaders, store, () => {});
   assert.deepEqual([busy.kind, busy.status], ['in_progress', 409]);
 
   const broken = { begin: async () => { throw new Error('redis down'); }, complete() {}, release() {} };
-  const down = await verifier.process(third, thirdHeaders, () => {}, { store: broken });
+  const down = await verifier.process(third, thirdHeaders, broken, () => {});
   assert.deepEqual([down.kind, down.status, down.error.code], ['store_unavailable', 503, 'store_unavailable']);
 
-  const rejected = await verifier.process(`${event} `, headers, () => {}, { store });
+  const rejected = await verifier.process(`${event} `, headers, null, () => {});
   assert.deepEqual([rejected.kind, rejected.status, rejected.error.code], ['rejected', 401, 'signature_mismatch']);
 });
 
 test('handle maps outcomes to Responses (DocIntell never gets a retry-ending 4xx)', async () => {
   const verifier = new h.Verifier('docintell', 'whsec_doc');
-  const store = new h.MemoryStore(10);
+  const store = new h.MemoryStore({ capacity: 10 });
   const doc = h.sample('docintell', 'document.processing.completed');
   const headers = h.sign('docintell', 'whsec_doc', doc);
   const key = verifier.verify(doc, headers).idempotencyKey;
-  store.begin(key, 60_000);
+  store.begin(key, { leaseSeconds: 60 });
   const response = await h.handle(verifier, new Request('http://x', { method: 'POST', headers, body: doc }), () => {}, { store });
   assert.equal(response.status, 503);
-  assert.deepEqual(await response.json(), { outcome: 'in_progress', id: key });
+  assert.deepEqual(await response.json(), { outcome: 'in_progress' });
   const bad = await verifier.handle(new Request('http://x', { method: 'POST', headers, body: `${doc} ` }), () => {});
   assert.equal(bad.status, 401);
+  assert.equal((await bad.json()).error.code, 'signature_mismatch');
+  // An oversized body is cut short after maxBodyBytes + 1 bytes and answered 413.
+  const small = new h.Verifier({ provider: 'docintell', secret: 'whsec_doc', maxBodyBytes: 100 });
+  const big = new ReadableStream({ pull(controller) { controller.enqueue(new Uint8Array(64)); } }); // endless
+  const tooBig = await small.handle(new Request('http://x', { method: 'POST', headers, body: big, duplex: 'half' }), () => {});
+  assert.equal(tooBig.status, 413);
+  assert.match((await tooBig.json()).error.message, /more than 100 bytes/);
+  const declared = await small.handle(new Request('http://x', { method: 'POST', headers: { ...headers, 'content-length': '5000' }, body: 'x'.repeat(5000) }), () => {});
+  assert.equal(declared.status, 413);
+  // fetchHandler, as in the native package.
+  const onOutcome = [];
+  const fetchIt = h.fetchHandler({ verifier, handler: () => {}, onOutcome: (o) => onOutcome.push(o.kind) });
+  const other = h.sample('docintell', 'document.uploaded');
+  const ok = await fetchIt(new Request('http://x', { method: 'POST', headers: h.sign('docintell', 'whsec_doc', other), body: other }));
+  assert.equal(ok.status, 200);
+  assert.deepEqual(onOutcome, ['processed']);
 });
 
 test('Router: patterns in registration order', async () => {
@@ -197,26 +222,31 @@ test('Router: patterns in registration order', async () => {
   const payload = h.sample('sensei', 'migration.phase.completed');
   assert.equal(await router.dispatch(sensei.verify(payload, h.sign('sensei', 'whsec_s', payload))), 3);
   assert.deepEqual(calls, ['family', 'exact', 'all']);
-  assert.throws(() => router.on(1, () => {}), TypeError);
+  assert.throws(() => router.on(1, () => {}), { code: 'invalid_config' });
 });
 
 test('MemoryStore: two phases, bounded', () => {
-  const store = new h.MemoryStore(2);
-  assert.equal(store.begin('a', 30_000), 'fresh');
-  assert.equal(store.begin('a', 30_000), 'in_progress');
+  const store = new h.MemoryStore({ capacity: 2 });
+  assert.equal(store.begin('a', { leaseSeconds: 30 }), 'fresh');
+  assert.equal(store.begin('a'), 'in_progress');
   store.release('a');
-  assert.equal(store.begin('a', 30_000), 'fresh');
-  store.complete('a', 60_000);
-  assert.equal(store.begin('a', 30_000), 'done');
+  assert.equal(store.begin('a'), 'fresh');
+  store.complete('a', { retentionSeconds: 60 });
+  assert.equal(store.begin('a'), 'done');
   store.begin('b');
   store.begin('c');
   assert.equal(store.size, 2);
   assert.equal(store.capacity, 2);
-  assert.throws(() => new h.MemoryStore(-1), { code: 'invalid_config' });
+  assert.throws(() => new h.MemoryStore({ capacity: -1 }), { code: 'invalid_config' });
+  assert.throws(() => store.begin('z', { leaseSeconds: -1 }), { code: 'invalid_config' });
+  assert.throws(() => store.begin(7), { code: 'invalid_config' });
 });
 
-test('sample and sampleTypes', () => {
+test('sample, sampleTypes, rejectionStatus', () => {
+  assert.equal(h.rejectionStatus('timestamp_too_old'), 401);
+  assert.equal(h.rejectionStatus('body_too_large'), 413);
+  assert.equal(h.rejectionStatus('store_unavailable'), 503);
   assert.equal(h.sampleTypes('sensei').length, 22);
-  assert.equal(h.sample('sensei', 'migration.teleported'), undefined);
+  assert.equal(h.sample('sensei', 'migration.teleported'), null);
   assert.throws(() => h.sample('acme', 'x'), { code: 'invalid_config' });
 });

@@ -65,7 +65,7 @@ test('a delivery signed with another secret is rejected with 401', async () => {
   const payload = body('document.completed', { document_id: 'doc_forged' });
   const { status, json } = await post('/webhooks/sentinel', payload, hookshield.sign('sentinel', 'whsec_attacker', payload));
   assert.equal(status, 401);
-  assert.equal(json.error, 'signature_mismatch');
+  assert.equal(json.error.code, 'signature_mismatch');
   assert.ok(!JSON.stringify(json).includes(SECRET));
 });
 
@@ -74,7 +74,7 @@ test('a tampered body is rejected with 401', async () => {
   const headers = hookshield.sign('sentinel', SECRET, payload);
   const { status, json } = await post('/webhooks/sentinel', payload.replace('doc_tampered', 'doc_tampere2'), headers);
   assert.equal(status, 401);
-  assert.equal(json.error, 'signature_mismatch');
+  assert.equal(json.error.code, 'signature_mismatch');
 });
 
 test('a stale delivery (replayed an hour later) is rejected with 401', async () => {
@@ -82,7 +82,7 @@ test('a stale delivery (replayed an hour later) is rejected with 401', async () 
   const headers = hookshield.sign('sentinel', SECRET, payload, { timestamp: nowSeconds() - 3600 });
   const { status, json } = await post('/webhooks/sentinel', payload, headers);
   assert.equal(status, 401);
-  assert.equal(json.error, 'timestamp_too_old');
+  assert.equal(json.error.code, 'timestamp_too_old');
 });
 
 test('a delivery from too far in the future is rejected with 401', async () => {
@@ -90,21 +90,21 @@ test('a delivery from too far in the future is rejected with 401', async () => {
   const headers = hookshield.sign('sentinel', SECRET, payload, { timestamp: nowSeconds() + 3600 });
   const { status, json } = await post('/webhooks/sentinel', payload, headers);
   assert.equal(status, 401);
-  assert.equal(json.error, 'timestamp_in_future');
+  assert.equal(json.error.code, 'timestamp_in_future');
 });
 
 test('a delivery without a signature is rejected with 401', async () => {
   const payload = body('document.completed');
   const { status, json } = await post('/webhooks/sentinel', payload, { 'X-Sentinel-Timestamp': String(nowSeconds()) });
   assert.equal(status, 401);
-  assert.equal(json.error, 'missing_header');
+  assert.equal(json.error.code, 'missing_header');
 });
 
 test('a signed body that is not JSON is rejected with 400', async () => {
   const payload = '{"event": "document.completed",';
   const { status, json } = await post('/webhooks/sentinel', payload, hookshield.sign('sentinel', SECRET, payload));
   assert.equal(status, 400);
-  assert.equal(json.error, 'invalid_json');
+  assert.equal(json.error.code, 'invalid_json');
 });
 
 test('a failing handler answers 500 so Sentinel retries, and the retry is processed again', async () => {

@@ -25,7 +25,7 @@ const router = new Router()
 
 // Built once per isolate: the secret's keyed HMAC state is computed here.
 let verifier;
-const store = new MemoryStore(10_000);
+const store = new MemoryStore({ capacity: 10_000 });
 
 export default {
   async fetch(request, env) {

@@ -101,7 +101,7 @@ Deno.test('verifyRequest reads the body once and hands it back', async () => {
 
 Deno.test('handle answers the status the provider should get', async () => {
   const verifier = new Verifier('docintell', 'whsec_doc');
-  const store = new MemoryStore(100);
+  const store = new MemoryStore({ capacity: 100 });
   const body = sample('docintell', 'document.uploaded');
   const headers = sign('docintell', 'whsec_doc', body);
   const request = (payload = body, h = headers) =>
@@ -115,7 +115,7 @@ Deno.test('handle answers the status the provider should get', async () => {
   equal(calls, 1, 'handler ran once');
   const forged = await verifier.handle(request(`${body} `), router, { store });
   equal(forged.status, 401, 'forged');
-  equal((await forged.json()).error, 'signature_mismatch', 'forged code');
+  equal((await forged.json()).error.code, 'signature_mismatch', 'forged code');
   // DocIntell ends its retries on any 4xx: a failing handler and an event in progress get 5xx.
   const other = sample('docintell', 'document.processing.failed');
   const failing = await verifier.handle(request(other, sign('docintell', 'whsec_doc', other)), () => {
@@ -124,7 +124,7 @@ Deno.test('handle answers the status the provider should get', async () => {
   equal(failing.status, 500, 'handler failed');
   const held = sample('docintell', 'document.processing.completed');
   const heldHeaders = sign('docintell', 'whsec_doc', held);
-  store.begin(verifier.verify(held, heldHeaders).idempotencyKey, 30000); // another worker has it
+  store.begin(verifier.verify(held, heldHeaders).idempotencyKey, { leaseSeconds: 30 }); // another worker has it
   const busy = await verifier.handle(request(held, heldHeaders), router, { store });
   equal([busy.status, (await busy.json()).outcome], [503, 'in_progress'], 'in progress');
 });
