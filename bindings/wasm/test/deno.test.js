@@ -22,6 +22,15 @@ test('deno test: the web build under Deno', () => {
   assert.match(output, /ok \| \d+ passed \| 0 failed/);
 });
 
+test('deno check: the shipped types (event union narrowing) and the Deno example type-check', () => {
+  const result = spawnSync(
+    bin('deno'),
+    ['check', 'test/types/check.ts', path.join(repo, 'examples/wasm/deno/main.ts')],
+    { cwd: pkg, env: denoEnv, encoding: 'utf8', timeout: 120000 },
+  );
+  assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
+});
+
 test('the Deno example receives Sensei deliveries over HTTP', async () => {
   const secret = 'whsec_deno_example';
   const port = await freePort();

@@ -2,6 +2,7 @@
 //
 //   cd bindings/wasm && npm run build        # once: writes dist/web
 //   SENSEI_SECRET=whsec_... deno run --allow-net=127.0.0.1 --allow-read --allow-env main.ts
+//   deno check main.ts                         # the package's types, narrowed per event
 //
 // In a project of your own, import from "npm:@hookshield/wasm" instead of the path below.
 import { init, Router, Verifier } from "../../../bindings/wasm/dist/web/index.js";
@@ -18,9 +19,11 @@ const router = new Router()
   .on("migration.*", (event) => {
     seen.push(`${event.type} ${event.idempotencyKey}`);
   })
-  .on("approval.required", (event) => {
-    const data = event.data as { approval_id?: string };
-    seen.push(`approval needed: ${data.approval_id}`);
+  .on("approval.*", (event) => {
+    // The event union narrows on `documented` and `type`: `data` is Sensei's approval.
+    if (event.documented && event.type === "approval.required") {
+      seen.push(`approval needed: ${event.data.approval_id}`);
+    }
   });
 
 const port = Number(Deno.env.get("PORT") ?? "8000");
