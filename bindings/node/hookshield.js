@@ -413,6 +413,11 @@ class Verifier {
     return this.#native.maxBodyBytes;
   }
 
+  /** The configuration, secrets redacted (the core's description). */
+  [inspect]() {
+    return `Verifier ${this.#native.describe()}`;
+  }
+
   /** The lower-cased names of the headers this verifier reads: signature, timestamp, id, event (null where none). */
   get headerNames() {
     return [...this.#names];
