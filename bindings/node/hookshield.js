@@ -415,7 +415,7 @@ class Verifier {
 
   /** The configuration, secrets redacted (the core's description). */
   [inspect]() {
-    return `Verifier ${this.#native.describe()}`;
+    return this.#native.describe();
   }
 
   /** The lower-cased names of the headers this verifier reads: signature, timestamp, id, event (null where none). */
