@@ -283,6 +283,12 @@ class Event {
   }
 }
 
+/** The VerificationError for the native layer's `!{code}|{message}`. */
+function rejection(packed) {
+  const bar = packed.indexOf('|');
+  return new VerificationError(packed.slice(1, bar), packed.slice(bar + 1));
+}
+
 /** The event for the native layer's packed fields and the verified body. */
 function eventOf(provider, packed, body) {
   return new Event(provider, packed, textOf(body));
@@ -459,6 +465,7 @@ class Verifier {
         body = bodyOf(body);
         packed = this.#native.verify(body, values[0], values[1], values[2], values[3], now);
       }
+      if (packed.charCodeAt(0) === 33 /* ! */) throw rejection(packed);
       return eventOf(this.#provider, packed, body);
     } catch (error) {
       throw toError(error);

@@ -68,6 +68,8 @@ export declare class NativeVerifier {
   /**
    * Verifies `body` (bytes) given the values of [`NativeVerifier::header_names`]
    * (`undefined` when absent) and, when the user set a clock, "now" in Unix seconds.
+   * Returns the event's packed fields, or `!{code}|{message}` when the delivery is
+   * rejected (see `packed_error`).
    */
   verify(body: Uint8Array, signature?: string | undefined | null, timestamp?: string | undefined | null, id?: string | undefined | null, event?: string | undefined | null, now?: number | undefined | null): string
   /** Checks size, headers, signature and the replay window without parsing the body. */
