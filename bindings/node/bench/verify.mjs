@@ -10,7 +10,9 @@
 //   `raw`/`data` built as JavaScript objects in Rust (napi) against handing V8 the JSON
 //   text (`JSON.parse` in JavaScript, which the package ships).
 //
-// Run: npm run bench   (node bench/verify.mjs; build first with npm run build)
+// Run: npm run bench   (node bench/verify.mjs; build first with npm run build).
+// BENCH_MODE=rounds npm run bench: contenders alternate over 15 rounds, medians compared
+// (fairer on a machine whose load drifts); BENCH_FORMAT=markdown for a table.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { bench, do_not_optimize, group, run, summary } from 'mitata';
@@ -116,20 +118,6 @@ for (const [name, seen] of Object.entries(checks)) {
   if (seen !== (name.toLowerCase().includes('standard') ? expectedStandard : expected)) throw new Error(`${name} does not agree: ${seen}`);
 }
 
-group('verify + parse, 1 KiB Sentinel body', () => {
-  summary(() => {
-    bench('hookshield verify() + event.data', () => do_not_optimize(verifier.verify(body, headers).data));
-    bench('hookshield verify(), event.data not read', () => do_not_optimize(verifier.verify(body, headers).type));
-    bench('documented createHmac + timingSafeEqual + JSON.parse', () =>
-      do_not_optimize(documentedSnippet(body, headers).data),
-    );
-    bench('@octokit/webhooks-methods verify + JSON.parse', async () => {
-      if (!(await octokitVerify(SECRET, body.toString('utf8'), headers['x-sentinel-signature']))) throw new Error('bad');
-      do_not_optimize(JSON.parse(body.toString('utf8')).data);
-    });
-  });
-});
-
 // The core's own benchmark body (crates/hookshield/benches/verify.rs): the documented
 // sample padded with one long string, so far fewer values to parse.
 const padHead =
@@ -143,35 +131,99 @@ const paddedHeaders = {
 };
 if (padded.length !== 1024 || verifier.verify(padded, paddedHeaders).type !== 'document.completed') throw new Error('padded body');
 
-group("1 KiB Sentinel body with few values (the core bench's body)", () => {
-  summary(() => {
-    bench('hookshield verify() + event.data', () => do_not_optimize(verifier.verify(padded, paddedHeaders).data));
-    bench('documented createHmac + timingSafeEqual + JSON.parse', () =>
-      do_not_optimize(documentedSnippet(padded, paddedHeaders).data),
-    );
-  });
-});
+const groups = [
+  {
+    name: 'verify + parse, 1 KiB Sentinel body',
+    contenders: [
+      ['hookshield verify() + event.data', () => verifier.verify(body, headers).data],
+      ['hookshield verify(), event.data not read', () => verifier.verify(body, headers).type],
+      ['documented createHmac + timingSafeEqual + JSON.parse', () => documentedSnippet(body, headers).data],
+      [
+        '@octokit/webhooks-methods verify + JSON.parse',
+        async () => {
+          if (!(await octokitVerify(SECRET, body.toString('utf8'), headers['x-sentinel-signature']))) throw new Error('bad');
+          return JSON.parse(body.toString('utf8')).data;
+        },
+      ],
+    ],
+  },
+  {
+    name: "1 KiB Sentinel body with few values (the core bench's body)",
+    contenders: [
+      ['hookshield verify() + event.data', () => verifier.verify(padded, paddedHeaders).data],
+      ['documented createHmac + timingSafeEqual + JSON.parse', () => documentedSnippet(padded, paddedHeaders).data],
+    ],
+  },
+  {
+    name: 'Standard Webhooks scheme, same 1 KiB body',
+    contenders: [
+      ['hookshield verify() (standard preset) + event.data', () => standardVerifier.verify(standardBody, standardHeaders).data],
+      ['standardwebhooks Webhook.verify', () => standardWebhook.verify(standardBody, standardHeaders)],
+    ],
+  },
+  {
+    name: 'Event.data across the boundary (native layer)',
+    contenders: [
+      ['data built in Rust (napi objects)', () => nativeVerifier.verifyWithData(body, sig, ts, undefined, undefined, undefined).data],
+      [
+        'JSON text to V8 (JSON.parse in JS)',
+        () => {
+          do_not_optimize(nativeVerifier.verify(body, sig, ts, undefined, undefined, undefined));
+          return JSON.parse(body.toString('utf8')).data;
+        },
+      ],
+    ],
+  },
+];
 
-group('Standard Webhooks scheme, same 1 KiB body', () => {
-  summary(() => {
-    bench('hookshield verify() (standard preset) + event.data', () =>
-      do_not_optimize(standardVerifier.verify(standardBody, standardHeaders).data),
-    );
-    bench('standardwebhooks Webhook.verify', () => do_not_optimize(standardWebhook.verify(standardBody, standardHeaders)));
-  });
-});
+/**
+ * BENCH_MODE=rounds: every contender of a group runs in turn, for several rounds, and
+ * each gets its median round. On a shared machine whose load drifts, this keeps the
+ * comparison fair (mitata runs one contender to the end before the next).
+ */
+async function rounds(count = Number(process.env.BENCH_ROUNDS ?? 15)) {
+  const now = () => Number(process.hrtime.bigint()) / 1000;
+  const lines = ['| group | contender | median µs/iter | best round µs/iter | vs first |', '| --- | --- | ---: | ---: | ---: |'];
+  for (const { name, contenders } of groups) {
+    const samples = contenders.map(() => []);
+    for (let round = 0; round < count; round++) {
+      for (const [index, [, fn]] of contenders.entries()) {
+        const isAsync = fn.constructor.name === 'AsyncFunction';
+        let iterations = 0;
+        const start = now();
+        while (now() - start < 40_000) {
+          for (let i = 0; i < 100; i++) do_not_optimize(isAsync ? await fn() : fn());
+          iterations += 100;
+        }
+        samples[index].push((now() - start) / iterations);
+      }
+    }
+    const medians = samples.map((values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]);
+    for (const [index, [label]] of contenders.entries()) {
+      const ratio = medians[index] / medians[0];
+      lines.push(
+        `| ${name} | ${label} | ${medians[index].toFixed(2)} | ${samples[index][0].toFixed(2)} | ${index === 0 ? '1.00x' : `${ratio.toFixed(2)}x`} |`,
+      );
+    }
+  }
+  console.log(`node ${process.version}, ${count} rounds of 40 ms per contender\n`);
+  console.log(lines.join('\n'));
+}
 
-group('Event.data across the boundary (native layer)', () => {
-  summary(() => {
-    bench('data built in Rust (napi objects)', () =>
-      do_not_optimize(nativeVerifier.verifyWithData(body, sig, ts, undefined, undefined, undefined).data),
-    );
-    bench('JSON text to V8 (JSON.parse in JS)', () => {
-      const meta = nativeVerifier.verify(body, sig, ts, undefined, undefined, undefined);
-      do_not_optimize(meta);
-      do_not_optimize(JSON.parse(body.toString('utf8')).data);
+if (process.env.BENCH_MODE === 'rounds') {
+  await rounds();
+} else {
+  for (const { name, contenders } of groups) {
+    group(name, () => {
+      summary(() => {
+        for (const [label, fn] of contenders) {
+          bench(label, fn.constructor.name === 'AsyncFunction' ? async () => do_not_optimize(await fn()) : () => do_not_optimize(fn()));
+        }
+      });
     });
+  }
+  await run({
+    format: process.env.BENCH_FORMAT ?? 'mitata',
+    ...(process.env.BENCH_FILTER && { filter: new RegExp(process.env.BENCH_FILTER) }),
   });
-});
-
-await run({ format: process.env.BENCH_FORMAT ?? 'mitata' });
+}
