@@ -1,8 +1,17 @@
 //! Reading a provider's envelope out of a verified body and building the [`Event`].
+//!
+//! The body is read once into its top-level members, borrowed as raw text; the typed
+//! data is deserialized straight from the text of `data`. No JSON tree is built unless
+//! someone asks for one ([`Event::raw`]).
 
-use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::ops::Range;
+
+use serde_json::value::RawValue;
+use serde_json::Value;
 use time::OffsetDateTime;
 
+use super::json::{kind_of, DataIds, Members, Text};
 use super::{
     docintell::DocIntellEvent, kyc::KycEvent, sensei::SenseiEvent, sentinel::SentinelEvent,
 };
@@ -27,54 +36,40 @@ struct Layout {
     type_keys: &'static [&'static str],
     id_key: Option<&'static str>,
     id_required: bool,
-    time_key: &'static [&'static str],
+    time_keys: &'static [&'static str],
     data_required: bool,
 }
 
 fn layout(provider: Provider) -> Layout {
-    match provider {
-        Provider::Sentinel | Provider::DocIntell => Layout {
-            type_keys: &["event"],
-            id_key: Some("id"),
-            id_required: false,
-            time_key: &["timestamp"],
-            data_required: true,
-        },
-        Provider::Sentrasa => Layout {
-            type_keys: &["event", "type"],
-            id_key: Some("id"),
-            id_required: false,
-            time_key: &["timestamp", "created_at"],
-            data_required: true,
-        },
-        Provider::Kyc => Layout {
-            type_keys: &["type"],
-            id_key: Some("id"),
-            id_required: true,
-            time_key: &["created"],
-            data_required: true,
-        },
-        Provider::Sensei => Layout {
-            type_keys: &["type"],
-            id_key: Some("id"),
-            id_required: true,
-            time_key: &["created_at"],
-            data_required: true,
-        },
-        Provider::Standard => Layout {
-            type_keys: &["type"],
-            id_key: None,
-            id_required: false,
-            time_key: &["timestamp"],
-            data_required: false,
-        },
-        Provider::GitHub | Provider::Custom => Layout {
-            type_keys: &["type", "event"],
-            id_key: Some("id"),
-            id_required: false,
-            time_key: &["timestamp", "created_at", "created"],
-            data_required: false,
-        },
+    let (type_keys, id_key, id_required, time_keys, data_required): (_, _, _, &[&str], _) =
+        match provider {
+            Provider::Sentinel | Provider::DocIntell => {
+                (&["event"][..], Some("id"), false, &["timestamp"], true)
+            }
+            Provider::Sentrasa => (
+                &["event", "type"][..],
+                Some("id"),
+                false,
+                &["timestamp", "created_at"],
+                true,
+            ),
+            Provider::Kyc => (&["type"][..], Some("id"), true, &["created"], true),
+            Provider::Sensei => (&["type"][..], Some("id"), true, &["created_at"], true),
+            Provider::Standard => (&["type"][..], None, false, &["timestamp"], false),
+            Provider::GitHub | Provider::Custom => (
+                &["type", "event"][..],
+                Some("id"),
+                false,
+                &["timestamp", "created_at", "created"],
+                false,
+            ),
+        };
+    Layout {
+        type_keys,
+        id_key,
+        id_required,
+        time_keys,
+        data_required,
     }
 }
 
@@ -84,43 +79,54 @@ pub(crate) fn build_event(
     body: &[u8],
     facts: HeaderFacts<'_>,
 ) -> Result<Event, Error> {
-    let raw: Value = serde_json::from_slice(body).map_err(|e| Error::InvalidJson {
-        reason: e.to_string(),
+    let text = std::str::from_utf8(body).map_err(|e| Error::InvalidJson {
+        reason: format!(
+            "the body is not UTF-8 (invalid byte at offset {})",
+            e.valid_up_to()
+        ),
     })?;
     if provider == Provider::GitHub {
-        return Ok(github_event(raw, body, facts));
+        return github_event(text, body, facts);
     }
+    let members = read_members(text)?;
     let layout = layout(provider);
-    let object = raw.as_object().ok_or_else(|| {
-        Error::envelope(format!("expected a JSON object, found {}", kind_of(&raw)))
-    })?;
 
-    let event_type = read_type(object, layout.type_keys)?;
-    let id = read_id(object, &layout)?;
-    let (event_time, event_time_text) = read_time(object, layout.time_key)?;
-    let null = Value::Null;
-    let data = match object.get("data") {
-        Some(data @ Value::Object(_)) => data,
-        Some(other) => {
+    let event_type = required_string(&members, layout.type_keys, "the event type")?;
+    let id = match layout.id_key {
+        Some(key) if layout.id_required => Some(required_string(&members, &[key], "the event id")?),
+        Some(key) => optional_string(&members, key),
+        None => None,
+    };
+    let (event_time, event_time_text) = read_time(&members, layout.time_keys)?;
+    let data = match members.get("data") {
+        Some(raw) if raw.get().starts_with('{') => Some(raw),
+        Some(raw) => {
             return Err(Error::envelope(format!(
                 "`data` must be an object, found {}",
-                kind_of(other)
+                kind_of(raw.get())
             )))
         }
         None if layout.data_required => return Err(Error::envelope("missing member `data`")),
-        None => &null,
+        None => None,
     };
+    let data_text = data.map_or("null", |raw| raw.get());
 
-    check_agreement(facts.event, Some(event_type))?;
-    check_agreement(facts.id, id)?;
+    check_agreement(facts.event, Some(&event_type))?;
+    check_agreement(facts.id, id.as_deref())?;
 
-    let (typed, family) = typed_data(provider, event_type, data)?;
-    let id = id.or(facts.id.map(|(_, value)| value)).map(str::to_owned);
+    let (typed, family) = typed_data(provider, &event_type, data_text)?;
+    let data = match typed {
+        Some(typed) => typed,
+        None => EventData::Other(parse_verified(data_text)),
+    };
+    let id = id
+        .map(Cow::into_owned)
+        .or(facts.id.map(|(_, value)| value.to_owned()));
     let idempotency_key = idempotency::derive_key(&idempotency::KeyInput {
         provider,
-        event_type,
+        event_type: &event_type,
         id: id.as_deref(),
-        data,
+        data: data_text,
         event_time: event_time_text.as_deref(),
         body,
     });
@@ -131,21 +137,57 @@ pub(crate) fn build_event(
     });
     Ok(Event {
         provider,
-        event_type: event_type.to_owned(),
+        event_type: event_type.into_owned(),
         family,
         id,
         timestamp,
-        data: typed.unwrap_or_else(|| EventData::Other(data.clone())),
+        data,
         idempotency_key,
-        raw,
+        data_span: members.get("data").map(|raw| span(text, raw)),
+        body: text.to_owned(),
+        raw: std::sync::OnceLock::new(),
+        raw_data: std::sync::OnceLock::new(),
     })
+}
+
+/// The top-level members, telling a body that is not JSON from JSON that is not an object.
+fn read_members(text: &str) -> Result<Members<'_>, Error> {
+    serde_json::from_str::<Members<'_>>(text).map_err(|error| {
+        if error.classify() == serde_json::error::Category::Data {
+            // Not an object; but is it JSON at all?
+            match serde_json::from_str::<&RawValue>(text) {
+                Ok(raw) => Error::envelope(format!(
+                    "expected a JSON object, found {}",
+                    kind_of(raw.get())
+                )),
+                Err(syntax) => Error::InvalidJson {
+                    reason: syntax.to_string(),
+                },
+            }
+        } else {
+            Error::InvalidJson {
+                reason: error.to_string(),
+            }
+        }
+    })
+}
+
+/// JSON already validated as part of the body.
+pub(crate) fn parse_verified(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or(Value::Null)
+}
+
+/// Where `raw`, borrowed from `text`, lies in it.
+fn span(text: &str, raw: &RawValue) -> Range<usize> {
+    let start = raw.get().as_ptr() as usize - text.as_ptr() as usize;
+    start..start + raw.get().len()
 }
 
 /// The typed data (or `None` for an undocumented type) and the family.
 fn typed_data(
     provider: Provider,
     event_type: &str,
-    data: &Value,
+    data: &str,
 ) -> Result<(Option<EventData>, String), Error> {
     fn documented<E>(
         parsed: Option<Result<E, Error>>,
@@ -196,7 +238,10 @@ fn fallback_family(event_type: &str) -> String {
 
 /// GitHub sends no envelope: the type is `X-GitHub-Event` (plus `.action` when the
 /// payload has one, e.g. `issues.opened`) and the id is `X-GitHub-Delivery`.
-fn github_event(raw: Value, body: &[u8], facts: HeaderFacts<'_>) -> Event {
+fn github_event(text: &str, body: &[u8], facts: HeaderFacts<'_>) -> Result<Event, Error> {
+    let raw: Value = serde_json::from_str(text).map_err(|e| Error::InvalidJson {
+        reason: e.to_string(),
+    })?;
     let family = facts.event.map_or("unknown", |(_, value)| value).to_owned();
     let event_type = match raw.get("action").and_then(Value::as_str) {
         Some(action) => format!("{family}.{action}"),
@@ -207,11 +252,11 @@ fn github_event(raw: Value, body: &[u8], facts: HeaderFacts<'_>) -> Event {
         provider: Provider::GitHub,
         event_type: &event_type,
         id: id.as_deref(),
-        data: &Value::Null,
+        data: "null",
         event_time: None,
         body,
     });
-    Event {
+    Ok(Event {
         provider: Provider::GitHub,
         event_type,
         family,
@@ -219,77 +264,85 @@ fn github_event(raw: Value, body: &[u8], facts: HeaderFacts<'_>) -> Event {
         timestamp: None,
         data: EventData::Other(raw.clone()),
         idempotency_key,
-        raw,
-    }
+        data_span: None,
+        body: text.to_owned(),
+        raw: std::sync::OnceLock::from(raw),
+        raw_data: std::sync::OnceLock::new(),
+    })
 }
 
-fn read_type<'a>(object: &'a Map<String, Value>, keys: &[&str]) -> Result<&'a str, Error> {
-    for key in keys {
-        match object.get(*key) {
-            Some(Value::String(s)) if !s.is_empty() => return Ok(s),
-            Some(other) => {
-                return Err(Error::envelope(format!(
-                    "`{key}` must be a non-empty string, found {}",
-                    kind_of(other)
-                )))
-            }
-            None => {}
-        }
-    }
-    Err(Error::envelope(format!(
-        "missing member `{}` (the event type)",
-        keys.join("` or `")
-    )))
-}
-
-fn read_id<'a>(object: &'a Map<String, Value>, layout: &Layout) -> Result<Option<&'a str>, Error> {
-    let Some(key) = layout.id_key else {
-        return Ok(None);
+/// The first of `keys` present, which must be a non-empty string.
+fn required_string<'a>(
+    members: &Members<'a>,
+    keys: &[&str],
+    what: &str,
+) -> Result<Cow<'a, str>, Error> {
+    let Some((key, raw)) = keys.iter().find_map(|key| Some((*key, members.get(key)?))) else {
+        return Err(Error::envelope(format!(
+            "missing member `{}` ({what})",
+            keys.join("` or `")
+        )));
     };
-    match object.get(key) {
-        Some(Value::String(s)) if !s.is_empty() => Ok(Some(s)),
-        Some(other) if layout.id_required => Err(Error::envelope(format!(
+    match serde_json::from_str::<Text<'a>>(raw.get()) {
+        Ok(Text(value)) if !value.is_empty() => Ok(value),
+        Ok(_) => Err(Error::envelope(format!(
+            "`{key}` must be a non-empty string, found \"\""
+        ))),
+        Err(_) => Err(Error::envelope(format!(
             "`{key}` must be a non-empty string, found {}",
-            kind_of(other)
+            kind_of(raw.get())
         ))),
-        None if layout.id_required => Err(Error::envelope(format!(
-            "missing member `{key}` (the event id)"
-        ))),
-        _ => Ok(None),
+    }
+}
+
+/// `key`, if present as a non-empty string.
+fn optional_string<'a>(members: &Members<'a>, key: &str) -> Option<Cow<'a, str>> {
+    match serde_json::from_str::<Text<'a>>(members.get(key)?.get()) {
+        Ok(Text(value)) if !value.is_empty() => Some(value),
+        _ => None,
     }
 }
 
 /// The event time, parsed and as sent (the text feeds idempotency keys).
 fn read_time(
-    object: &Map<String, Value>,
+    members: &Members<'_>,
     keys: &[&str],
 ) -> Result<(Option<OffsetDateTime>, Option<String>), Error> {
     for key in keys {
-        match object.get(*key) {
-            None | Some(Value::Null) => {}
-            Some(Value::String(text)) => {
-                let parsed = parse_rfc3339(text).ok_or_else(|| {
+        let Some(raw) = members.get(key) else {
+            continue;
+        };
+        let raw = raw.get();
+        match raw.as_bytes().first() {
+            Some(b'n') => {}
+            Some(b'"') => {
+                let Text(text) = serde_json::from_str::<Text<'_>>(raw)
+                    .map_err(|_| Error::envelope(format!("`{key}` must be a date-time")))?;
+                let parsed = parse_rfc3339(&text).ok_or_else(|| {
                     Error::envelope(format!(
                         "`{key}` must be an ISO 8601 date-time, found {:?}",
-                        excerpt(text, 40)
+                        excerpt(&text, 40)
                     ))
                 })?;
-                return Ok((Some(parsed), Some(text.clone())));
+                return Ok((Some(parsed), Some(text.into_owned())));
             }
-            Some(Value::Number(n)) => {
-                let parsed = n
-                    .as_i64()
-                    .and_then(|secs| OffsetDateTime::from_unix_timestamp(secs).ok());
-                let parsed = parsed.ok_or_else(|| {
-                    Error::envelope(format!("`{key}` must be Unix seconds, found {n}"))
-                })?;
-                return Ok((Some(parsed), Some(n.to_string())));
+            Some(b'-' | b'0'..=b'9') => {
+                let parsed = serde_json::from_str::<i64>(raw)
+                    .ok()
+                    .and_then(|secs| OffsetDateTime::from_unix_timestamp(secs).ok())
+                    .ok_or_else(|| {
+                        Error::envelope(format!(
+                            "`{key}` must be Unix seconds, found {}",
+                            excerpt(raw, 40)
+                        ))
+                    })?;
+                return Ok((Some(parsed), Some(raw.to_owned())));
             }
-            Some(other) => {
+            _ => {
                 return Err(Error::envelope(format!(
                     "`{key}` must be a date-time, found {}",
-                    kind_of(other)
-                )));
+                    kind_of(raw)
+                )))
             }
         }
     }
@@ -310,13 +363,7 @@ fn check_agreement(header: Option<(&str, &str)>, body: Option<&str>) -> Result<(
     }
 }
 
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
+/// The ids in `data`, for keys of events without an event id.
+pub(crate) fn data_ids(data: &str) -> DataIds {
+    serde_json::from_str(data).unwrap_or_default()
 }

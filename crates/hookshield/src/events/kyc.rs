@@ -95,7 +95,7 @@ impl KycEvent {
         }
     }
 
-    pub(crate) fn parse(event_type: &str, data: &Value) -> Option<Result<Self, Error>> {
+    pub(crate) fn parse(event_type: &str, data: &str) -> Option<Result<Self, Error>> {
         let family = Self::family_of(event_type)?;
         let action = event_type[4 + family.len() + 1..].to_owned();
         let invalid = |e: serde_json::Error| {
@@ -104,10 +104,10 @@ impl KycEvent {
             ))
         };
         Some(match family {
-            "session" => SessionData::deserialize(data)
+            "session" => serde_json::from_str::<SessionData>(data)
                 .map(|data| KycEvent::Session { action, data })
                 .map_err(invalid),
-            _ => WatchlistData::deserialize(data)
+            _ => serde_json::from_str::<WatchlistData>(data)
                 .map(|data| KycEvent::Watchlist { action, data })
                 .map_err(invalid),
         })

@@ -1,6 +1,9 @@
 //! Verified events: the common envelope every provider's delivery becomes, and the typed
 //! data of every documented event type, one module per provider.
 
+use std::ops::Range;
+use std::sync::OnceLock;
+
 use serde_json::Value;
 use time::OffsetDateTime;
 
@@ -8,6 +11,7 @@ use crate::Provider;
 
 pub mod docintell;
 pub(crate) mod envelope;
+mod json;
 pub mod kyc;
 pub mod sensei;
 pub mod sentinel;
@@ -36,7 +40,7 @@ pub mod sentrasa;
 /// }
 /// # Ok::<(), hookshield::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Event {
     pub(crate) provider: Provider,
     pub(crate) event_type: String,
@@ -44,8 +48,13 @@ pub struct Event {
     pub(crate) id: Option<String>,
     pub(crate) timestamp: Option<OffsetDateTime>,
     pub(crate) data: EventData,
-    pub(crate) raw: Value,
     pub(crate) idempotency_key: String,
+    /// The verified body, from which `raw` is parsed on first use.
+    pub(crate) body: String,
+    /// Where the envelope's `data` lies in `body`.
+    pub(crate) data_span: Option<Range<usize>>,
+    pub(crate) raw: OnceLock<Value>,
+    pub(crate) raw_data: OnceLock<Value>,
 }
 
 impl Event {
@@ -85,18 +94,28 @@ impl Event {
         &self.data
     }
 
-    /// The whole parsed body.
+    /// The whole body as JSON, parsed on first use.
     pub fn raw(&self) -> &Value {
-        &self.raw
+        self.raw
+            .get_or_init(|| envelope::parse_verified(&self.body))
+    }
+
+    /// The verified body as received.
+    pub fn body(&self) -> &str {
+        &self.body
     }
 
     /// The envelope's `data` member as JSON (the whole body for senders without an
-    /// envelope, such as GitHub).
+    /// envelope, such as GitHub; `null` where the envelope has none), parsed on first use.
     pub fn raw_data(&self) -> &Value {
-        self.raw
-            .get("data")
-            .filter(|_| self.provider != Provider::GitHub)
-            .unwrap_or(&self.raw)
+        match (&self.data, &self.data_span) {
+            _ if self.provider == Provider::GitHub => self.raw(),
+            (EventData::Other(data), _) => data,
+            (_, Some(span)) => self
+                .raw_data
+                .get_or_init(|| envelope::parse_verified(&self.body[span.clone()])),
+            (_, None) => self.raw_data.get_or_init(|| Value::Null),
+        }
     }
 
     /// The key that identifies this event across redeliveries; see [`crate::idempotency`].
@@ -116,8 +135,23 @@ impl Event {
     }
 
     /// Takes the event apart into its typed data and raw JSON.
-    pub fn into_parts(self) -> (EventData, Value) {
-        (self.data, self.raw)
+    pub fn into_parts(mut self) -> (EventData, Value) {
+        self.raw();
+        (self.data, self.raw.take().unwrap_or(Value::Null))
+    }
+}
+
+/// Events are equal when they came from the same provider with the same body and
+/// headers' facts; the JSON caches behind [`Event::raw`] do not count.
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        self.provider == other.provider
+            && self.event_type == other.event_type
+            && self.id == other.id
+            && self.timestamp == other.timestamp
+            && self.idempotency_key == other.idempotency_key
+            && self.body == other.body
+            && self.data == other.data
     }
 }
 
@@ -203,10 +237,9 @@ macro_rules! documented_events {
 
             /// Parses `data` as the documented type `event_type`; `None` for an
             /// undocumented type.
-            pub(crate) fn parse(event_type: &str, data: &serde_json::Value) -> Option<Result<Self, crate::Error>> {
-                use serde::Deserialize as _;
+            pub(crate) fn parse(event_type: &str, data: &str) -> Option<Result<Self, crate::Error>> {
                 match event_type {
-                    $( $type_str => Some(<$data>::deserialize(data).map($name::$variant).map_err(|e| {
+                    $( $type_str => Some(serde_json::from_str::<$data>(data).map($name::$variant).map_err(|e| {
                         crate::Error::envelope(format!("`data` of `{}` does not match its documented shape: {e}", $type_str))
                     })), )+
                     _ => None,

@@ -1,6 +1,5 @@
 //! Deriving the key that identifies an event across redeliveries.
 
-use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 
 use crate::Provider;
@@ -12,8 +11,8 @@ pub(crate) struct KeyInput<'a> {
     pub(crate) event_type: &'a str,
     /// The provider's event (or delivery) id.
     pub(crate) id: Option<&'a str>,
-    /// The envelope's `data`.
-    pub(crate) data: &'a Value,
+    /// The envelope's `data`, as JSON text.
+    pub(crate) data: &'a str,
     /// The event time as the envelope wrote it.
     pub(crate) event_time: Option<&'a str>,
     pub(crate) body: &'a [u8],
@@ -33,24 +32,16 @@ pub(crate) fn derive_key(input: &KeyInput<'_>) -> String {
     if let Some(id) = input.id {
         return id.to_owned();
     }
-    let member = |name: &str| input.data.get(name).and_then(Value::as_str);
+    let ids = crate::events::envelope::data_ids(input.data);
     if input.provider == Provider::DocIntell {
-        if let (Some(document), Some(job)) = (member("document_id"), member("job_id")) {
+        if let (Some(document), Some(job)) = (&ids.document_id, &ids.job_id) {
             return format!("{}:{document}:{job}", input.event_type);
         }
     }
-    if let (Some(resource), Some(time)) = (resource_id(input.data), input.event_time) {
+    if let (Some(resource), Some(time)) = (&ids.first, input.event_time) {
         return format!("{}:{resource}:{time}", input.event_type);
     }
     body_key(input.body)
-}
-
-/// The first string member of `data` whose name ends in `_id`.
-fn resource_id(data: &Value) -> Option<&str> {
-    data.as_object()?
-        .iter()
-        .find(|(name, value)| name.ends_with("_id") && value.is_string())
-        .and_then(|(_, value)| value.as_str())
 }
 
 /// `sha256:<hex>` of the body, the key of last resort.
