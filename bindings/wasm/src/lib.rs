@@ -16,7 +16,6 @@ use hookshield::{
     idempotency::DEFAULT_LEASE, process::rejection_status, Error, ErrorCode, Event, KeyedStore,
     MemoryStore, Outcome, Provider, Secret, SignOptions, Verifier, VerifierBuilder,
 };
-use serde_json::json;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -290,7 +289,12 @@ impl RawVerifier {
         let check = self
             .inner
             .verify_signature_at(body, &headers, unix_seconds(now_ms)?)?;
-        Ok(json!({"timestamp": check.timestamp, "id": check.id, "event": check.event}).to_string())
+        let check = CheckMeta {
+            timestamp: check.timestamp,
+            id: check.id,
+            event: check.event,
+        };
+        Ok(serde_json::to_string(&check).unwrap_or_default())
     }
 
     /// The configuration, without any secret.
@@ -329,20 +333,44 @@ impl RawVerifier {
     }
 }
 
-/// An event's scalar members as JSON, in one crossing of the boundary.
+/// What a signature check found, serialised as JSON.
+#[derive(serde::Serialize)]
+struct CheckMeta<'a> {
+    timestamp: Option<i64>,
+    id: Option<&'a str>,
+    event: Option<&'a str>,
+}
+
+/// An event's scalar members, serialised as JSON in one crossing of the boundary.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EventMeta<'a> {
+    provider: &'a str,
+    #[serde(rename = "type")]
+    event_type: &'a str,
+    family: &'a str,
+    id: Option<&'a str>,
+    timestamp_ms: Option<i64>,
+    idempotency_key: &'a str,
+    documented: bool,
+    /// Whether `data` is the whole body (senders without an envelope) or its `data`.
+    data_is_body: bool,
+}
+
+/// An event's scalar members as JSON (a struct, not a `Value`: no map to build).
 fn event_meta(event: &Event) -> String {
-    json!({
-        "provider": event.provider().as_str(),
-        "type": event.event_type(),
-        "family": event.family(),
-        "id": event.id(),
-        "timestampMs": event.timestamp_millis(),
-        "idempotencyKey": event.idempotency_key(),
-        "documented": event.data().is_documented(),
-        // Whether `data` is the whole body (senders without an envelope) or its `data`.
-        "dataIsBody": std::ptr::eq(event.raw_data(), event.raw()),
-    })
-    .to_string()
+    let meta = EventMeta {
+        provider: event.provider().as_str(),
+        event_type: event.event_type(),
+        family: event.family(),
+        id: event.id(),
+        timestamp_ms: event.timestamp_millis(),
+        idempotency_key: event.idempotency_key(),
+        documented: event.data().is_documented(),
+        data_is_body: std::ptr::eq(event.raw_data(), event.raw()),
+    };
+    // Serialising borrowed strings, integers and booleans cannot fail.
+    serde_json::to_string(&meta).unwrap_or_default()
 }
 
 fn secret(text: Option<String>, bytes: Option<Vec<u8>>) -> Result<Secret, RawError> {

@@ -16,3 +16,10 @@ for (const dir of ['web', 'node']) {
     assert.ok(gzipped <= BUDGET, `${gzipped} bytes gzipped, budget ${BUDGET}`);
   });
 }
+
+test('the module never reads a system clock (std on wasm32-unknown-unknown would panic)', () => {
+  // `SystemTime::now`/`Instant::now` on this target are std's "unsupported" stubs, which
+  // panic with this message; linking either would put it in the binary.
+  const wasm = fs.readFileSync(path.join(__dirname, '..', 'dist', 'web', 'hookshield_wasm_bg.wasm'));
+  assert.equal(wasm.includes(Buffer.from('time not implemented on this platform')), false);
+});
