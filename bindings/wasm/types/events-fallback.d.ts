@@ -1,12 +1,24 @@
-// Used only when bindings/node/events.d.ts (the shared event union) is absent.
+// Used only when bindings/node/events.d.ts (the event union shared with the native
+// package) is absent: the same names, without the per-provider data shapes.
+
+/** Any JSON value, as `JSON.parse` returns it. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** The preset ids. */
+export type ProviderId = 'sentinel' | 'docintell' | 'sentrasa' | 'kyc' | 'sensei' | 'github' | 'standard' | 'custom';
+
 /** A verified event; `data` is the envelope's data as JSON. */
-export interface EventBase<T extends string = string, D = unknown> {
-  readonly provider: string;
-  readonly type: T;
+export interface WebhookEventBase<P extends ProviderId = ProviderId> {
+  readonly provider: P;
+  readonly type: string;
   readonly family: string;
   readonly id: string | null;
+  readonly timestamp: Date | null;
+  readonly data: { readonly [key: string]: unknown };
+  readonly raw: JsonValue;
   readonly idempotencyKey: string;
-  readonly data: D;
-  readonly raw: unknown;
+  readonly documented: boolean;
+  matches(pattern: string): boolean;
 }
-export type WebhookEvent = EventBase;
+
+export type WebhookEvent<P extends ProviderId = ProviderId> = WebhookEventBase<P>;
