@@ -9,14 +9,19 @@
 //!   the replay window, without parsing the body;
 //! - `verify_at`: all of that, then JSON, envelope, typed data and the idempotency key.
 //!
-//! Run: `cargo bench -p hookshield --bench verify` (add `-- --measurement-time 3` to keep
-//! it short).
+//! Run: `cargo bench -p hookshield --bench verify` (3 s of measurement per benchmark).
+//!
+//! On a loaded machine wall-clock figures are noisy; the same binary also counts
+//! instructions, which load does not change: with `HOOKSHIELD_BENCH_COUNT=<op>,<bytes>,<n>`
+//! (`op`: `hmac_fresh`, `hmac_prekeyed`, `verify_signature_at`, `verify_at`) it runs the
+//! operation `n` times and exits, for `valgrind --tool=callgrind` (compare `n` = 0 and
+//! `n` = 1000 to get the cost of one call).
 #![allow(missing_docs)]
 
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use hmac::{Hmac, Mac};
 use hookshield::{Provider, SignOptions, Verifier};
 use sha2::Sha256;
@@ -38,12 +43,16 @@ fn sentinel_body(size: usize) -> Vec<u8> {
     body.into_bytes()
 }
 
-fn bench_verify(c: &mut Criterion) {
-    let verifier = Verifier::builder(Provider::Sentinel)
+fn sentinel_verifier() -> Verifier {
+    Verifier::builder(Provider::Sentinel)
         .secret(SECRET)
         .max_body_bytes(1 << 20)
         .build()
-        .expect("verifier");
+        .expect("verifier")
+}
+
+fn bench_verify(c: &mut Criterion) {
+    let verifier = sentinel_verifier();
     for (label, size) in [("1KiB", 1024), ("64KiB", 64 * 1024)] {
         let body = sentinel_body(size);
         let headers = hookshield::sign(Provider::Sentinel, SECRET, &body, &SignOptions::at(NOW))
@@ -104,4 +113,56 @@ criterion_group! {
     config = config();
     targets = bench_verify
 }
-criterion_main!(benches);
+/// Runs one operation `n` times, for instruction counting (see the module docs).
+fn count(spec: &str) {
+    let parts: Vec<&str> = spec.split(',').collect();
+    let [op, size, n] = parts[..] else {
+        panic!("HOOKSHIELD_BENCH_COUNT must be <op>,<bytes>,<n>, found {spec:?}");
+    };
+    let size: usize = size.parse().expect("bytes");
+    let n: usize = n.parse().expect("n");
+    let verifier = sentinel_verifier();
+    let body = sentinel_body(size);
+    let headers =
+        hookshield::sign(Provider::Sentinel, SECRET, &body, &SignOptions::at(NOW)).expect("sign");
+    let keyed = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).expect("any key length");
+    for _ in 0..n {
+        match op {
+            "hmac_fresh" => {
+                let mut mac = Hmac::<Sha256>::new_from_slice(black_box(SECRET.as_bytes()))
+                    .expect("any key length");
+                mac.update(black_box(&body));
+                black_box(mac.finalize().into_bytes());
+            }
+            "hmac_prekeyed" => {
+                let mut mac = black_box(&keyed).clone();
+                mac.update(black_box(&body));
+                black_box(mac.finalize().into_bytes());
+            }
+            "verify_signature_at" => {
+                black_box(
+                    verifier
+                        .verify_signature_at(black_box(&body), black_box(&headers), NOW)
+                        .expect("valid"),
+                );
+            }
+            "verify_at" => {
+                black_box(
+                    verifier
+                        .verify_at(black_box(&body), black_box(&headers), NOW)
+                        .expect("valid"),
+                );
+            }
+            other => panic!("unknown operation {other:?}"),
+        }
+    }
+}
+
+fn main() {
+    if let Ok(spec) = std::env::var("HOOKSHIELD_BENCH_COUNT") {
+        count(&spec);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
