@@ -130,11 +130,6 @@ function bind(raw, isReady) {
     }
   }
 
-  function nowMs(clock) {
-    const now = clock ? clock() : Date.now();
-    return now instanceof Date ? now.getTime() : now;
-  }
-
   /** A verified delivery. `raw` and `data` are parsed from the verified body on first use. */
   class Event {
     #body;
