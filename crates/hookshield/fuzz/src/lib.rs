@@ -28,6 +28,10 @@ pub const CONTRACT_CODES: [&str; 12] = [
 pub const SCHEMES: u8 = 10;
 
 /// One of the presets, or a custom scheme, picked by `selector`.
+///
+/// # Panics
+/// If a scheme here were an invalid configuration (a bug in this file).
+#[must_use]
 pub fn verifier(selector: u8) -> Verifier {
     let presets = [
         Provider::Sentinel,
@@ -39,20 +43,19 @@ pub fn verifier(selector: u8) -> Verifier {
         Provider::Standard,
     ];
     let selector = selector % SCHEMES;
-    let builder = match presets.get(usize::from(selector)) {
-        Some(&provider) => Verifier::builder(provider),
-        None => {
-            let custom = Verifier::builder(Provider::Custom).signature_header("X-Fuzz-Signature");
-            match selector {
-                7 => custom.prefix(""),
-                8 => custom.prefix("").encoding(SignatureEncoding::Base64),
-                _ => custom
-                    .prefix("v1=")
-                    .encoding(SignatureEncoding::Base64)
-                    .signed_content(SignedContent::IdTimestampBody)
-                    .timestamp_header(Some("X-Fuzz-Timestamp"))
-                    .id_header(Some("X-Fuzz-Id")),
-            }
+    let builder = if let Some(&provider) = presets.get(usize::from(selector)) {
+        Verifier::builder(provider)
+    } else {
+        let custom = Verifier::builder(Provider::Custom).signature_header("X-Fuzz-Signature");
+        match selector {
+            7 => custom.prefix(""),
+            8 => custom.prefix("").encoding(SignatureEncoding::Base64),
+            _ => custom
+                .prefix("v1=")
+                .encoding(SignatureEncoding::Base64)
+                .signed_content(SignedContent::IdTimestampBody)
+                .timestamp_header(Some("X-Fuzz-Timestamp"))
+                .id_header(Some("X-Fuzz-Id")),
         }
     };
     builder
@@ -64,6 +67,9 @@ pub fn verifier(selector: u8) -> Verifier {
 /// The contract's invariants for an error from `verify`: a contract code, and a message
 /// that shows neither the secret nor any of `expected` (the expected signatures), unless
 /// the sender itself put them in `input` (an excerpt of what was sent may be echoed).
+///
+/// # Panics
+/// When an invariant does not hold: that is the finding.
 pub fn check_error(error: &Error, expected: &[&str], input: &[u8]) {
     let code = error.code();
     assert!(
