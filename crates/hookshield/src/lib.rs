@@ -49,7 +49,7 @@ pub use headers::Headers;
 pub use idempotency::{
     Claim, ClaimState, IdempotencyStore, KeyedStore, Lease, MemoryStore, StoreError,
 };
-pub use process::{Claimed, Outcome, ProcessOptions};
+pub use process::{Claimed, Outcome, OutcomeKind, ProcessOptions};
 pub use provider::{Provider, RetryPolicy, Scheme};
 pub use router::Router;
 pub use samples::{sample, sample_types};

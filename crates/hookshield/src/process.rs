@@ -90,13 +90,90 @@ impl Outcome {
     /// assert_eq!(stale.status(Provider::Sentinel), 401);
     /// ```
     pub fn status(&self, provider: Provider) -> u16 {
+        self.outcome_kind().status(provider)
+    }
+
+    /// What happened, without the event: all the status depends on.
+    pub fn outcome_kind(&self) -> OutcomeKind {
         match self {
-            Outcome::Processed(_) | Outcome::Duplicate(_) => 200,
-            Outcome::InProgress(_) if provider.retry_policy().client_error_ends_retries => 503,
-            Outcome::InProgress(_) => 409,
-            Outcome::Rejected(error) => rejection_status(error),
-            Outcome::HandlerFailed { .. } => 500,
-            Outcome::StoreUnavailable { .. } => 503,
+            Outcome::Processed(_) => OutcomeKind::Processed,
+            Outcome::Duplicate(_) => OutcomeKind::Duplicate,
+            Outcome::InProgress(_) => OutcomeKind::InProgress,
+            Outcome::Rejected(error) => OutcomeKind::Rejected(error.code()),
+            Outcome::HandlerFailed { .. } => OutcomeKind::HandlerFailed,
+            Outcome::StoreUnavailable { .. } => OutcomeKind::StoreUnavailable,
+        }
+    }
+}
+
+/// What happened to a delivery, without its event or error details: for hosts that
+/// keep their own event (the WebAssembly binding) and ask only for the status.
+///
+/// ```
+/// use hookshield::{ErrorCode, OutcomeKind, Provider};
+/// let kind = OutcomeKind::parse("rejected", Some("timestamp_too_old")).unwrap();
+/// assert_eq!(kind, OutcomeKind::Rejected(ErrorCode::TimestampTooOld));
+/// assert_eq!(kind.status(Provider::Sentinel), 401);
+/// assert_eq!(OutcomeKind::InProgress.status(Provider::DocIntell), 503);
+/// assert_eq!(OutcomeKind::StoreUnavailable.as_str(), "store_unavailable");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutcomeKind {
+    /// See [`Outcome::Processed`].
+    Processed,
+    /// See [`Outcome::Duplicate`].
+    Duplicate,
+    /// See [`Outcome::InProgress`].
+    InProgress,
+    /// See [`Outcome::Rejected`], with the error's code.
+    Rejected(ErrorCode),
+    /// See [`Outcome::HandlerFailed`].
+    HandlerFailed,
+    /// See [`Outcome::StoreUnavailable`].
+    StoreUnavailable,
+}
+
+impl OutcomeKind {
+    /// The stable name, as [`Outcome::kind`] spells it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OutcomeKind::Processed => "processed",
+            OutcomeKind::Duplicate => "duplicate",
+            OutcomeKind::InProgress => "in_progress",
+            OutcomeKind::Rejected(_) => "rejected",
+            OutcomeKind::HandlerFailed => "handler_failed",
+            OutcomeKind::StoreUnavailable => "store_unavailable",
+        }
+    }
+
+    /// The kind named `name`; `rejected` needs the error's `code`.
+    pub fn parse(name: &str, code: Option<&str>) -> Result<Self, Error> {
+        Ok(match name {
+            "processed" => OutcomeKind::Processed,
+            "duplicate" => OutcomeKind::Duplicate,
+            "in_progress" => OutcomeKind::InProgress,
+            "handler_failed" => OutcomeKind::HandlerFailed,
+            "store_unavailable" => OutcomeKind::StoreUnavailable,
+            "rejected" => {
+                let code = code.unwrap_or_default();
+                OutcomeKind::Rejected(code.parse().map_err(|_| {
+                    Error::config(format!("`rejected` needs an error code, found {code:?}"))
+                })?)
+            }
+            other => return Err(Error::config(format!("unknown outcome {other:?}"))),
+        })
+    }
+
+    /// The HTTP status `provider` should get, knowing its retry policy (see
+    /// [`Outcome::status`]).
+    pub fn status(self, provider: Provider) -> u16 {
+        match self {
+            OutcomeKind::Processed | OutcomeKind::Duplicate => 200,
+            OutcomeKind::InProgress if provider.retry_policy().client_error_ends_retries => 503,
+            OutcomeKind::InProgress => 409,
+            OutcomeKind::Rejected(code) => code.http_status(),
+            OutcomeKind::HandlerFailed => 500,
+            OutcomeKind::StoreUnavailable => 503,
         }
     }
 }
@@ -108,11 +185,24 @@ impl Outcome {
 /// assert_eq!(rejection_status(&Error::InvalidJson { reason: "eof".into() }), 400);
 /// ```
 pub fn rejection_status(error: &Error) -> u16 {
-    match error.kind() {
-        ErrorKind::Signature | ErrorKind::Timestamp => 401,
-        ErrorKind::Payload if error.code() == ErrorCode::BodyTooLarge => 413,
-        ErrorKind::Payload => 400,
-        ErrorKind::Config => 500,
+    error.code().http_status()
+}
+
+impl ErrorCode {
+    /// The HTTP status for a delivery rejected with this code: 401 for signature and
+    /// timestamp failures, 400 for bad payloads (413 when too large), 500 for a
+    /// misconfigured receiver (which every provider retries).
+    ///
+    /// ```
+    /// assert_eq!(hookshield::ErrorCode::BodyTooLarge.http_status(), 413);
+    /// ```
+    pub const fn http_status(self) -> u16 {
+        match self.kind() {
+            ErrorKind::Signature | ErrorKind::Timestamp => 401,
+            ErrorKind::Payload if matches!(self, ErrorCode::BodyTooLarge) => 413,
+            ErrorKind::Payload => 400,
+            ErrorKind::Config => 500,
+        }
     }
 }
 
