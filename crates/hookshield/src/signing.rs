@@ -88,7 +88,10 @@ pub fn sign_with(
 ) -> Result<Vec<(String, String)>, Error> {
     let key = KeyedSecret::new(&secret.into().key_bytes(scheme.secret_format)?);
     let parsed: Option<Value> = serde_json::from_slice(body).ok();
-    let member = |name: &str| parsed.as_ref()?.get(name)?.as_str().map(str::to_owned);
+    let member = |name: &str| {
+        let value = parsed.as_ref()?.get(name)?.as_str()?;
+        (!value.is_empty()).then(|| value.to_owned())
+    };
 
     let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
     let timestamp = match &scheme.timestamp_header {
@@ -150,4 +153,25 @@ pub fn sign_with(
         _ => {}
     }
     Ok(headers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Headers as _, Verifier};
+
+    #[test]
+    fn an_empty_body_id_is_not_sent_as_an_empty_header() {
+        let body =
+            br#"{"id":"","type":"kyc.session.created","created":1,"data":{"session_id":"s"}}"#;
+        let headers = sign(Provider::Kyc, "k", body, &SignOptions::at(1)).unwrap();
+        let id = headers.header("X-Webhook-ID").unwrap();
+        assert!(id.starts_with(b"msg_"), "{}", String::from_utf8_lossy(id));
+        let verifier = Verifier::builder(Provider::Kyc)
+            .secret("k")
+            .clock(|| 1)
+            .build()
+            .unwrap();
+        assert!(verifier.verify_signature(body, &headers).is_ok());
+    }
 }
