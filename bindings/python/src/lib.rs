@@ -18,6 +18,7 @@ fn _hookshield(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<verifier::Verifier>()?;
     m.add_class::<event::Event>()?;
     m.add_class::<store::MemoryStore>()?;
+    m.add_class::<store::RedisStore>()?;
     m.add_class::<store::Outcome>()?;
     m.add_class::<store::Claim>()?;
     m.add_class::<router::Router>()?;

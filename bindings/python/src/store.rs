@@ -72,32 +72,19 @@ impl MemoryStore {
     /// `IN_PROGRESS` (another caller holds it) or `DONE`.
     #[pyo3(signature = (key, lease_seconds = 30.0))]
     fn begin(&self, py: Python<'_>, key: &str, lease_seconds: f64) -> PyResult<Py<PyAny>> {
-        let lease = duration(py, "lease_seconds", lease_seconds)?;
-        let state = self
-            .keyed
-            .begin(key, lease)
-            .map_err(|e| errors::store_error(py, &e))?;
-        errors::claim_state(py, state)
+        keyed_begin(py, &self.keyed, false, key, lease_seconds)
     }
 
     /// Marks this caller's claim on `key` done for `retention_seconds` (default: the
     /// longest provider retry horizon, 73 hours).
     #[pyo3(signature = (key, retention_seconds = None))]
     fn complete(&self, py: Python<'_>, key: &str, retention_seconds: Option<f64>) -> PyResult<()> {
-        let retention = match retention_seconds {
-            Some(s) => duration(py, "retention_seconds", s)?,
-            None => default_retention(),
-        };
-        self.keyed
-            .complete(key, retention)
-            .map_err(|e| errors::store_error(py, &e))
+        keyed_complete(py, &self.keyed, false, key, retention_seconds)
     }
 
     /// Gives this caller's claim on `key` up, so a redelivery is processed.
     fn release(&self, py: Python<'_>, key: &str) -> PyResult<()> {
-        self.keyed
-            .release(key)
-            .map_err(|e| errors::store_error(py, &e))
+        keyed_release(py, &self.keyed, false, key)
     }
 
     fn __repr__(&self) -> String {
@@ -105,15 +92,170 @@ impl MemoryStore {
     }
 }
 
-/// The core store behind a Python store object.
-pub(crate) fn handle(store: &Bound<'_, PyAny>) -> PyResult<StoreHandle> {
-    match store.cast::<MemoryStore>() {
-        Ok(memory) => Ok(memory.get().keyed.inner().clone()),
-        Err(_) => Err(PyTypeError::new_err(format!(
-            "store must be a hookshield.MemoryStore, not {}",
-            type_name(store)
-        ))),
+/// The idempotency store in Redis, shared by every receiver process and machine.
+#[pyclass(frozen, module = "hookshield", name = "RedisStore")]
+pub(crate) struct RedisStore {
+    keyed: KeyedStore<StoreHandle>,
+    /// The URL without user, password or query: what `repr` shows.
+    location: String,
+    prefix: String,
+    timeout: f64,
+}
+
+#[pymethods]
+impl RedisStore {
+    #[new]
+    #[pyo3(signature = (url, *, prefix = "hookshield:".to_owned(), timeout = 2.0))]
+    fn new(py: Python<'_>, url: &str, prefix: String, timeout: f64) -> PyResult<Self> {
+        let limit = duration(py, "timeout", timeout)?;
+        let store = hookshield::idempotency::RedisStore::open(url)
+            .map_err(|e| {
+                let reason = match e {
+                    hookshield::StoreError::Unavailable { reason } => reason,
+                    other => other.to_string(),
+                };
+                errors::config_error(py, reason)
+            })?
+            .with_prefix(prefix.clone())
+            .with_timeout(limit);
+        let store: StoreHandle = Arc::new(store);
+        Ok(RedisStore {
+            keyed: KeyedStore::new(store),
+            location: redacted_url(url),
+            prefix,
+            timeout,
+        })
     }
+
+    /// The prefix of every key this store writes.
+    #[getter]
+    fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The connect, read and write timeout, in seconds.
+    #[getter]
+    fn timeout(&self) -> f64 {
+        self.timeout
+    }
+
+    /// Claims `key`: `ClaimState.FRESH` (this caller must `complete` or `release` it),
+    /// `IN_PROGRESS` (another caller, on any machine, holds it) or `DONE`. Raises
+    /// `StoreUnavailableError` when Redis cannot be reached within `timeout`.
+    #[pyo3(signature = (key, lease_seconds = 30.0))]
+    fn begin(&self, py: Python<'_>, key: &str, lease_seconds: f64) -> PyResult<Py<PyAny>> {
+        keyed_begin(py, &self.keyed, true, key, lease_seconds)
+    }
+
+    /// Marks this caller's claim on `key` done for `retention_seconds` (default: the
+    /// longest provider retry horizon, 73 hours), if its lease has not expired.
+    #[pyo3(signature = (key, retention_seconds = None))]
+    fn complete(&self, py: Python<'_>, key: &str, retention_seconds: Option<f64>) -> PyResult<()> {
+        keyed_complete(py, &self.keyed, true, key, retention_seconds)
+    }
+
+    /// Gives this caller's claim on `key` up, so a redelivery is processed (if its lease
+    /// has not expired and been taken by another worker).
+    fn release(&self, py: Python<'_>, key: &str) -> PyResult<()> {
+        keyed_release(py, &self.keyed, true, key)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        // Never the user, password or query of the URL.
+        format!(
+            "RedisStore({}, prefix={}, timeout={})",
+            crate::convert::py_repr(py, &self.location),
+            crate::convert::py_repr(py, &self.prefix),
+            self.timeout
+        )
+    }
+}
+
+/// `scheme://host:port/path` of a Redis URL: no user, password, query or fragment.
+fn redacted_url(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("redis", url));
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+    let (authority, path) = match rest.find('/') {
+        Some(slash) => rest.split_at(slash),
+        None => (rest, ""),
+    };
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    format!("{scheme}://{host}{path}")
+}
+
+/// Runs a store call with the interpreter released when the store is remote.
+fn maybe_detach<T: Send>(py: Python<'_>, detach: bool, call: impl FnOnce() -> T + Send) -> T {
+    if detach {
+        py.detach(call)
+    } else {
+        call()
+    }
+}
+
+fn keyed_begin(
+    py: Python<'_>,
+    keyed: &KeyedStore<StoreHandle>,
+    detach: bool,
+    key: &str,
+    lease_seconds: f64,
+) -> PyResult<Py<PyAny>> {
+    let lease = duration(py, "lease_seconds", lease_seconds)?;
+    let state = maybe_detach(py, detach, || keyed.begin(key, lease))
+        .map_err(|e| errors::store_error(py, &e))?;
+    errors::claim_state(py, state)
+}
+
+fn keyed_complete(
+    py: Python<'_>,
+    keyed: &KeyedStore<StoreHandle>,
+    detach: bool,
+    key: &str,
+    retention_seconds: Option<f64>,
+) -> PyResult<()> {
+    let retention = match retention_seconds {
+        Some(s) => duration(py, "retention_seconds", s)?,
+        None => default_retention(),
+    };
+    maybe_detach(py, detach, || keyed.complete(key, retention))
+        .map_err(|e| errors::store_error(py, &e))
+}
+
+fn keyed_release(
+    py: Python<'_>,
+    keyed: &KeyedStore<StoreHandle>,
+    detach: bool,
+    key: &str,
+) -> PyResult<()> {
+    maybe_detach(py, detach, || keyed.release(key)).map_err(|e| errors::store_error(py, &e))
+}
+
+/// A core store behind a Python store object, and whether its calls leave the process
+/// (then they run with the interpreter released).
+pub(crate) struct Handle {
+    pub(crate) store: StoreHandle,
+    pub(crate) remote: bool,
+}
+
+/// The core store behind a Python store object.
+pub(crate) fn handle(store: &Bound<'_, PyAny>) -> PyResult<Handle> {
+    if let Ok(memory) = store.cast::<MemoryStore>() {
+        return Ok(Handle {
+            store: memory.get().keyed.inner().clone(),
+            remote: false,
+        });
+    }
+    if let Ok(redis) = store.cast::<RedisStore>() {
+        return Ok(Handle {
+            store: redis.get().keyed.inner().clone(),
+            remote: true,
+        });
+    }
+    Err(PyTypeError::new_err(format!(
+        "store must be a hookshield.MemoryStore or hookshield.RedisStore, not {}",
+        type_name(store)
+    )))
 }
 
 /// A verified event whose key this worker holds: run the handler, then `finish`.
@@ -122,6 +264,8 @@ pub(crate) struct Claim {
     claimed: Mutex<Option<hookshield::Claimed<StoreHandle>>>,
     event: Py<Event>,
     provider: Provider,
+    /// Whether finishing talks to a remote store (run with the interpreter released).
+    remote: bool,
 }
 
 impl Claim {
@@ -129,12 +273,14 @@ impl Claim {
         py: Python<'_>,
         provider: Provider,
         claimed: hookshield::Claimed<StoreHandle>,
+        remote: bool,
     ) -> PyResult<Self> {
         let event = Py::new(py, Event::new(claimed.event().clone()))?;
         Ok(Claim {
             claimed: Mutex::new(Some(claimed)),
             event,
             provider,
+            remote,
         })
     }
 }
@@ -161,7 +307,7 @@ impl Claim {
             None => Ok(()),
             Some(exc) => Err(describe(exc)),
         };
-        let outcome = claimed.finish(result);
+        let outcome = maybe_detach(py, self.remote, || claimed.finish(result));
         Outcome::from_core(
             py,
             self.provider,

@@ -175,8 +175,7 @@ impl Verifier {
     #[pyo3(signature = (body, headers, store, handler, *, lease_seconds = 30.0, retention_seconds = None))]
     #[allow(clippy::too_many_arguments)]
     fn process_async(
-        &self,
-        py: Python<'_>,
+        slf: &Bound<'_, Self>,
         body: &Bound<'_, PyAny>,
         headers: &Bound<'_, PyAny>,
         store: &Bound<'_, PyAny>,
@@ -184,14 +183,34 @@ impl Verifier {
         lease_seconds: f64,
         retention_seconds: Option<f64>,
     ) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
         if !handler.is_callable() {
             return Err(PyTypeError::new_err(format!(
                 "handler must be callable, not {}",
                 type_name(handler)
             )));
         }
+        if store::handle(store)?.remote {
+            // A remote store waits for the network: claim and finish off the event loop.
+            store::duration(py, "lease_seconds", lease_seconds)?;
+            return Ok(crate::errors::support(py)?
+                .call_method1(
+                    "process_async_remote",
+                    (
+                        slf,
+                        body,
+                        headers,
+                        store,
+                        handler,
+                        lease_seconds,
+                        retention_seconds,
+                    ),
+                )?
+                .unbind());
+        }
+        let this = slf.get();
         let claimed =
-            match self.claim(py, body, headers, store, lease_seconds, retention_seconds)? {
+            match this.claim(py, body, headers, store, lease_seconds, retention_seconds)? {
                 Claimed::Outcome(outcome) => outcome,
                 Claimed::Claim(claim) => claim.into_any(),
             };
@@ -332,10 +351,16 @@ impl Verifier {
             }
         };
         let provider = self.inner.provider();
-        match self.inner.claim_event(event, handle, options) {
+        let store::Handle { store, remote } = handle;
+        let claimed = if remote {
+            py.detach(|| self.inner.claim_event(event, store, options))
+        } else {
+            self.inner.claim_event(event, store, options)
+        };
+        match claimed {
             Ok(claimed) => Ok(Claimed::Claim(Py::new(
                 py,
-                store::Claim::new(py, provider, claimed)?,
+                store::Claim::new(py, provider, claimed, remote)?,
             )?)),
             Err(outcome) => Ok(Claimed::Outcome(
                 Py::new(py, Outcome::from_core(py, provider, &outcome, None, None)?)?.into_any(),

@@ -16,6 +16,7 @@ __all__ = [
     "TimestampError",
     "PayloadError",
     "ConfigurationError",
+    "StoreError",
     "StoreUnavailableError",
 ]
 
@@ -75,14 +76,24 @@ class PayloadError(VerificationError):
 
 
 class ConfigurationError(VerificationError):
-    """The verifier's configuration is invalid: ``no_secret`` or ``invalid_config``.
-    Raised when a ``Verifier`` is built (or when its ``clock`` fails), never for a
-    delivery's content."""
+    """The configuration is invalid: ``no_secret`` or ``invalid_config``. Raised when a
+    ``Verifier`` (or a ``RedisStore``, for a malformed URL) is built, or when a
+    verifier's ``clock`` fails; never for a delivery's content."""
 
 
-class StoreUnavailableError(RuntimeError):
-    """The idempotency store failed (code ``store_unavailable``); the delivery must
-    not be acknowledged."""
+class StoreError(RuntimeError):
+    """The idempotency store failed. Not a verification failure: the delivery may be
+    perfectly valid, and must not be acknowledged, so the provider retries it.
+
+    Raised by ``MemoryStore``/``RedisStore`` methods, and carried (never raised) by the
+    ``Outcome`` of ``process`` as ``outcome.error``.
+
+    Attributes:
+        code: a stable code (``"store_unavailable"``).
+        status: the HTTP status a receiver should answer (503, which every provider
+            retries).
+        details: what the error says, as fields.
+    """
 
     code: str
     status: int
@@ -99,3 +110,19 @@ class StoreUnavailableError(RuntimeError):
         self.code = code
         self.status = status
         self.details = dict(details or {})
+
+    @property
+    def message(self) -> str:
+        """The human-readable message (never a URL or a password)."""
+        return str(self.args[0]) if self.args else ""
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self.message, self.code, self.status, self.details))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"
+
+
+class StoreUnavailableError(StoreError):
+    """The store could not be reached or did not answer within its timeout (code
+    ``store_unavailable``), e.g. Redis is down."""

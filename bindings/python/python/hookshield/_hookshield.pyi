@@ -29,6 +29,7 @@ __all__ = [
     "OVERRIDES",
     "Outcome",
     "PROVIDERS",
+    "RedisStore",
     "Router",
     "Verifier",
     "__version__",
@@ -122,7 +123,7 @@ class Verifier(Generic[_E]):
         self,
         body: Body,
         headers: HeadersLike,
-        store: MemoryStore,
+        store: Store,
         handler: Callable[[_E], object],
         *,
         lease_seconds: float = 30.0,
@@ -132,7 +133,7 @@ class Verifier(Generic[_E]):
         self,
         body: Body,
         headers: HeadersLike,
-        store: MemoryStore,
+        store: Store,
         handler: Callable[[_E], object],
         *,
         lease_seconds: float = 30.0,
@@ -142,7 +143,7 @@ class Verifier(Generic[_E]):
         self,
         body: Body,
         headers: HeadersLike,
-        store: MemoryStore,
+        store: Store,
         *,
         lease_seconds: float = 30.0,
         retention_seconds: float | None = None,
@@ -188,6 +189,26 @@ class MemoryStore:
     def begin(self, key: str, lease_seconds: float = 30.0) -> ClaimState: ...
     def complete(self, key: str, retention_seconds: float | None = None) -> None: ...
     def release(self, key: str) -> None: ...
+
+@final
+class RedisStore:
+    """The idempotency store in Redis, shared by every receiver process and machine.
+
+    `url` is `redis://[user:password@]host:port/db` (or `rediss://`, `unix://`); it is
+    never shown in a repr or an error. Calls wait at most `timeout` seconds, then raise
+    `StoreUnavailableError`; a malformed URL raises `ConfigurationError`.
+    """
+
+    def __new__(cls, url: str, *, prefix: str = "hookshield:", timeout: float = 2.0) -> RedisStore: ...
+    @property
+    def prefix(self) -> str: ...
+    @property
+    def timeout(self) -> float: ...
+    def begin(self, key: str, lease_seconds: float = 30.0) -> ClaimState: ...
+    def complete(self, key: str, retention_seconds: float | None = None) -> None: ...
+    def release(self, key: str) -> None: ...
+
+Store: TypeAlias = Union[MemoryStore, RedisStore]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 

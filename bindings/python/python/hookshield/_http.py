@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._errors import VerificationError
+from ._errors import StoreError, VerificationError
 from ._hookshield import Outcome
 
 
 def outcome_body(outcome: Outcome[Any]) -> dict[str, Any]:
-    """The JSON body for an outcome: its kind, and for a rejection the error's code
-    and message (which never contain a secret or an expected signature)."""
+    """The JSON body for an outcome: its kind, and for a rejection or a store failure
+    the error's code and message (which never contain a secret, an expected signature
+    or a store's URL)."""
     body: dict[str, Any] = {"status": outcome.kind}
     error = outcome.error
-    if isinstance(error, VerificationError):
+    if isinstance(error, (VerificationError, StoreError)):
         body["code"] = error.code
         body["message"] = error.message
     if outcome.event is not None:

@@ -31,10 +31,12 @@ import inspect
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable
 
 from ._errors import VerificationError
-from ._hookshield import Claim, MemoryStore, Verifier
+from ._hookshield import Claim, Verifier
 from ._http import error_body, outcome_body
+from ._support import is_remote, off_loop
 
 if TYPE_CHECKING:
+    from ._hookshield import Store
     from starlette.requests import Request
     from starlette.responses import JSONResponse
 
@@ -47,7 +49,7 @@ class Webhook:
     def __init__(
         self,
         verifier: Verifier[Any],
-        store: MemoryStore | None = None,
+        store: Store | None = None,
         *,
         lease_seconds: float = 30.0,
         retention_seconds: float | None = None,
@@ -76,7 +78,10 @@ class Webhook:
             yield event
             return
 
-        claimed = self.verifier.claim(
+        remote = is_remote(self.store)
+        claimed = await off_loop(
+            remote,
+            self.verifier.claim,
             body,
             request.headers,
             self.store,
@@ -89,22 +94,22 @@ class Webhook:
             yield claimed.event
         except HTTPException as exc:
             # The endpoint answered with an error on purpose: release, so a retry runs.
-            claimed.finish(exc)
+            await off_loop(remote, claimed.finish, exc)
             raise
         except Exception as exc:
-            outcome = claimed.finish(exc)
+            outcome = await off_loop(remote, claimed.finish, exc)
             raise HTTPException(outcome.status, detail=outcome_body(outcome)) from exc
         except BaseException as exc:
             claimed.finish(exc)
             raise
         else:
-            claimed.finish()
+            await off_loop(remote, claimed.finish)
 
 
 async def process(
     request: Request,
     verifier: Verifier[Any],
-    store: MemoryStore,
+    store: Store,
     handler: Callable[[Any], Any],
     *,
     lease_seconds: float = 30.0,

@@ -28,10 +28,11 @@ import functools
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from ._errors import VerificationError
-from ._hookshield import MemoryStore, Verifier
+from ._hookshield import Verifier
 from ._http import error_body, outcome_body
 
 if TYPE_CHECKING:
+    from ._hookshield import Store
     from flask.typing import ResponseReturnValue
 
 __all__ = ["webhook", "view"]
@@ -42,7 +43,7 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 def _make_view(
     verifier: Verifier[Any],
     handler: Callable[..., Any],
-    store: MemoryStore | None,
+    store: Store | None,
     lease_seconds: float,
     retention_seconds: float | None,
 ) -> Callable[..., ResponseReturnValue]:
@@ -88,7 +89,7 @@ def _make_view(
 
 def webhook(
     verifier: Verifier[Any],
-    store: MemoryStore | None = None,
+    store: Store | None = None,
     *,
     lease_seconds: float = 30.0,
     retention_seconds: float | None = None,
@@ -104,7 +105,7 @@ def webhook(
 def view(
     verifier: Verifier[Any],
     handler: Callable[..., Any],
-    store: MemoryStore | None = None,
+    store: Store | None = None,
     *,
     lease_seconds: float = 30.0,
     retention_seconds: float | None = None,
