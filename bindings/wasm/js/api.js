@@ -173,7 +173,7 @@ function bind(raw, isReady) {
 
     /** The envelope's `data` (the whole body for senders without an envelope, such as GitHub). */
     get data() {
-      return this.#dataIsBody ? this.raw : this.raw.data;
+      return this.#dataIsBody ? this.raw : (this.raw.data ?? null);
     }
 
     /** Whether the type matches a subscription pattern: `*`, `family.*` or an exact type. */
