@@ -163,7 +163,7 @@ impl RedisStore {
     fn __repr__(&self, py: Python<'_>) -> String {
         // Never the user, password or query of the URL.
         format!(
-            "RedisStore({}, prefix={}, timeout={})",
+            "RedisStore({}, prefix={}, timeout={:?})",
             crate::convert::py_repr(py, &self.location),
             crate::convert::py_repr(py, &self.prefix),
             self.timeout

@@ -127,3 +127,43 @@ def test_plain_dependency(setup: Any) -> None:
     response = client.post("/plain", content=BODY, headers=sign())
     assert response.status_code == 200
     assert response.json()["job"] == hookshield.Verifier("docintell", SECRET).verify(BODY, sign()).data["job_id"]
+
+
+def test_receivers_sharing_a_redis_store(redis_server: Any, prefix: str) -> None:
+    """Two apps (two machines) with their own RedisStore on one Redis; then Redis down."""
+    calls: list[str] = []
+
+    def machine(name: str, store: hookshield.RedisStore) -> TestClient:
+        app = FastAPI()
+        dependency = Webhook(hookshield.Verifier("docintell", SECRET), store=store)
+        verifier = hookshield.Verifier("docintell", SECRET)
+
+        @app.post("/hooks")
+        async def receive(event: Annotated[hookshield.Event, Depends(dependency)]) -> dict[str, str]:
+            calls.append(name)
+            return {"status": "processed"}
+
+        @app.post("/process")
+        async def with_process(request: Request) -> Any:
+            return await process(request, verifier, store, lambda event: calls.append(name + "/process"))
+
+        return TestClient(app, raise_server_exceptions=False)
+
+    a = machine("a", hookshield.RedisStore(redis_server.url, prefix=prefix))
+    b = machine("b", hookshield.RedisStore(redis_server.url, prefix=prefix))
+    for path in ("/hooks", "/process"):
+        body = BODY.replace(b"440000", b"440009") if path == "/process" else BODY  # another job
+        first = a.post(path, content=body, headers=sign(body))
+        again = b.post(path, content=body, headers=sign(body))
+        assert (first.status_code, first.json()["status"]) == (200, "processed"), first.text
+        # The dependency answers a duplicate without running the endpoint, in `detail`.
+        duplicate = again.json().get("detail", again.json())
+        assert (again.status_code, duplicate["status"]) == (200, "duplicate"), again.text
+    assert calls == ["a", "a/process"]
+
+    down = machine("down", hookshield.RedisStore("redis://:hunter2@127.0.0.1:1/", timeout=0.3))
+    for path in ("/hooks", "/process"):
+        response = down.post(path, content=BODY, headers=sign())
+        assert response.status_code == 503, response.text
+        assert "store_unavailable" in response.text and "hunter2" not in response.text
+    assert calls == ["a", "a/process"]
