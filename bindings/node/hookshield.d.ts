@@ -125,7 +125,7 @@ export class Verifier<P extends ProviderId = ProviderId> {
   process(
     body: Body,
     headers: HeadersInput,
-    store: MemoryStore,
+    store: Store,
     handler: Handler<WebhookEvent<P>>,
     options?: ProcessOptions,
   ): Promise<Outcome<WebhookEvent<P>>>;
@@ -136,13 +136,38 @@ export const Event: abstract new (...args: never[]) => WebhookEvent;
 
 export type ClaimState = 'fresh' | 'in_progress' | 'done';
 
-/** The bounded in-memory idempotency store (one process). */
+/** The bounded in-memory idempotency store (one process). Its methods are synchronous. */
 export class MemoryStore {
   constructor(options?: { capacity?: number });
   begin(key: string, options?: { leaseSeconds?: number }): ClaimState;
   complete(key: string, options?: { retentionSeconds?: number }): void;
   release(key: string): void;
 }
+
+export interface RedisStoreOptions {
+  /** Prefix of every key in Redis (default `hookshield:`). */
+  prefix?: string;
+  /** Connect, read and write timeout in seconds (default 2): Redis down fails within it. */
+  timeout?: number;
+}
+
+/**
+ * The Redis idempotency store, shared by every receiver process and machine. The same
+ * methods as MemoryStore, returning promises (Redis calls run off the event loop); they
+ * reject with a VerificationError whose code is `store_unavailable` when Redis cannot be
+ * reached. The URL (which may hold a password) never appears in errors or inspect output.
+ */
+export class RedisStore {
+  /** `url`: `redis://[user:password@]host:port/db`. Connects lazily. */
+  constructor(url: string, options?: RedisStoreOptions);
+  readonly prefix: string;
+  begin(key: string, options?: { leaseSeconds?: number }): Promise<ClaimState>;
+  complete(key: string, options?: { retentionSeconds?: number }): Promise<void>;
+  release(key: string): Promise<void>;
+}
+
+/** A store `process` and the integrations take. */
+export type Store = MemoryStore | RedisStore;
 
 /** Handlers by subscription pattern: `*`, `family.*`, or an exact type. */
 export class Router<E = WebhookEvent> {
@@ -174,8 +199,8 @@ export const providers: ProviderId[];
 export interface IntegrationOptions<P extends ProviderId = ProviderId> extends ProcessOptions {
   verifier: Verifier<P>;
   handler: Handler<WebhookEvent<P>>;
-  /** Default: a new MemoryStore for this integration. */
-  store?: MemoryStore;
+  /** Default: a new MemoryStore for this integration; a RedisStore when several receivers run. */
+  store?: Store;
   /** Called with every outcome (default: logs what the receiver must fix). */
   onOutcome?: (outcome: Outcome<WebhookEvent<P>>) => unknown;
 }

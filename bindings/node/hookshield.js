@@ -499,8 +499,10 @@ class Verifier {
    * retry horizon).
    */
   async process(body, headers, store, handler, options = {}) {
-    if (!(store instanceof MemoryStore)) {
-      throw new TypeError(`process(body, headers, store, handler): store must be a MemoryStore, found ${describe(store)}`);
+    if (!isStore(store)) {
+      throw new TypeError(
+        `process(body, headers, store, handler): store must be a MemoryStore or a RedisStore, found ${describe(store)}`,
+      );
     }
     const run = handlerOf(handler);
     let claim;
@@ -523,7 +525,11 @@ class Verifier {
       const error = toError(thrown);
       return { kind: 'rejected', status: native.rejectionStatus(error.code), acknowledged: false, event: null, error };
     }
-    const state = claim.state();
+    let state = claim.state();
+    // A store doing I/O (Redis): the key is claimed, and later completed or released, on
+    // libuv's thread pool, so the event loop never waits on the store.
+    const blocking = state.kind === 'pending';
+    if (blocking) state = await claim.beginAsync();
     if (state.kind !== 'fresh') return outcomeOf(this.#provider, state, body, null);
     const event = eventOf(this.#provider, state.event, body);
     let failure;
@@ -532,7 +538,8 @@ class Verifier {
     } catch (thrown) {
       failure = thrown instanceof Error ? thrown : new Error(`handler failed: ${String(thrown)}`);
     }
-    const done = claim.finish(failure === undefined ? undefined : failure.message || failure.name);
+    const message = failure === undefined ? undefined : failure.message || failure.name;
+    const done = blocking ? await claim.finishAsync(message) : claim.finish(message);
     return outcomeOf(this.#provider, done, body, event, failure);
   }
 }
@@ -586,6 +593,78 @@ class MemoryStore {
   release(key) {
     storeCall(() => this[NATIVE].release(keyOf(key)));
   }
+}
+
+/**
+ * The Redis idempotency store, shared by every receiver process and machine:
+ * `new RedisStore('redis://[:password@]host:6379/0', { prefix: 'hookshield:', timeout: 2 })`.
+ *
+ * The same `begin` / `complete` / `release` as `MemoryStore`, but each returns a promise:
+ * Redis calls run on libuv's thread pool, never on the event loop. `begin` resolves to
+ * `'fresh'`, `'in_progress'` or `'done'`. When Redis cannot be reached (within `timeout`
+ * seconds, default 2) they reject with a VerificationError whose code is
+ * `store_unavailable`; `process` then resolves to the `store_unavailable` outcome (503),
+ * which never acknowledges the delivery, so the provider retries it. The URL (which may
+ * hold a password) appears in no error, inspect output or log. Connects lazily: the
+ * constructor only checks the URL's form.
+ */
+class RedisStore {
+  constructor(url, options = {}) {
+    if (typeof url !== 'string') {
+      throw configError(`new RedisStore(url): url must be a string such as 'redis://127.0.0.1:6379/', found ${describe(url)}`);
+    }
+    const opts = options ?? {};
+    if (typeof opts !== 'object') throw configError(`RedisStore options must be an object, found ${describe(opts)}`);
+    for (const key of Object.keys(opts)) {
+      if (key !== 'prefix' && key !== 'timeout') {
+        throw configError(`unknown RedisStore option ${JSON.stringify(key)}; expected prefix, timeout`);
+      }
+    }
+    const prefix = opts.prefix ?? 'hookshield:';
+    if (typeof prefix !== 'string') throw configError(`\`prefix\` must be a string, found ${describe(prefix)}`);
+    const timeout = numberOption(opts, 'timeout');
+    try {
+      Object.defineProperty(this, NATIVE, { value: native.NativeStore.redis(url, prefix, timeout) });
+    } catch (error) {
+      throw toError(error);
+    }
+    Object.defineProperty(this, 'prefix', { value: prefix, enumerable: true });
+  }
+
+  /** Claims `key` for `leaseSeconds` (default 30): resolves to `'fresh'`, `'in_progress'` or `'done'`. */
+  async begin(key, options = {}) {
+    const answer = await this[NATIVE].beginAsync(keyOf(key), numberOption(options ?? {}, 'leaseSeconds'));
+    return answerOf(answer);
+  }
+
+  /** Marks this store's claim on `key` done for `retentionSeconds` (default 48 h, the longest provider retry horizon). */
+  async complete(key, options = {}) {
+    answerOf(await this[NATIVE].completeAsync(keyOf(key), numberOption(options ?? {}, 'retentionSeconds')));
+  }
+
+  /** Gives this store's claim on `key` up, so a redelivery is processed. */
+  async release(key) {
+    answerOf(await this[NATIVE].releaseAsync(keyOf(key)));
+  }
+
+  /** Address, prefix and timeout; never the URL's password. */
+  [inspect]() {
+    return this[NATIVE].describe();
+  }
+
+  toJSON() {
+    return { store: 'redis', prefix: this.prefix };
+  }
+}
+
+function answerOf(answer) {
+  if (answer.errorCode !== undefined) throw new VerificationError(answer.errorCode, answer.errorMessage);
+  return answer.state;
+}
+
+/** Whether `store` is one of hookshield's stores (MemoryStore or RedisStore). */
+function isStore(store) {
+  return store instanceof MemoryStore || store instanceof RedisStore;
 }
 
 function keyOf(key) {
@@ -692,6 +771,7 @@ module.exports = {
   Event,
   VerificationError,
   MemoryStore,
+  RedisStore,
   Router,
   sign,
   sample,
@@ -699,6 +779,7 @@ module.exports = {
   rejectionStatus,
   providers: native.providers(),
 };
+Object.defineProperty(module.exports, 'isStore', { value: isStore }); // for integrations.js
 
 // Integrations (each also importable as `hookshield/<name>`).
 const integrations = require('./integrations.js');

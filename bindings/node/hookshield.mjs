@@ -6,6 +6,7 @@ export const {
   Event,
   VerificationError,
   MemoryStore,
+  RedisStore,
   Router,
   sign,
   sample,

@@ -11,8 +11,18 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 /** What a claim found, and (when fresh) the hold to finish once the handler settled. */
 export declare class NativeClaim {
-  /** The state: `fresh` (run the handler, then `finish`) or the final outcome. */
+  /**
+   * The state: `pending` (a store doing I/O: claim with `beginAsync`), `fresh` (run
+   * the handler, then `finish`) or the final outcome.
+   */
   state(): OutcomeInfo
+  /**
+   * Claims a pending delivery's key on a worker thread (the store does I/O); resolves
+   * to the new state, as `state` reports it.
+   */
+  beginAsync(): Promise<OutcomeInfo>
+  /** [`NativeClaim::finish`] on a worker thread (the store does I/O). */
+  finishAsync(failure?: string | undefined | null): Promise<OutcomeInfo>
   /**
    * Records the handler's result (`undefined` for success, its message for failure):
    * success completes the claim, failure releases it. Returns the final outcome.
@@ -33,10 +43,33 @@ export declare class NativeRouter {
   handlersFor(eventType: string): Array<number>
 }
 
-/** The core's bounded in-memory store behind the key-based API. */
+/**
+ * An idempotency store behind the key-based API: the core's bounded in-memory store,
+ * or its Redis store (whose calls do I/O, so the wrapper makes them with the `*_async`
+ * methods, on libuv's thread pool).
+ */
 export declare class NativeStore {
   /** A store of at most `capacity` keys. */
   constructor(capacity: number)
+  /**
+   * The core's Redis store at `url` (which may hold a password: it never appears in
+   * an error or in `describe`). Connects lazily: the first call reports an
+   * unreachable server. Throws `store_unavailable` for a URL that cannot be parsed.
+   */
+  static redis(url: string, prefix?: string | undefined | null, timeoutSeconds?: number | undefined | null): NativeStore
+  /**
+   * Whether the store does I/O, so that its calls must go through the `*_async`
+   * methods (the Redis store).
+   */
+  get blocking(): boolean
+  /** The store's configuration, without the URL's password (the core's `Debug`). */
+  describe(): string
+  /** [`NativeStore::begin`] on a worker thread. */
+  beginAsync(key: string, leaseSeconds?: number | undefined | null): Promise<StoreAnswer>
+  /** [`NativeStore::complete`] on a worker thread. */
+  completeAsync(key: string, retentionSeconds?: number | undefined | null): Promise<StoreAnswer>
+  /** [`NativeStore::release`] on a worker thread. */
+  releaseAsync(key: string): Promise<StoreAnswer>
   /** Claims `key`: `fresh`, `in_progress` or `done`. */
   begin(key: string, leaseSeconds?: number | undefined | null): string
   /**
@@ -159,6 +192,16 @@ export interface SignOptionsJs {
   event?: string
   /** Scheme overrides by name, as for a verifier. */
   overrides?: Record<string, string>
+}
+
+/** A store call's answer, from a worker thread: `state` (`begin`), or the error. */
+export interface StoreAnswer {
+  /** `fresh`, `in_progress` or `done`, for `begin`. */
+  state?: string
+  /** The error's code (`store_unavailable`), when the call failed. */
+  errorCode?: string
+  /** The error's message (never the URL or a password). */
+  errorMessage?: string
 }
 
 /** Whether `event_type` matches the subscription `pattern`. */

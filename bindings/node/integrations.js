@@ -16,7 +16,7 @@ function describe(value) {
 
 /** Checks the options every integration takes and fills in the defaults. */
 function settings(options, { handlerRequired = true } = {}) {
-  const { Verifier, MemoryStore, Router } = api();
+  const { Verifier, MemoryStore, Router, isStore } = api();
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`options must be an object { verifier, handler, store? }, found ${describe(options)}`);
   }
@@ -28,8 +28,8 @@ function settings(options, { handlerRequired = true } = {}) {
     throw new TypeError(`options.handler must be a function or a Router, found ${describe(handler)}`);
   }
   const store = options.store ?? new MemoryStore();
-  if (!(store instanceof MemoryStore)) {
-    throw new TypeError(`options.store must be a hookshield MemoryStore, found ${describe(store)}`);
+  if (!isStore(store)) {
+    throw new TypeError(`options.store must be a hookshield MemoryStore or RedisStore, found ${describe(store)}`);
   }
   if (options.onOutcome !== undefined && typeof options.onOutcome !== 'function') {
     throw new TypeError(`options.onOutcome must be a function, found ${describe(options.onOutcome)}`);

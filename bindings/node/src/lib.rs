@@ -19,7 +19,7 @@
 #![allow(clippy::needless_pass_by_value)]
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use hookshield::idempotency::DEFAULT_LEASE;
@@ -27,7 +27,8 @@ use hookshield::{
     Claimed, Error, ErrorCode, Event, IdempotencyStore, KeyedStore, Outcome, ProcessOptions,
     Provider, Secret, SignOptions, Verifier,
 };
-use napi::bindgen_prelude::{Either, Uint8Array};
+use napi::bindgen_prelude::{AsyncTask, Either, Uint8Array};
+use napi::{Env, Task};
 use napi_derive::napi;
 
 /// The `code` a thrown error carries: the core's stable error code.
@@ -98,8 +99,10 @@ fn seconds(name: &str, value: Option<f64>, default: Duration) -> Result<Duration
 fn packed(event: &Event) -> String {
     use std::fmt::Write as _;
     let mut out = String::with_capacity(128);
+    // `data` is the whole body only for GitHub, which has no envelope; asking the core
+    // (`raw_data()` against `raw()`) would parse the JSON tree it builds only on demand.
     let flags = u8::from(event.data().is_documented())
-        | (u8::from(std::ptr::eq(event.raw_data(), event.raw())) << 1);
+        | (u8::from(event.provider() == Provider::GitHub) << 1);
     let _ = write!(out, "{flags}");
     for field in [
         Some(event.event_type()),
@@ -192,7 +195,7 @@ fn build(
 /// The core verifier.
 #[napi]
 pub struct NativeVerifier {
-    inner: Verifier,
+    inner: Arc<Verifier>,
     names: [Option<String>; 4],
 }
 
@@ -213,7 +216,10 @@ impl NativeVerifier {
             scheme.id_header.clone(),
             scheme.event_header.clone(),
         ];
-        Ok(NativeVerifier { inner, names })
+        Ok(NativeVerifier {
+            inner: Arc::new(inner),
+            names,
+        })
     }
 
     /// The headers the scheme reads, lower-cased, in the order `verify` takes their
@@ -395,37 +401,62 @@ impl NativeVerifier {
             Either::A(bytes) => bytes,
             Either::B(text) => text.as_bytes(),
         };
+        let store_handle = store.keyed.inner().clone();
         let state = match self.check(body, &found, now) {
             Err(error) => ClaimInner::Final(Outcome::Rejected(error)),
-            Ok(event) => {
-                match self
-                    .inner
-                    .claim_event(event, store.keyed.inner().clone(), options)
-                {
-                    Ok(claimed) => ClaimInner::Held(claimed),
-                    Err(outcome) => ClaimInner::Final(outcome),
-                }
-            }
+            // A store doing I/O is claimed off the JavaScript thread (`begin_async`).
+            Ok(event) if store.blocking => ClaimInner::Pending {
+                event,
+                store: store_handle,
+                options,
+            },
+            Ok(event) => claim_now(&self.inner, event, store_handle, options),
         };
         Ok(NativeClaim {
             provider: self.inner.provider(),
-            state: Some(state),
+            verifier: Arc::clone(&self.inner),
+            state: Arc::new(Mutex::new(Some(state))),
         })
+    }
+}
+
+fn claim_now(
+    verifier: &Verifier,
+    event: Event,
+    store: SharedStore,
+    options: ProcessOptions,
+) -> ClaimInner {
+    match verifier.claim_event(event, store, options) {
+        Ok(claimed) => ClaimInner::Held(claimed),
+        Err(outcome) => ClaimInner::Final(outcome),
     }
 }
 
 type SharedStore = Arc<dyn IdempotencyStore>;
 
 enum ClaimInner {
+    /// Verified; the key is still to be claimed in a store doing I/O.
+    Pending {
+        event: Event,
+        store: SharedStore,
+        options: ProcessOptions,
+    },
     Held(Claimed<SharedStore>),
     Final(Outcome),
+}
+
+type ClaimSlot = Arc<Mutex<Option<ClaimInner>>>;
+
+fn lock(slot: &ClaimSlot) -> std::sync::MutexGuard<'_, Option<ClaimInner>> {
+    slot.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// What a claim found, and (when fresh) the hold to finish once the handler settled.
 #[napi]
 pub struct NativeClaim {
     provider: Provider,
-    state: Option<ClaimInner>,
+    verifier: Arc<Verifier>,
+    state: ClaimSlot,
 }
 
 /// A settled delivery, as the wrapper reports it.
@@ -468,53 +499,225 @@ fn info(outcome: &Outcome, provider: Provider) -> OutcomeInfo {
 
 #[napi]
 impl NativeClaim {
-    /// The state: `fresh` (run the handler, then `finish`) or the final outcome.
+    /// The state: `pending` (a store doing I/O: claim with `beginAsync`), `fresh` (run
+    /// the handler, then `finish`) or the final outcome.
     #[napi]
     pub fn state(&self) -> OutcomeInfo {
-        match &self.state {
-            Some(ClaimInner::Held(claimed)) => OutcomeInfo {
-                kind: "fresh".to_owned(),
-                status: 0,
-                event: Some(packed(claimed.event())),
-                error_code: None,
-                error_message: None,
-            },
-            Some(ClaimInner::Final(outcome)) => info(outcome, self.provider),
-            None => OutcomeInfo {
-                kind: "finished".to_owned(),
-                status: 0,
-                event: None,
-                error_code: None,
-                error_message: None,
-            },
-        }
+        state_of(lock(&self.state).as_ref(), self.provider)
+    }
+
+    /// Claims a pending delivery's key on a worker thread (the store does I/O); resolves
+    /// to the new state, as `state` reports it.
+    #[napi(ts_return_type = "Promise<OutcomeInfo>")]
+    pub fn begin_async(&self) -> AsyncTask<ClaimTask> {
+        AsyncTask::new(ClaimTask {
+            step: Step::Begin,
+            verifier: Arc::clone(&self.verifier),
+            provider: self.provider,
+            state: Arc::clone(&self.state),
+        })
+    }
+
+    /// [`NativeClaim::finish`] on a worker thread (the store does I/O).
+    #[napi(ts_return_type = "Promise<OutcomeInfo>")]
+    pub fn finish_async(&self, failure: Option<String>) -> AsyncTask<ClaimTask> {
+        AsyncTask::new(ClaimTask {
+            step: Step::Finish(failure),
+            verifier: Arc::clone(&self.verifier),
+            provider: self.provider,
+            state: Arc::clone(&self.state),
+        })
     }
 
     /// Records the handler's result (`undefined` for success, its message for failure):
     /// success completes the claim, failure releases it. Returns the final outcome.
     #[napi]
-    pub fn finish(&mut self, failure: Option<String>) -> Result<OutcomeInfo> {
-        match self.state.take() {
-            Some(ClaimInner::Held(claimed)) => {
-                let outcome = claimed.finish(failure.map_or(Ok(()), Err));
-                let result = info(&outcome, self.provider);
-                self.state = Some(ClaimInner::Final(outcome));
-                Ok(result)
-            }
-            Some(ClaimInner::Final(outcome)) => {
-                let result = info(&outcome, self.provider);
-                self.state = Some(ClaimInner::Final(outcome));
-                Ok(result)
-            }
-            None => Err(config("claim already finished")),
+    pub fn finish(&self, failure: Option<String>) -> Result<OutcomeInfo> {
+        finish_claim(&self.state, self.provider, failure)
+            .ok_or_else(|| config("claim already finished, or not claimed yet"))
+    }
+}
+
+fn state_of(state: Option<&ClaimInner>, provider: Provider) -> OutcomeInfo {
+    match state {
+        Some(ClaimInner::Pending { event, .. }) => OutcomeInfo {
+            kind: "pending".to_owned(),
+            status: 0,
+            event: Some(packed(event)),
+            error_code: None,
+            error_message: None,
+        },
+        Some(ClaimInner::Held(claimed)) => OutcomeInfo {
+            kind: "fresh".to_owned(),
+            status: 0,
+            event: Some(packed(claimed.event())),
+            error_code: None,
+            error_message: None,
+        },
+        Some(ClaimInner::Final(outcome)) => info(outcome, provider),
+        None => OutcomeInfo {
+            kind: "finished".to_owned(),
+            status: 0,
+            event: None,
+            error_code: None,
+            error_message: None,
+        },
+    }
+}
+
+/// Finishes a held claim (or repeats a final outcome); `None` when there is nothing to
+/// finish (still pending, or taken by a task in flight).
+fn finish_claim(
+    slot: &ClaimSlot,
+    provider: Provider,
+    failure: Option<String>,
+) -> Option<OutcomeInfo> {
+    let mut state = lock(slot);
+    match state.take() {
+        Some(ClaimInner::Held(claimed)) => {
+            // The store call runs with the lock held: one claim is finished once.
+            let outcome = claimed.finish(failure.map_or(Ok(()), Err));
+            let result = info(&outcome, provider);
+            *state = Some(ClaimInner::Final(outcome));
+            Some(result)
+        }
+        Some(ClaimInner::Final(outcome)) => {
+            let result = info(&outcome, provider);
+            *state = Some(ClaimInner::Final(outcome));
+            Some(result)
+        }
+        other => {
+            *state = other;
+            None
         }
     }
 }
 
-/// The core's bounded in-memory store behind the key-based API.
+/// Which step of a claim a [`ClaimTask`] runs.
+#[derive(Debug)]
+pub enum Step {
+    /// Claim the pending delivery's key.
+    Begin,
+    /// Record the handler's result (its failure message, or `None` for success).
+    Finish(Option<String>),
+}
+
+/// A claim's store call, run on libuv's thread pool so the event loop never waits on
+/// the store's I/O.
+pub struct ClaimTask {
+    step: Step,
+    verifier: Arc<Verifier>,
+    provider: Provider,
+    state: ClaimSlot,
+}
+
+impl Task for ClaimTask {
+    type Output = OutcomeInfo;
+    type JsValue = OutcomeInfo;
+
+    fn compute(&mut self) -> napi::Result<OutcomeInfo> {
+        match std::mem::replace(&mut self.step, Step::Begin) {
+            Step::Begin => {
+                let mut state = lock(&self.state);
+                if let Some(ClaimInner::Pending {
+                    event,
+                    store,
+                    options,
+                }) = state.take()
+                {
+                    *state = Some(claim_now(&self.verifier, event, store, options));
+                }
+                Ok(state_of(state.as_ref(), self.provider))
+            }
+            Step::Finish(failure) => finish_claim(&self.state, self.provider, failure)
+                .ok_or_else(|| napi::Error::from_reason("claim not held: nothing to finish")),
+        }
+    }
+
+    fn resolve(&mut self, _env: Env, output: OutcomeInfo) -> napi::Result<OutcomeInfo> {
+        Ok(output)
+    }
+}
+
+/// An idempotency store behind the key-based API: the core's bounded in-memory store,
+/// or its Redis store (whose calls do I/O, so the wrapper makes them with the `*_async`
+/// methods, on libuv's thread pool).
 #[napi]
 pub struct NativeStore {
     keyed: Arc<KeyedStore<SharedStore>>,
+    blocking: bool,
+    description: String,
+}
+
+/// A store call's answer, from a worker thread: `state` (`begin`), or the error.
+#[napi(object)]
+pub struct StoreAnswer {
+    /// `fresh`, `in_progress` or `done`, for `begin`.
+    pub state: Option<String>,
+    /// The error's code (`store_unavailable`), when the call failed.
+    pub error_code: Option<String>,
+    /// The error's message (never the URL or a password).
+    pub error_message: Option<String>,
+}
+
+/// What a [`StoreTask`] does.
+#[derive(Debug)]
+pub enum StoreCall {
+    /// Claim the key for the lease.
+    Begin(String, Duration),
+    /// Complete this handle's claim, remembered for the retention.
+    Complete(String, Duration),
+    /// Release this handle's claim.
+    Release(String),
+}
+
+/// A store call run on libuv's thread pool.
+pub struct StoreTask {
+    keyed: Arc<KeyedStore<SharedStore>>,
+    call: Option<StoreCall>,
+}
+
+impl Task for StoreTask {
+    type Output = StoreAnswer;
+    type JsValue = StoreAnswer;
+
+    fn compute(&mut self) -> napi::Result<StoreAnswer> {
+        let result = match self.call.take() {
+            Some(StoreCall::Begin(key, lease)) => self
+                .keyed
+                .begin(&key, lease)
+                .map(|state| Some(state.as_str().to_owned())),
+            Some(StoreCall::Complete(key, retention)) => {
+                self.keyed.complete(&key, retention).map(|()| None)
+            }
+            Some(StoreCall::Release(key)) => self.keyed.release(&key).map(|()| None),
+            None => Ok(None),
+        };
+        Ok(match result {
+            Ok(state) => StoreAnswer {
+                state,
+                error_code: None,
+                error_message: None,
+            },
+            Err(error) => StoreAnswer {
+                state: None,
+                error_code: Some(error.code().to_owned()),
+                error_message: Some(error.to_string()),
+            },
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, output: StoreAnswer) -> napi::Result<StoreAnswer> {
+        Ok(output)
+    }
+}
+
+fn longest_retention() -> Duration {
+    Provider::ALL
+        .iter()
+        .map(|p| p.default_retention())
+        .max()
+        .unwrap_or_default()
 }
 
 fn store_error(error: &hookshield::StoreError) -> napi::Error<Code> {
@@ -530,10 +733,84 @@ impl NativeStore {
         if capacity == 0 {
             return Err(config("`capacity` must be at least 1"));
         }
-        let store: SharedStore = Arc::new(hookshield::MemoryStore::new(capacity as usize));
+        let memory = hookshield::MemoryStore::new(capacity as usize);
+        let description = format!("MemoryStore {{ capacity: {capacity} }}");
+        let store: SharedStore = Arc::new(memory);
         Ok(NativeStore {
             keyed: Arc::new(KeyedStore::new(store)),
+            blocking: false,
+            description,
         })
+    }
+
+    /// The core's Redis store at `url` (which may hold a password: it never appears in
+    /// an error or in `describe`). Connects lazily: the first call reports an
+    /// unreachable server. Throws `store_unavailable` for a URL that cannot be parsed.
+    #[napi(factory)]
+    pub fn redis(
+        url: String,
+        prefix: Option<String>,
+        timeout_seconds: Option<f64>,
+    ) -> Result<Self> {
+        let timeout = seconds(
+            "timeout",
+            timeout_seconds,
+            hookshield::idempotency::DEFAULT_TIMEOUT,
+        )?;
+        let mut redis = hookshield::idempotency::RedisStore::open(&url)
+            .map_err(|e| store_error(&e))?
+            .with_timeout(timeout);
+        if let Some(prefix) = prefix {
+            redis = redis.with_prefix(prefix);
+        }
+        let description = format!("{redis:?}");
+        let store: SharedStore = Arc::new(redis);
+        Ok(NativeStore {
+            keyed: Arc::new(KeyedStore::new(store)),
+            blocking: true,
+            description,
+        })
+    }
+
+    /// Whether the store does I/O, so that its calls must go through the `*_async`
+    /// methods (the Redis store).
+    #[napi(getter)]
+    pub fn blocking(&self) -> bool {
+        self.blocking
+    }
+
+    /// The store's configuration, without the URL's password (the core's `Debug`).
+    #[napi]
+    pub fn describe(&self) -> String {
+        self.description.clone()
+    }
+
+    /// [`NativeStore::begin`] on a worker thread.
+    #[napi(ts_return_type = "Promise<StoreAnswer>")]
+    pub fn begin_async(
+        &self,
+        key: String,
+        lease_seconds: Option<f64>,
+    ) -> Result<AsyncTask<StoreTask>> {
+        let lease = seconds("leaseSeconds", lease_seconds, DEFAULT_LEASE)?;
+        Ok(self.task(StoreCall::Begin(key, lease)))
+    }
+
+    /// [`NativeStore::complete`] on a worker thread.
+    #[napi(ts_return_type = "Promise<StoreAnswer>")]
+    pub fn complete_async(
+        &self,
+        key: String,
+        retention_seconds: Option<f64>,
+    ) -> Result<AsyncTask<StoreTask>> {
+        let retention = seconds("retentionSeconds", retention_seconds, longest_retention())?;
+        Ok(self.task(StoreCall::Complete(key, retention)))
+    }
+
+    /// [`NativeStore::release`] on a worker thread.
+    #[napi(ts_return_type = "Promise<StoreAnswer>")]
+    pub fn release_async(&self, key: String) -> AsyncTask<StoreTask> {
+        self.task(StoreCall::Release(key))
     }
 
     /// Claims `key`: `fresh`, `in_progress` or `done`.
@@ -550,12 +827,7 @@ impl NativeStore {
     /// longest retry horizon of any provider preset).
     #[napi]
     pub fn complete(&self, key: String, retention_seconds: Option<f64>) -> Result<()> {
-        let longest = Provider::ALL
-            .iter()
-            .map(|p| p.default_retention())
-            .max()
-            .unwrap_or_default();
-        let retention = seconds("retentionSeconds", retention_seconds, longest)?;
+        let retention = seconds("retentionSeconds", retention_seconds, longest_retention())?;
         self.keyed
             .complete(&key, retention)
             .map_err(|e| store_error(&e))
@@ -565,6 +837,15 @@ impl NativeStore {
     #[napi]
     pub fn release(&self, key: String) -> Result<()> {
         self.keyed.release(&key).map_err(|e| store_error(&e))
+    }
+}
+
+impl NativeStore {
+    fn task(&self, call: StoreCall) -> AsyncTask<StoreTask> {
+        AsyncTask::new(StoreTask {
+            keyed: Arc::clone(&self.keyed),
+            call: Some(call),
+        })
     }
 }
 

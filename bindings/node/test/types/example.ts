@@ -6,6 +6,7 @@ import * as http from 'node:http';
 import * as hookshield from 'hookshield';
 import {
   MemoryStore,
+  RedisStore,
   Router,
   VerificationError,
   Verifier,
@@ -122,6 +123,16 @@ async function run(): Promise<void> {
   const outcome: Outcome<WebhookEvent<'sensei'>> = await sensei.process('{}', {}, store, router);
   const status: number = outcome.status;
   void [status, state];
+  // The Redis store: the same methods, returning promises.
+  const shared = new RedisStore('redis://127.0.0.1:6379/', { prefix: 'billing:', timeout: 2 });
+  const claimed: 'fresh' | 'in_progress' | 'done' = await shared.begin('evt_1', { leaseSeconds: 30 });
+  await shared.complete('evt_1', { retentionSeconds: 3600 });
+  await shared.release('evt_1');
+  // @ts-expect-error a RedisStore's begin is a promise
+  const notAwaited: 'fresh' | 'in_progress' | 'done' = shared.begin('evt_2');
+  const viaRedis: Outcome<WebhookEvent<'sensei'>> = await sensei.process('{}', {}, shared, router);
+  void [claimed, notAwaited, viaRedis];
+  hookshield.httpHandler({ verifier, handler: () => {}, store: shared });
 }
 void run;
 
