@@ -105,11 +105,25 @@ impl Event {
         &self.body
     }
 
+    /// Whether the sender has no envelope, so [`Event::raw_data`] is the whole body
+    /// (GitHub).
+    ///
+    /// ```
+    /// use hookshield::{Provider, SignOptions, Verifier};
+    /// let signed = hookshield::sign(Provider::GitHub, "s", b"{}", &SignOptions::default().event("ping"))?;
+    /// let event = Verifier::new(Provider::GitHub, ["s"])?.verify(b"{}", &signed)?;
+    /// assert!(event.data_is_body());
+    /// # Ok::<(), hookshield::Error>(())
+    /// ```
+    pub fn data_is_body(&self) -> bool {
+        self.provider == Provider::GitHub
+    }
+
     /// The envelope's `data` member as JSON (the whole body for senders without an
     /// envelope, such as GitHub; `null` where the envelope has none), parsed on first use.
     pub fn raw_data(&self) -> &Value {
         match (&self.data, &self.data_span) {
-            _ if self.provider == Provider::GitHub => self.raw(),
+            _ if self.data_is_body() => self.raw(),
             (EventData::Other(data), _) => data,
             (_, Some(span)) => self
                 .raw_data
