@@ -367,10 +367,7 @@ fn event_meta(event: &Event) -> String {
         timestamp_ms: event.timestamp_millis(),
         idempotency_key: event.idempotency_key(),
         documented: event.data().is_documented(),
-        // `Event::raw_data` is the whole body for GitHub, which sends no envelope (asking
-        // the core with `raw_data()`/`raw()` would parse the body a second time here; the
-        // vector tests check `data` for every provider).
-        data_is_body: event.provider() == Provider::GitHub,
+        data_is_body: event.data_is_body(),
     };
     // Serialising borrowed strings, integers and booleans cannot fail.
     serde_json::to_string(&meta).unwrap_or_default()
