@@ -3,7 +3,8 @@
 # from the repo root): install the npm dev dependencies, build the release addon with
 # the napi CLI, check that the committed generated loader (index.js/index.d.ts) is what
 # the build generates, type-check, run every test (API, vectors, integrations over HTTP,
-# tsc checks) and the examples' smoke test.
+# tsc checks, RedisStore against a real redis-server, which must be on PATH) and the
+# examples' smoke test.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -29,8 +30,8 @@ fi
 echo "== typecheck"
 npm run typecheck --silent
 
-echo "== tests"
-npm test --silent
+echo "== tests (the RedisStore tests start their own redis-server: $(command -v redis-server || echo 'NOT FOUND'))"
+HOOKSHIELD_REQUIRE_REDIS=1 npm test --silent
 
 echo "== examples (examples/node, over HTTP on 127.0.0.1)"
 (cd ../../examples/node && npm ci --no-audit --no-fund --loglevel=error && npm test --silent)

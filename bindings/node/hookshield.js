@@ -633,18 +633,20 @@ class RedisStore {
 
   /** Claims `key` for `leaseSeconds` (default 30): resolves to `'fresh'`, `'in_progress'` or `'done'`. */
   async begin(key, options = {}) {
-    const answer = await this[NATIVE].beginAsync(keyOf(key), numberOption(options ?? {}, 'leaseSeconds'));
-    return answerOf(answer);
+    const store = this[NATIVE];
+    return answerOf(await storeCall(() => store.beginAsync(keyOf(key), numberOption(options ?? {}, 'leaseSeconds'))));
   }
 
   /** Marks this store's claim on `key` done for `retentionSeconds` (default 48 h, the longest provider retry horizon). */
   async complete(key, options = {}) {
-    answerOf(await this[NATIVE].completeAsync(keyOf(key), numberOption(options ?? {}, 'retentionSeconds')));
+    const store = this[NATIVE];
+    answerOf(await storeCall(() => store.completeAsync(keyOf(key), numberOption(options ?? {}, 'retentionSeconds'))));
   }
 
   /** Gives this store's claim on `key` up, so a redelivery is processed. */
   async release(key) {
-    answerOf(await this[NATIVE].releaseAsync(keyOf(key)));
+    const store = this[NATIVE];
+    answerOf(await storeCall(() => store.releaseAsync(keyOf(key))));
   }
 
   /** Address, prefix and timeout; never the URL's password. */
