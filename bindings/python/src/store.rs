@@ -105,8 +105,8 @@ pub(crate) struct RedisStore {
 #[pymethods]
 impl RedisStore {
     #[new]
-    #[pyo3(signature = (url, *, prefix = "hookshield:".to_owned(), timeout = 2.0))]
-    fn new(py: Python<'_>, url: &str, prefix: String, timeout: f64) -> PyResult<Self> {
+    #[pyo3(signature = (url, *, prefix = "hookshield:", timeout = 2.0))]
+    fn new(py: Python<'_>, url: &str, prefix: &str, timeout: f64) -> PyResult<Self> {
         let limit = duration(py, "timeout", timeout)?;
         let store = hookshield::idempotency::RedisStore::open(url)
             .map_err(|e| {
@@ -116,13 +116,13 @@ impl RedisStore {
                 };
                 errors::config_error(py, reason)
             })?
-            .with_prefix(prefix.clone())
+            .with_prefix(prefix)
             .with_timeout(limit);
         let store: StoreHandle = Arc::new(store);
         Ok(RedisStore {
             keyed: KeyedStore::new(store),
             location: redacted_url(url),
-            prefix,
+            prefix: prefix.to_owned(),
             timeout,
         })
     }

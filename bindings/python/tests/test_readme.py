@@ -7,6 +7,9 @@ import io
 import pathlib
 import re
 
+import pytest
+from conftest import RedisServer
+
 README = pathlib.Path(__file__).resolve().parent.parent / "README.md"
 
 
@@ -18,7 +21,9 @@ def test_readme_has_python_blocks() -> None:
     assert len(python_blocks()) >= 8
 
 
-def test_readme_python_blocks_run() -> None:
+def test_readme_python_blocks_run(redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The RedisStore section runs against a real redis-server, started for the tests.
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
     namespace: dict[str, object] = {"__name__": "readme"}
     out = io.StringIO()
     for number, block in enumerate(python_blocks(), 1):
@@ -31,3 +36,5 @@ def test_readme_python_blocks_run() -> None:
     assert "never printed" not in printed
     assert "migration event approval.required" not in printed
     assert "approval needed for" in printed
+    assert "migrated evt_" in printed
+    assert f"RedisStore('{redis_server.url}', prefix='hookshield:', timeout=2.0)" in printed

@@ -19,7 +19,9 @@ should get (401 bad signature or stale timestamp, 400/413 bad payload) and
 ``{"detail": {"status": "rejected", "code": ..., "message": ...}}``. With ``store``, a
 duplicate is answered 200 and one another worker holds 409 (503 for DocIntell), without
 running the endpoint; when the endpoint raises, the claim is released so the provider's
-retry is processed, and the answer is 500.
+retry is processed, and the answer is 500. When the store is unavailable the answer is
+503, without running the endpoint. ``store`` is a ``MemoryStore`` or a ``RedisStore``
+(whose network calls run in a worker thread, off the event loop).
 
 Or, inside an endpoint, ``await process(request, verifier, store, handler)`` returns the
 response for ``verifier.process_async`` (the handler may be async, or a Router).

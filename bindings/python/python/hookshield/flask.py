@@ -17,7 +17,9 @@ The view reads the raw body with ``request.get_data()``, verifies it, claims the
 idempotency key in ``store`` and calls the handler with the typed event. It answers
 with the status the provider should get: 200 when processed or a duplicate, 401 for a
 bad signature or a stale timestamp, 400/413 for a bad payload, 409 (503 for DocIntell)
-while another worker holds the event, 500 when the handler raised. Without ``store``
+while another worker holds the event, 500 when the handler raised, 503 when the store
+is unavailable. ``store`` is a ``MemoryStore``, or a ``RedisStore`` shared by receivers
+on several processes or machines. Without ``store``
 the handler runs on every verified delivery. A handler may return its own response for
 a processed delivery; returning ``None`` answers ``{"status": "processed"}``.
 """
