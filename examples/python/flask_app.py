@@ -7,6 +7,10 @@
 Then send it a signed sample (another shell):
 
     python examples/python/flask_app.py send http://127.0.0.1:8000/webhooks/sentinel sentinel document.completed
+
+With REDIS_URL set (e.g. redis://127.0.0.1:6379/0), every process started this way
+shares one idempotency store: run it on several ports or machines, and a delivery is
+processed once whichever of them receives it.
 """
 
 from __future__ import annotations
@@ -26,7 +30,10 @@ SENTINEL_SECRET = os.environ.get("SENTINEL_WEBHOOK_SECRET", "whsec_demo")
 SENSEI_SECRET = os.environ.get("SENSEI_WEBHOOK_SECRET", "whsec_demo")
 
 app = flask.Flask(__name__)
-store = hookshield.MemoryStore()  # one process; use a shared store across machines
+# One process: a MemoryStore. Several processes or machines: one Redis for all.
+store: hookshield.MemoryStore | hookshield.RedisStore = (
+    hookshield.RedisStore(os.environ["REDIS_URL"]) if os.environ.get("REDIS_URL") else hookshield.MemoryStore()
+)
 
 sentinel = hookshield.Verifier("sentinel", SENTINEL_SECRET)
 

@@ -8,6 +8,7 @@ import sys
 from types import ModuleType
 
 import pytest
+from conftest import RedisServer
 
 import hookshield
 
@@ -36,6 +37,18 @@ def test_flask_example() -> None:
     assert response.status_code == 200
     forged = client.post("/webhooks/sensei", data=body, headers=hookshield.sign("sensei", "wrong", body))
     assert forged.status_code == 401
+
+
+def test_flask_example_on_two_machines_sharing_redis(redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("flask")
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    machine_a, machine_b = load("flask_app"), load("flask_app")
+    assert isinstance(machine_a.store, hookshield.RedisStore) and machine_a.store is not machine_b.store
+    body = hookshield.sample("sentinel", "report.generated")
+    headers = hookshield.sign("sentinel", machine_a.SENTINEL_SECRET, body)
+    first = machine_a.app.test_client().post("/webhooks/sentinel", data=body, headers=headers)
+    again = machine_b.app.test_client().post("/webhooks/sentinel", data=body, headers=headers)
+    assert (first.get_json()["status"], again.get_json()["status"]) == ("processed", "duplicate")
 
 
 def test_fastapi_example() -> None:
