@@ -95,6 +95,7 @@ function bodyOf(body) {
 
 function textOf(body) {
   if (typeof body === 'string') return body;
+  if (Buffer.isBuffer(body)) return body.toString('utf8'); // no view to create
   return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
 }
 
@@ -243,8 +244,8 @@ class Event {
 
   /**
    * The whole parsed body. Parsed by V8 on first use from a copy of the verified text
-   * (the core has already parsed and checked it), which measured faster than building
-   * the objects in Rust (see bench/).
+   * (the core has already checked it and parsed what it needs), which measured faster
+   * than building the objects in Rust (see bench/).
    */
   get raw() {
     if (this.#text !== undefined) {

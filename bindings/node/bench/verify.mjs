@@ -162,6 +162,24 @@ const groups = [
     ],
   },
   {
+    // Where the time of `verify() + event.data` goes: each part alone.
+    name: 'where the time goes (1 KiB Sentinel body)',
+    contenders: [
+      ['native verify: the core verify (signature, envelope, typed data, key) + crossing', () =>
+        nativeVerifier.verify(body, sig, ts, undefined, undefined, undefined)],
+      ['native verifySignature: signature and timestamp only, no parse', () =>
+        nativeVerifier.verifySignature(body, sig, ts, undefined, undefined, undefined)],
+      ['a napi call floor (typeMatches)', () => native.typeMatches('document.*', 'document.completed')],
+      ['JSON.parse of the body text (V8)', () => JSON.parse(bodyText)],
+      ["the snippet's createHmac + timingSafeEqual, no parse", () => {
+        const expectedSig = 'sha256=' + createHmac('sha256', SECRET).update(body).digest('hex');
+        const a = Buffer.from(sig);
+        const b = Buffer.from(expectedSig);
+        return a.length === b.length && timingSafeEqual(a, b);
+      }],
+    ],
+  },
+  {
     name: 'Event.data across the boundary (native layer)',
     contenders: [
       ['data built in Rust (napi objects)', () => nativeVerifier.verifyWithData(body, sig, ts, undefined, undefined, undefined).data],
