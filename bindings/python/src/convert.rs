@@ -274,3 +274,128 @@ pub(crate) fn py_repr(py: Python<'_>, text: &str) -> String {
 pub(crate) fn py_repr_opt(py: Python<'_>, text: Option<&str>) -> String {
     text.map_or_else(|| "None".to_owned(), |t| py_repr(py, t))
 }
+
+/// Python objects straight from JSON text, without a `serde_json::Value` in between:
+/// what `json.loads` would give (objects keep their member order; a repeated member
+/// keeps its first place and its last value, as a `dict` does). `None` if the text is
+/// not JSON or a Python object could not be made (the caller then takes the core's
+/// `Value`).
+pub(crate) fn json_text_to_py<'py>(py: Python<'py>, text: &str) -> Option<Bound<'py, PyAny>> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde::de::DeserializeSeed::deserialize(PySeed(py), &mut de).ok()?;
+    de.end().ok()?;
+    Some(value)
+}
+
+/// The `data` member of a JSON object, as Python objects, in one pass over `text`.
+/// `None` if there is no such member, it appears twice, or the text is not an object.
+pub(crate) fn json_member_to_py<'py>(
+    py: Python<'py>,
+    text: &str,
+    member: &str,
+) -> Option<Bound<'py, PyAny>> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde::Deserializer::deserialize_map(&mut de, MemberSeed { py, member }).ok()?;
+    de.end().ok()?;
+    value
+}
+
+/// Builds the Python object for one JSON value.
+#[derive(Clone, Copy)]
+struct PySeed<'py>(Python<'py>);
+
+fn py_err<E: serde::de::Error>(err: &PyErr) -> E {
+    E::custom(err)
+}
+
+impl<'de, 'py> serde::de::DeserializeSeed<'de> for PySeed<'py> {
+    type Value = Bound<'py, PyAny>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, 'py> serde::de::Visitor<'de> for PySeed<'py> {
+    type Value = Bound<'py, PyAny>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(self.0.None().into_bound(self.0))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(pyo3::types::PyBool::new(self.0, v).to_owned().into_any())
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(match v.into_pyobject(self.0) {
+            Ok(obj) => obj.into_any(),
+        })
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(match v.into_pyobject(self.0) {
+            Ok(obj) => obj.into_any(),
+        })
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(match v.into_pyobject(self.0) {
+            Ok(obj) => obj.into_any(),
+        })
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(PyString::new(self.0, v).into_any())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let list = PyList::empty(self.0);
+        while let Some(item) = seq.next_element_seed(self)? {
+            list.append(item).map_err(|e| py_err(&e))?;
+        }
+        Ok(list.into_any())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let dict = PyDict::new(self.0);
+        while let Some(key) = map.next_key_seed(self)? {
+            let value = map.next_value_seed(self)?;
+            dict.set_item(key, value).map_err(|e| py_err(&e))?;
+        }
+        Ok(dict.into_any())
+    }
+}
+
+/// Finds one member of a JSON object, skipping the others.
+struct MemberSeed<'a, 'py> {
+    py: Python<'py>,
+    member: &'a str,
+}
+
+impl<'de, 'py> serde::de::Visitor<'de> for MemberSeed<'_, 'py> {
+    type Value = Option<Bound<'py, PyAny>>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if key == self.member {
+                if found.is_some() {
+                    return Err(serde::de::Error::custom("repeated member"));
+                }
+                found = Some(map.next_value_seed(PySeed(self.py))?);
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}

@@ -4,7 +4,11 @@
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
-use crate::convert::{json_to_py, py_repr, py_repr_opt, utc_datetime};
+use hookshield::EventData;
+
+use crate::convert::{
+    json_member_to_py, json_text_to_py, json_to_py, py_repr, py_repr_opt, utc_datetime,
+};
 
 /// A verified webhook delivery.
 #[pyclass(frozen, module = "hookshield", name = "Event")]
@@ -65,7 +69,17 @@ impl Event {
     fn data(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.data
             .get_or_try_init(py, || {
-                json_to_py(py, self.inner.raw_data()).map(Bound::unbind)
+                // Straight from the verified body's text where it can (no JSON tree);
+                // the core's `raw_data()` otherwise.
+                let direct = match self.inner.data() {
+                    EventData::Other(_) => None,
+                    _ if self.inner.data_is_body() => json_text_to_py(py, self.inner.body()),
+                    _ => json_member_to_py(py, self.inner.body(), "data"),
+                };
+                match direct {
+                    Some(data) => Ok(data.unbind()),
+                    None => json_to_py(py, self.inner.raw_data()).map(Bound::unbind),
+                }
             })
             .map(|d| d.clone_ref(py))
     }
@@ -74,7 +88,10 @@ impl Event {
     #[getter]
     fn raw(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.raw
-            .get_or_try_init(py, || json_to_py(py, self.inner.raw()).map(Bound::unbind))
+            .get_or_try_init(py, || match json_text_to_py(py, self.inner.body()) {
+                Some(raw) => Ok(raw.unbind()),
+                None => json_to_py(py, self.inner.raw()).map(Bound::unbind),
+            })
             .map(|d| d.clone_ref(py))
     }
 

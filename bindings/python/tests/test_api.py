@@ -424,3 +424,58 @@ def test_large_body_verified_with_the_interpreter_released() -> None:
     assert event.data["summary"] == "s" * 200_000
     with pytest.raises(hookshield.SignatureError):
         sentinel().verify(body + b" ", hookshield.sign("sentinel", SECRET, body, timestamp=NOW))
+
+
+@pytest.mark.parametrize("provider", [p for p in hookshield.PROVIDERS if hookshield.sample_types(p)])
+def test_data_and_raw_are_what_json_loads_gives(provider: str) -> None:
+    secret = "whsec_ZGF0YS10ZXN0LWRhdGEtdGVzdC1kYXRh"  # whsec_ + base64, as Standard Webhooks wants
+    verifier = hookshield.Verifier(provider, secret)
+    for event_type in hookshield.sample_types(provider):
+        body = hookshield.sample(provider, event_type)
+        event = verifier.verify(body, hookshield.sign(provider, secret, body, event=event_type))
+        whole = json.loads(body)
+        assert event.raw == whole
+        expected = whole if provider == "github" else whole.get("data")
+        assert event.data == expected and type(event.data) is type(expected)
+
+
+def test_data_keeps_json_details() -> None:
+    secret = "whsec_data_test"
+    verifier = hookshield.Verifier("sensei", secret)
+    envelope = json.loads(hookshield.sample("sensei", "approval.required"))
+    envelope["data"] = {
+        "text": "caf\u00e9 \u2603 \U0001f600 \"quoted\" \\ \n",
+        "big": 2**64 - 1,
+        "negative": -(2**63),
+        "huge": 10**30,
+        "float": 1.5e-7,
+        "nested": [[], {}, [1, [2, {"x": None}]], True, False, None],
+        "order": {"z": 1, "a": 2, "m": 3},
+    }
+    for text in (json.dumps(envelope), json.dumps(envelope, ensure_ascii=False)):
+        body = text.encode()
+        event = verifier.verify(body, hookshield.sign("sensei", secret, body))
+        expected = json.loads(body)
+        # Integers beyond 64 bits become floats (the core's JSON numbers); all else is
+        # what json.loads gives.
+        expected["data"]["huge"] = float(expected["data"]["huge"])
+        assert event.data == expected["data"]
+        assert list(event.data["order"]) == ["z", "a", "m"]
+        assert type(event.data["huge"]) is float and type(event.data["big"]) is int
+        assert event.raw == expected
+    # A repeated member keeps its first place and its last value, as json.loads does.
+    body = (
+        b'{"id":"evt_dup","type":"approval.required","created_at":"2026-02-02T14:20:00Z",'
+        b'"data":{"approval_id":"a1","migration_id":"m","extra":{"k":1,"j":0,"k":2}}}'
+    )
+    event = verifier.verify(body, hookshield.sign("sensei", secret, body))
+    assert event.data == json.loads(body)["data"]
+    assert event.data["extra"] == {"k": 2, "j": 0} and list(event.data["extra"]) == ["k", "j"]
+    # A repeated `data` member: the last one, as json.loads and the core take it.
+    body = (
+        b'{"id":"evt_dup","type":"approval.required","created_at":"2026-02-02T14:20:00Z",'
+        b'"data":{"approval_id":"a1"},"data":{"approval_id":"a2"}}'
+    )
+    event = verifier.verify(body, hookshield.sign("sensei", secret, body))
+    assert event.data == json.loads(body)["data"] == {"approval_id": "a2"}
+    assert event.raw == json.loads(body)
