@@ -34,4 +34,4 @@ echo "== tests (the RedisStore tests start their own redis-server: $(command -v 
 HOOKSHIELD_REQUIRE_REDIS=1 npm test --silent
 
 echo "== examples (examples/node, over HTTP on 127.0.0.1)"
-(cd ../../examples/node && npm ci --no-audit --no-fund --loglevel=error && npm test --silent)
+(cd ../../examples/node && npm ci --no-audit --no-fund --loglevel=error && HOOKSHIELD_REQUIRE_REDIS=1 npm test --silent)

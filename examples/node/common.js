@@ -1,14 +1,18 @@
 'use strict';
 // Shared by the example receivers: the verifier, the store and the handlers.
-const { MemoryStore, Router, Verifier } = require('hookshield');
+const { MemoryStore, RedisStore, Router, Verifier } = require('hookshield');
 
 // The secret you configured in the provider's dashboard (a demo value by default).
 const SECRET = process.env.WEBHOOK_SECRET ?? 'whsec_example_secret';
 const PROVIDER = process.env.WEBHOOK_PROVIDER ?? 'sentinel';
 
 const verifier = new Verifier({ provider: PROVIDER, secrets: [SECRET] });
-// One store per process; share a Redis store when several processes receive deliveries.
-const store = new MemoryStore({ capacity: 100_000 });
+// One store per process, or, with REDIS_URL set (redis://[:password@]host:6379/0), a Redis
+// store shared by every receiver process and machine: a redelivery that reaches another
+// receiver is then still a duplicate.
+const store = process.env.REDIS_URL
+  ? new RedisStore(process.env.REDIS_URL, { prefix: process.env.REDIS_PREFIX ?? 'hookshield:' })
+  : new MemoryStore({ capacity: 100_000 });
 
 // Handlers by subscription pattern; each runs once per event, however often it is delivered.
 const router = new Router()

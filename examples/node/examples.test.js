@@ -7,10 +7,10 @@ const { spawn } = require('node:child_process');
 const path = require('node:path');
 const { send } = require('./send.js');
 
-function start(file) {
+function start(file, env = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(__dirname, file)], {
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1' },
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -46,3 +46,34 @@ for (const file of ['express-receiver.js', 'fastify-receiver.js', 'http-receiver
     }
   });
 }
+
+// Two receivers sharing a Redis store (REDIS_URL): a delivery processed by one is a
+// duplicate for the other. Starts its own redis-server (skipped without one, unless
+// HOOKSHIELD_REQUIRE_REDIS=1).
+const redisServer = require('../../bindings/node/test/redis-server.js');
+const skipRedis =
+  !redisServer.available() && process.env.HOOKSHIELD_REQUIRE_REDIS !== '1' ? 'redis-server is not on PATH' : false;
+
+test('two express receivers sharing REDIS_URL', { skip: skipRedis }, async () => {
+  const redis = await redisServer.RedisServer.start();
+  const env = { REDIS_URL: redis.url, REDIS_PREFIX: `examples:${process.pid}:` };
+  const receivers = [];
+  try {
+    receivers.push(await start('express-receiver.js', env), await start('fastify-receiver.js', env));
+    const [a, b] = receivers;
+    const first = await send(a.url, 'document.failed');
+    assert.equal(JSON.parse(first.body).outcome, 'processed', first.body);
+    const second = await send(b.url, 'document.failed');
+    assert.equal(second.status, 200, second.body);
+    assert.equal(JSON.parse(second.body).outcome, 'duplicate');
+    await redis.stop();
+    const down = await send(b.url, 'report.generated');
+    assert.equal(down.status, 503, down.body);
+    assert.equal(JSON.parse(down.body).outcome, 'store_unavailable');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.doesNotMatch(b.output(), /report ready/);
+  } finally {
+    for (const { child } of receivers) child.kill();
+    await redis.stop();
+  }
+});
