@@ -5,6 +5,11 @@
 //! (`hookshield.js`) turns this layer's plain values into the package's public API
 //! (`Verifier`, `Event`, `VerificationError`, `MemoryStore`, `Router`, ...).
 //!
+//! Stores: [`NativeStore`] wraps the core's `MemoryStore` or, for several receivers, its
+//! `RedisStore` (feature `redis`). Redis calls do I/O, so they run as napi async work on
+//! libuv's thread pool ([`StoreTask`], [`ClaimTask`]) and JavaScript gets promises; the
+//! event loop never waits on Redis.
+//!
 //! Errors reach JavaScript as `Error`s whose `code` is the core's stable error code
 //! (`signature_mismatch`, ...); the wrapper re-throws them as `VerificationError`.
 //!
