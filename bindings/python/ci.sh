@@ -6,8 +6,10 @@
 # Creates (or reuses) bindings/python/.venv, installs the test tools and the package
 # itself with `pip install ./bindings/python` (maturin builds the abi3 wheel, in
 # $CARGO_TARGET_DIR when set, else the workspace's target/), then runs pytest (vectors,
-# API, Flask, FastAPI, README snippets, examples, typing with mypy and pyright), the
-# benchmark code once without timing, and mypy's stubtest. Exits non-zero on any failure.
+# API, Flask, FastAPI, RedisStore, README snippets, examples, typing with mypy and
+# pyright), the benchmark code once without timing, and mypy's stubtest. Exits non-zero
+# on any failure. The RedisStore tests start `redis-server` (Debian package
+# redis-server, which .ci/run installs) on free 127.0.0.1 ports and stop it.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -29,6 +31,10 @@ echo "==> pip install ./bindings/python"
 
 # Tests import the installed package, never the source tree's `python/` folder.
 cd "$PKG"
+if ! command -v redis-server >/dev/null; then
+    echo "redis-server is not on PATH: the RedisStore tests need it (apt-get install redis-server)" >&2
+    exit 1
+fi
 echo "==> pytest"
 "$PY" -m pytest -q -p no:cacheprovider tests
 echo "==> benchmarks (run once, untimed)"

@@ -291,3 +291,15 @@ def test_flask_receivers_on_two_machines(redis_server: RedisServer, prefix: str)
         "idempotency_key": "evt_py_40",
     }
     assert calls == ["a"]
+
+
+def test_store_errors_pickle_and_read_well() -> None:
+    import pickle
+
+    err = hookshield.StoreUnavailableError("idempotency store unavailable: timed out")
+    again = pickle.loads(pickle.dumps(err))
+    assert type(again) is hookshield.StoreUnavailableError
+    assert (again.code, again.status, again.message) == ("store_unavailable", 503, err.message)
+    assert isinstance(again, hookshield.StoreError) and isinstance(again, RuntimeError)
+    assert not isinstance(again, hookshield.VerificationError)
+    assert repr(again) == "StoreUnavailableError(code='store_unavailable', message='idempotency store unavailable: timed out')"
