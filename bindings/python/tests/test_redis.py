@@ -303,3 +303,39 @@ def test_store_errors_pickle_and_read_well() -> None:
     assert isinstance(again, hookshield.StoreError) and isinstance(again, RuntimeError)
     assert not isinstance(again, hookshield.VerificationError)
     assert repr(again) == "StoreUnavailableError(code='store_unavailable', message='idempotency store unavailable: timed out')"
+
+
+def test_a_silent_redis_times_out_off_the_event_loop() -> None:
+    """A server that accepts connections and never answers: the call gives up after the
+    store's timeout (never hangs), and process_async keeps the event loop running."""
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        s = hookshield.RedisStore(f"redis://127.0.0.1:{silent.getsockname()[1]}/0", timeout=0.3)
+        body, headers = delivery(50)
+
+        started = time.monotonic()
+        with pytest.raises(hookshield.StoreUnavailableError, match="timed out"):
+            s.begin("evt_silent")
+        assert time.monotonic() - started < 5
+
+        ticks = 0
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        async def main() -> Any:
+            task = asyncio.ensure_future(ticker())
+            try:
+                return await VERIFIER.process_async(body, headers, s, lambda event: None)
+            finally:
+                task.cancel()
+
+        outcome = asyncio.run(main())
+        assert (outcome.kind, outcome.status, outcome.acknowledged) == ("store_unavailable", 503, False)
+        assert ticks >= 5  # the loop ran while the claim waited for Redis
