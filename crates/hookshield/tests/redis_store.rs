@@ -26,6 +26,10 @@ impl RedisServer {
             .local_addr()
             .unwrap()
             .port();
+        Self::start_on(port)
+    }
+
+    fn start_on(port: u16) -> Self {
         let child = Command::new("redis-server")
             .args([
                 "--port",
@@ -277,6 +281,22 @@ fn redis_stopped_mid_run_gives_a_typed_error_and_no_acknowledgement() {
         !*ran.lock().unwrap(),
         "the handler does not run without a claim"
     );
+}
+
+#[test]
+fn a_redis_restart_costs_no_spurious_error() {
+    let mut server = RedisServer::start();
+    let store = server.store("restart:");
+    let lease = fresh(store.begin("evt_before", LEASE).unwrap());
+    store.complete(&lease, Duration::from_secs(60)).unwrap();
+    let port = server.port;
+    server.stop();
+    let _restarted = RedisServer::start_on(port);
+    // The pooled connection is dead; the store notices and reconnects within the call.
+    assert!(matches!(
+        store.begin("evt_after", LEASE).unwrap(),
+        Claim::Fresh(_)
+    ));
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! DocIntell's three documented events (`docintell.txt`): a document's upload and the
-//! outcome of its processing.
+//! outcome of its processing. Fields the document does not show stay in the event's
+//! JSON ([`crate::Event::raw_data`]).
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 super::documented_events! {
     /// A documented DocIntell event.
@@ -32,9 +32,6 @@ pub struct DocumentUploaded {
     pub tenant_id: Option<String>,
     /// `queued`.
     pub status: Option<String>,
-    /// Fields the document does not show.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// Data of `document.processing.completed`.
@@ -54,9 +51,6 @@ pub struct ProcessingCompleted {
     pub page_count: Option<u64>,
     /// Version of the intermediate representation, e.g. `v001`.
     pub ir_version: Option<String>,
-    /// Fields the document does not show.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// Data of `document.processing.failed`.
@@ -72,9 +66,6 @@ pub struct ProcessingFailed {
     pub status: Option<String>,
     /// Why it failed.
     pub error_message: Option<String>,
-    /// Fields the document does not show.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 impl DocIntellEvent {

@@ -5,10 +5,11 @@
 //! The document names one type, `kyc.session.processed`, and describes the rest by
 //! family, so events are typed by family: every `kyc.session.*` type is a
 //! [`KycEvent::Session`] and every `kyc.watchlist.*` type a [`KycEvent::Watchlist`],
-//! with the rest of the name in `action`.
+//! with the rest of the name in `action`. Fields the document does not show stay in the
+//! event's JSON ([`crate::Event::raw_data`]).
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::Error;
 
@@ -58,9 +59,6 @@ pub struct SessionData {
     pub status: Option<String>,
     /// The status before a status change.
     pub previous_status: Option<String>,
-    /// Fields the document does not show.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// Data of a watchlist event.
@@ -72,9 +70,6 @@ pub struct WatchlistData {
     pub status: Option<String>,
     /// New matches found.
     pub matches: Option<Vec<Value>>,
-    /// Fields the document does not show.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 impl KycEvent {

@@ -4,10 +4,10 @@
 //!
 //! The document shows one payload in full, `migration.phase.completed`, typed here field
 //! by field. For the other types it gives names and descriptions only, so each family
-//! has a struct with the identifiers its events are about and keeps the rest in `extra`.
+//! has a struct with the identifiers its events are about; the rest stays in the event's
+//! JSON ([`crate::Event::raw_data`]).
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 super::documented_events! {
     /// A documented Sensei event.
@@ -75,9 +75,6 @@ pub struct MigrationData {
     pub migration_name: Option<String>,
     /// Its status after the event.
     pub status: Option<String>,
-    /// Fields the document does not show.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// Data of `migration.phase.completed`, every field the document shows.
@@ -101,9 +98,6 @@ pub struct PhaseCompleted {
     pub errors_recovered: u64,
     /// Errors escalated to a human.
     pub errors_escalated: u64,
-    /// Fields the document does not show.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// Data of `migration.phase.started` and `migration.phase.failed`.
@@ -119,9 +113,6 @@ pub struct PhaseData {
     pub phase_number: Option<u32>,
     /// Phases in the migration.
     pub total_phases: Option<u32>,
-    /// Fields the document does not show.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// Data of the `approval.*` events.
@@ -131,9 +122,6 @@ pub struct ApprovalData {
     pub approval_id: Option<String>,
     /// The migration waiting on it.
     pub migration_id: Option<String>,
-    /// Fields the document does not show.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// Data of the `error.*` events.
@@ -145,9 +133,6 @@ pub struct ErrorData {
     pub migration_id: Option<String>,
     /// A description.
     pub message: Option<String>,
-    /// Fields the document does not show.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// Data of the `validation.*` events.
@@ -157,9 +142,6 @@ pub struct ValidationData {
     pub migration_id: Option<String>,
     /// The validation run.
     pub validation_id: Option<String>,
-    /// Fields the document does not show.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// Data of `certificate.generated`.
@@ -171,7 +153,4 @@ pub struct CertificateData {
     pub certificate_id: Option<String>,
     /// Where to fetch it.
     pub url: Option<String>,
-    /// Fields the document does not show.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }

@@ -1,11 +1,10 @@
 //! Sentinel's four documented events (`sentinel.txt`): documents, chat sessions, reports.
 //!
 //! Identifiers are required; every other documented field is optional, so a provider
-//! trimming a field never fails verification, and fields the document does not show are
-//! kept in `extra`.
+//! trimming a field never fails verification. Fields the document does not show are
+//! skipped here, cheaply, and kept in the event's JSON ([`crate::Event::raw_data`]).
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 super::documented_events! {
     /// A documented Sentinel event.
@@ -46,9 +45,6 @@ pub struct DocumentCompleted {
     pub confidence: Option<Confidence>,
     /// Processing time in milliseconds.
     pub processing_time_ms: Option<u64>,
-    /// Fields the document does not show.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// `extractions` of `document.completed`.
@@ -60,9 +56,6 @@ pub struct Extractions {
     pub total_aum: Option<f64>,
     /// ISO 4217 currency of `total_aum`.
     pub currency: Option<String>,
-    /// Fields the document does not show.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// `confidence` of `document.completed`.
@@ -72,9 +65,6 @@ pub struct Confidence {
     pub average: Option<f64>,
     /// Lowest confidence, 0 to 1.
     pub minimum: Option<f64>,
-    /// Fields the document does not show.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// Data of `document.failed`.
@@ -90,9 +80,6 @@ pub struct DocumentFailed {
     pub stage: Option<String>,
     /// Whether resubmitting may succeed.
     pub retryable: Option<bool>,
-    /// Fields the document does not show.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// Data of `chat.session.closed`.
@@ -108,9 +95,6 @@ pub struct ChatSessionClosed {
     pub token_usage: Option<TokenUsage>,
     /// A summary of the session.
     pub summary: Option<String>,
-    /// Fields the document does not show.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// `token_usage` of `chat.session.closed`.
@@ -120,9 +104,6 @@ pub struct TokenUsage {
     pub input: Option<u64>,
     /// Output tokens.
     pub output: Option<u64>,
-    /// Fields the document does not show.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// Data of `report.generated`.
@@ -140,9 +121,6 @@ pub struct ReportGenerated {
     pub format: Option<String>,
     /// The user who requested it.
     pub generated_by: Option<String>,
-    /// Fields the document does not show.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 impl SentinelEvent {

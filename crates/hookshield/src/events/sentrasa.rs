@@ -3,10 +3,10 @@
 //!
 //! The document names the events but shows no payload. hookshield reads the envelope
 //! its siblings use (`{event, timestamp, data}`, with `type` accepted for `event`) and
-//! types the fields a job or an alert is known by; everything else is kept in `extra`.
+//! types the fields a job or an alert is known by; everything else stays in the event's
+//! JSON ([`crate::Event::raw_data`]).
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 super::documented_events! {
     /// A documented Sentrasa event.
@@ -34,9 +34,6 @@ pub struct JobData {
     pub workspace_id: Option<String>,
     /// The job's status.
     pub status: Option<String>,
-    /// Fields the document does not show.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// Data of `alert.triggered`.
@@ -48,9 +45,6 @@ pub struct AlertData {
     pub workspace_id: Option<String>,
     /// The alert's severity.
     pub severity: Option<String>,
-    /// Fields the document does not show.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 impl SentrasaEvent {

@@ -104,25 +104,38 @@ impl RedisStore {
     }
 
     /// Runs `call` on a pooled connection; a connection that failed is dropped.
+    ///
+    /// A pooled connection may have outlived a Redis restart: when it fails with a
+    /// connection error, `call` is tried once more on a new connection. (Each script is
+    /// safe to repeat: a repeated `begin` at worst reports this worker's own claim as in
+    /// progress, which the provider's retry resolves once the lease ends.)
     fn with_connection<T>(
         &self,
-        call: impl FnOnce(&mut redis::Connection) -> redis::RedisResult<T>,
+        call: impl Fn(&mut redis::Connection) -> redis::RedisResult<T>,
     ) -> Result<T, StoreError> {
         let pooled = self
             .idle
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .pop();
+        let was_pooled = pooled.is_some();
         let mut connection = match pooled {
             Some(connection) => connection,
             None => self.connect()?,
         };
-        let result = call(&mut connection).map_err(|e| unavailable(&e))?;
+        let result = match call(&mut connection) {
+            Err(error) if was_pooled && (error.is_io_error() || error.is_connection_dropped()) => {
+                connection = self.connect()?;
+                call(&mut connection)
+            }
+            other => other,
+        };
+        let value = result.map_err(|e| unavailable(&e))?;
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         if idle.len() < MAX_IDLE {
             idle.push(connection);
         }
-        Ok(result)
+        Ok(value)
     }
 
     fn connect(&self) -> Result<redis::Connection, StoreError> {
