@@ -252,6 +252,21 @@ def check_outcome() -> None:
     assert_type(hookshield.Verifier("github", SECRET), "hookshield.Verifier[hookshield.UnknownEvent]")
 
 
+def check_redis_store() -> None:
+    """Type-checked only (it would need a Redis): RedisStore goes wherever MemoryStore does."""
+    store = hookshield.RedisStore("redis://127.0.0.1:6379/0", prefix="app:", timeout=1.5)
+    assert_type(store.begin("evt_1", lease_seconds=10), "hookshield.ClaimState")
+    assert_type(store.complete("evt_1", retention_seconds=3600), None)
+    verifier = hookshield.Verifier("sensei", SECRET)
+    outcome = verifier.process(*deliver("sensei", "approval.required"), store, lambda e: None)
+    assert_type(outcome, "hookshield.Outcome[hookshield.SenseiEvent]")
+    claimed = verifier.claim(*deliver("sensei", "approval.required"), store)
+    assert_type(claimed, "hookshield.Claim[hookshield.SenseiEvent] | hookshield.Outcome[hookshield.SenseiEvent]")
+    error = outcome.error
+    if isinstance(error, hookshield.StoreError):
+        assert_type(error.code, str)
+
+
 def run_all() -> None:
     assert handle(hookshield.Verifier("sentinel", SECRET).verify(*deliver("sentinel", "document.completed"))) == "doc_abc123: 4 pages"
     check_outcome()
