@@ -104,10 +104,7 @@ fn seconds(name: &str, value: Option<f64>, default: Duration) -> Result<Duration
 fn packed(event: &Event) -> String {
     use std::fmt::Write as _;
     let mut out = String::with_capacity(128);
-    // `data` is the whole body only for GitHub, which has no envelope; asking the core
-    // (`raw_data()` against `raw()`) would parse the JSON tree it builds only on demand.
-    let flags = u8::from(event.data().is_documented())
-        | (u8::from(event.provider() == Provider::GitHub) << 1);
+    let flags = u8::from(event.data().is_documented()) | (u8::from(event.data_is_body()) << 1);
     let _ = write!(out, "{flags}");
     for field in [
         Some(event.event_type()),
