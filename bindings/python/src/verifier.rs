@@ -193,6 +193,9 @@ impl Verifier {
         if store::handle(store)?.remote {
             // A remote store waits for the network: claim and finish off the event loop.
             store::duration(py, "lease_seconds", lease_seconds)?;
+            retention_seconds
+                .map(|s| store::duration(py, "retention_seconds", s))
+                .transpose()?;
             return Ok(crate::errors::support(py)?
                 .call_method1(
                     "process_async_remote",

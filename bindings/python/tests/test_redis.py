@@ -339,3 +339,14 @@ def test_a_silent_redis_times_out_off_the_event_loop() -> None:
         outcome = asyncio.run(main())
         assert (outcome.kind, outcome.status, outcome.acknowledged) == ("store_unavailable", 503, False)
         assert ticks >= 5  # the loop ran while the claim waited for Redis
+
+
+def test_process_async_checks_its_arguments_when_called() -> None:
+    s = hookshield.RedisStore("redis://127.0.0.1:1/0", timeout=0.3)
+    body, headers = delivery(60)
+    with pytest.raises(ValueError, match="lease_seconds"):
+        VERIFIER.process_async(body, headers, s, lambda event: None, lease_seconds=0)
+    with pytest.raises(ValueError, match="retention_seconds"):
+        VERIFIER.process_async(body, headers, s, lambda event: None, retention_seconds=-1)
+    with pytest.raises(TypeError, match="handler"):
+        VERIFIER.process_async(body, headers, s, "not callable")  # type: ignore[arg-type]
