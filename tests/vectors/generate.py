@@ -71,6 +71,12 @@ FAMILIES = {
                **{t: "validation" for t in SAMPLE_ORDER["sensei"][18:22]}},
 }
 
+# The id a documented type is about, for idempotency keys.
+RESOURCE_FIELDS = {
+    "sentinel": {"document.completed": "document_id", "document.failed": "document_id",
+                 "chat.session.closed": "session_id", "report.generated": "report_id"},
+    "sentrasa": {"job.completed": "job_id", "job.failed": "job_id", "alert.triggered": "alert_id"},
+}
 
 def key_bytes(secret, fmt):
     if isinstance(secret, dict):
@@ -159,7 +165,11 @@ def expected_event(provider, body: bytes, headers):
     elif provider == "docintell" and isinstance(data, dict) and "document_id" in data and "job_id" in data:
         key = f"{event_type}:{data['document_id']}:{data['job_id']}"
     else:
-        resource = next((v for k, v in (data or {}).items() if k.endswith("_id") and isinstance(v, str)), None)
+        # A documented type's own resource id, else the first `*_id` member of data.
+        field = RESOURCE_FIELDS.get(provider, {}).get(event_type)
+        resource = (data or {}).get(field) if field else None
+        if not isinstance(resource, str):
+            resource = next((v for k, v in (data or {}).items() if k.endswith("_id") and isinstance(v, str)), None)
         if resource and time_text:
             key = f"{event_type}:{resource}:{time_text}"
         else:
@@ -225,6 +235,10 @@ def provider_files():
                     "data": {"document_id": "doc_new", "pages": 2, "new_field": {"nested": [1, 2]}},
                     "api_version": "2026-06"})
     files["sentinel"].append(valid("sentinel", "unknown fields are kept", body, signed_headers("sentinel", body)))
+    body = compact({"event": "chat.session.closed", "timestamp": "2026-05-15T10:11:00Z",
+                    "data": {"user_id": "usr_456", "session_id": "ses_def456"}})
+    files["sentinel"].append(valid("sentinel", "key uses the session, not the first *_id", body,
+                                   signed_headers("sentinel", body)))
     body = compact({"event": "report.generated", "data": {"report_id": "rpt_1"}})
     files["sentinel"].append(valid("sentinel", "no envelope timestamp: header time, body-hash key", body,
                                    signed_headers("sentinel", body)))

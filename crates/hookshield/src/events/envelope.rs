@@ -115,10 +115,6 @@ pub(crate) fn build_event(
     check_agreement(facts.id, id.as_deref())?;
 
     let (typed, family) = typed_data(provider, &event_type, data_text)?;
-    let data = match typed {
-        Some(typed) => typed,
-        None => EventData::Other(parse_verified(data_text)),
-    };
     let id = id
         .map(Cow::into_owned)
         .or(facts.id.map(|(_, value)| value.to_owned()));
@@ -127,9 +123,11 @@ pub(crate) fn build_event(
         event_type: &event_type,
         id: id.as_deref(),
         data: data_text,
+        typed: typed.as_ref(),
         event_time: event_time_text.as_deref(),
         body,
     });
+    let data = typed.unwrap_or_else(|| EventData::Other(parse_verified(data_text)));
     let timestamp = event_time.or_else(|| {
         facts
             .timestamp
@@ -253,6 +251,7 @@ fn github_event(text: &str, body: &[u8], facts: HeaderFacts<'_>) -> Result<Event
         event_type: &event_type,
         id: id.as_deref(),
         data: "null",
+        typed: None,
         event_time: None,
         body,
     });

@@ -105,6 +105,24 @@ impl Event {
         &self.body
     }
 
+    /// The JSON text of [`Event::raw_data`], as received: the envelope's `data` (the
+    /// whole body for senders without an envelope), or `None` where there is none.
+    ///
+    /// ```
+    /// use hookshield::{Provider, SignOptions, Verifier};
+    /// let body = br#"{"id":"e1","type":"error.occurred","created_at":"2026-02-02T14:45:30Z","data":{"error_id":"x"}}"#;
+    /// let signed = hookshield::sign(Provider::Sensei, "s", body, &SignOptions::default())?;
+    /// let event = Verifier::new(Provider::Sensei, ["s"])?.verify(body, &signed)?;
+    /// assert_eq!(event.data_text(), Some(r#"{"error_id":"x"}"#));
+    /// # Ok::<(), hookshield::Error>(())
+    /// ```
+    pub fn data_text(&self) -> Option<&str> {
+        if self.data_is_body() {
+            return Some(&self.body);
+        }
+        self.data_span.clone().map(|span| &self.body[span])
+    }
+
     /// Whether the sender has no envelope, so [`Event::raw_data`] is the whole body
     /// (GitHub).
     ///
@@ -122,14 +140,16 @@ impl Event {
     /// The envelope's `data` member as JSON (the whole body for senders without an
     /// envelope, such as GitHub; `null` where the envelope has none), parsed on first use.
     pub fn raw_data(&self) -> &Value {
-        match (&self.data, &self.data_span) {
-            _ if self.data_is_body() => self.raw(),
-            (EventData::Other(data), _) => data,
-            (_, Some(span)) => self
-                .raw_data
-                .get_or_init(|| envelope::parse_verified(&self.body[span.clone()])),
-            (_, None) => self.raw_data.get_or_init(|| Value::Null),
+        if self.data_is_body() {
+            return self.raw();
         }
+        if let EventData::Other(data) = &self.data {
+            return data;
+        }
+        self.raw_data.get_or_init(|| {
+            self.data_text()
+                .map_or(Value::Null, envelope::parse_verified)
+        })
     }
 
     /// The key that identifies this event across redeliveries; see [`crate::idempotency`].

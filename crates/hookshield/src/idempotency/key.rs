@@ -2,6 +2,7 @@
 
 use sha2::{Digest as _, Sha256};
 
+use crate::events::EventData;
 use crate::Provider;
 
 /// What a key is derived from.
@@ -13,6 +14,8 @@ pub(crate) struct KeyInput<'a> {
     pub(crate) id: Option<&'a str>,
     /// The envelope's `data`, as JSON text.
     pub(crate) data: &'a str,
+    /// The typed data, whose resource ids spare a scan of `data`.
+    pub(crate) typed: Option<&'a EventData>,
     /// The event time as the envelope wrote it.
     pub(crate) event_time: Option<&'a str>,
     pub(crate) body: &'a [u8],
@@ -23,23 +26,38 @@ pub(crate) struct KeyInput<'a> {
 /// 1. the provider's event id where there is one (KYC `id`/`X-Webhook-ID`, Sensei `id`,
 ///    Standard Webhooks `webhook-id`, GitHub `X-GitHub-Delivery`);
 /// 2. for DocIntell, `{event}:{document_id}:{job_id}` as its document advises;
-/// 3. otherwise `{type}:{resource id}:{event time}`, the resource id being the first
-///    `*_id` member of `data` (Sentinel's `document_id`, `session_id`, `report_id`;
-///    Sentrasa's `job_id`, `alert_id`) and the event time the envelope's own, which a
-///    redelivery repeats;
+/// 3. otherwise `{type}:{resource id}:{event time}`, the resource id being the one a
+///    documented type is about (Sentinel's `document_id`, `session_id` or `report_id`;
+///    Sentrasa's `job_id` or `alert_id`), or else the first `*_id` member of `data`, and
+///    the event time the envelope's own, which a redelivery repeats;
 /// 4. failing all, `sha256:` and the hex SHA-256 of the body.
 pub(crate) fn derive_key(input: &KeyInput<'_>) -> String {
     if let Some(id) = input.id {
         return id.to_owned();
     }
+    let event_type = input.event_type;
+    let typed_resource = match input.typed {
+        Some(EventData::DocIntell(event)) => {
+            let (document, job) = event.document_and_job();
+            return format!("{event_type}:{document}:{job}");
+        }
+        Some(EventData::Sentinel(event)) => Some(event.resource_id()),
+        Some(EventData::Sentrasa(event)) => event.resource_id(),
+        _ => None,
+    };
+    let time = input.event_time;
+    if let (Some(resource), Some(time)) = (typed_resource, time) {
+        return format!("{event_type}:{resource}:{time}");
+    }
+    // An undocumented type: read the ids out of `data`.
     let ids = crate::events::envelope::data_ids(input.data);
     if input.provider == Provider::DocIntell {
         if let (Some(document), Some(job)) = (&ids.document_id, &ids.job_id) {
-            return format!("{}:{document}:{job}", input.event_type);
+            return format!("{event_type}:{document}:{job}");
         }
     }
-    if let (Some(resource), Some(time)) = (&ids.first, input.event_time) {
-        return format!("{}:{resource}:{time}", input.event_type);
+    if let (Some(resource), Some(time)) = (&ids.first, time) {
+        return format!("{event_type}:{resource}:{time}");
     }
     body_key(input.body)
 }
