@@ -287,19 +287,6 @@ pub(crate) fn json_text_to_py<'py>(py: Python<'py>, text: &str) -> Option<Bound<
     Some(value)
 }
 
-/// The `data` member of a JSON object, as Python objects, in one pass over `text`.
-/// `None` if there is no such member, it appears twice, or the text is not an object.
-pub(crate) fn json_member_to_py<'py>(
-    py: Python<'py>,
-    text: &str,
-    member: &str,
-) -> Option<Bound<'py, PyAny>> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = serde::Deserializer::deserialize_map(&mut de, MemberSeed { py, member }).ok()?;
-    de.end().ok()?;
-    value
-}
-
 /// Builds the Python object for one JSON value.
 #[derive(Clone, Copy)]
 struct PySeed<'py>(Python<'py>);
@@ -368,34 +355,5 @@ impl<'de, 'py> serde::de::Visitor<'de> for PySeed<'py> {
             dict.set_item(key, value).map_err(|e| py_err(&e))?;
         }
         Ok(dict.into_any())
-    }
-}
-
-/// Finds one member of a JSON object, skipping the others.
-struct MemberSeed<'a, 'py> {
-    py: Python<'py>,
-    member: &'a str,
-}
-
-impl<'de, 'py> serde::de::Visitor<'de> for MemberSeed<'_, 'py> {
-    type Value = Option<Bound<'py, PyAny>>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut found = None;
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            if key == self.member {
-                if found.is_some() {
-                    return Err(serde::de::Error::custom("repeated member"));
-                }
-                found = Some(map.next_value_seed(PySeed(self.py))?);
-            } else {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(found)
     }
 }

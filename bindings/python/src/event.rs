@@ -6,9 +6,7 @@ use pyo3::sync::PyOnceLock;
 
 use hookshield::EventData;
 
-use crate::convert::{
-    json_member_to_py, json_text_to_py, json_to_py, py_repr, py_repr_opt, utc_datetime,
-};
+use crate::convert::{json_text_to_py, json_to_py, py_repr, py_repr_opt, utc_datetime};
 
 /// A verified webhook delivery.
 #[pyclass(frozen, module = "hookshield", name = "Event")]
@@ -69,12 +67,14 @@ impl Event {
     fn data(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.data
             .get_or_try_init(py, || {
-                // Straight from the verified body's text where it can (no JSON tree);
+                // Straight from the verified text of `data` where it can (no JSON tree);
                 // the core's `raw_data()` otherwise.
                 let direct = match self.inner.data() {
                     EventData::Other(_) => None,
-                    _ if self.inner.data_is_body() => json_text_to_py(py, self.inner.body()),
-                    _ => json_member_to_py(py, self.inner.body(), "data"),
+                    _ => self
+                        .inner
+                        .data_text()
+                        .and_then(|text| json_text_to_py(py, text)),
                 };
                 match direct {
                     Some(data) => Ok(data.unbind()),
