@@ -286,6 +286,11 @@ def provider_files():
     return files
 
 
+# JSON's grammar allows it, but no binding can represent it: refused as invalid JSON.
+NUMBER_OVERFLOW = (b'{"event":"report.generated","timestamp":"2026-05-15T10:15:00Z",'
+                   b'"data":{"report_id":"rpt_1","size":4500e335}}')
+
+
 def error_cases():
     sbody = sample("sentinel", "document.completed")
     sh = signed_headers("sentinel", sbody)
@@ -324,6 +329,8 @@ def error_cases():
         err("signed body is not JSON", "sensei", b"not json", signed_headers("sensei", b"not json"), "invalid_json"),
         err("signed body is not UTF-8", "sensei", b"\xff\xfe{}", signed_headers("sensei", b"\xff\xfe{}"),
             "invalid_json"),
+        err("a number past the range of a double", "sentinel", NUMBER_OVERFLOW,
+            signed_headers("sentinel", NUMBER_OVERFLOW), "invalid_json"),
     ]
     def signed_err(name, provider, obj, code, **kw):
         body = obj if isinstance(obj, bytes) else compact(obj)

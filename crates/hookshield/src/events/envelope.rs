@@ -11,7 +11,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::json::{kind_of, DataIds, Members, Text};
+use super::json::{kind_of, Checked, DataIds, Members, Text};
 use super::{
     docintell::DocIntellEvent, kyc::KycEvent, sensei::SenseiEvent, sentinel::SentinelEvent,
 };
@@ -148,25 +148,19 @@ pub(crate) fn build_event(
     })
 }
 
-/// The top-level members, telling a body that is not JSON from JSON that is not an object.
+/// The body checked to be JSON, and its top-level members.
+///
+/// Reading members skips over values without parsing them (an exponent past `f64`'s
+/// range passes a skip), so the whole body is first checked to parse as the JSON every
+/// binding builds from it will.
 fn read_members(text: &str) -> Result<Members<'_>, Error> {
-    serde_json::from_str::<Members<'_>>(text).map_err(|error| {
-        if error.classify() == serde_json::error::Category::Data {
-            // Not an object; but is it JSON at all?
-            match serde_json::from_str::<&RawValue>(text) {
-                Ok(raw) => Error::envelope(format!(
-                    "expected a JSON object, found {}",
-                    kind_of(raw.get())
-                )),
-                Err(syntax) => Error::InvalidJson {
-                    reason: syntax.to_string(),
-                },
-            }
-        } else {
-            Error::InvalidJson {
-                reason: error.to_string(),
-            }
-        }
+    serde_json::from_str::<Checked>(text).map_err(|e| Error::InvalidJson {
+        reason: e.to_string(),
+    })?;
+    serde_json::from_str::<Members<'_>>(text).map_err(|_| {
+        let found =
+            serde_json::from_str::<&RawValue>(text).map_or("JSON", |raw| kind_of(raw.get()));
+        Error::envelope(format!("expected a JSON object, found {found}"))
     })
 }
 
