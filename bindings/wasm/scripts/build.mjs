@@ -151,8 +151,8 @@ writeFileSync(join(dist, 'node', 'package.json'), `${JSON.stringify({ type: 'com
 
 // 5. Types: the event union is shared with the native package (bindings/node/events.d.ts).
 const sharedEvents = join(repo, 'bindings', 'node', 'events.d.ts');
-const events = existsSync(sharedEvents) ? sharedEvents : join(pkg, 'types', 'events-fallback.d.ts');
-if (events !== sharedEvents) console.warn(`warning: ${sharedEvents} not found; using ${events}`);
+if (!existsSync(sharedEvents)) throw new Error(`${sharedEvents} is missing: both packages share it`);
+const events = sharedEvents;
 for (const dir of ['web', 'node']) {
   mkdirSync(join(dist, dir), { recursive: true });
   copyFileSync(events, join(dist, dir, 'events.d.ts'));
