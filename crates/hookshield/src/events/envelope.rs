@@ -11,7 +11,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::json::{kind_of, Checked, DataIds, Members, Text};
+use super::json::{kind_of, may_hold_out_of_range_number, Checked, DataIds, Members, Text};
 use super::{
     docintell::DocIntellEvent, kyc::KycEvent, sensei::SenseiEvent, sentinel::SentinelEvent,
 };
@@ -150,18 +150,25 @@ pub(crate) fn build_event(
 
 /// The body checked to be JSON, and its top-level members.
 ///
-/// Reading members skips over values without parsing them (an exponent past `f64`'s
-/// range passes a skip), so the whole body is first checked to parse as the JSON every
-/// binding builds from it will.
+/// Reading members checks the syntax of every value it skips, but not whether its numbers
+/// fit an `f64` (an exponent past the range passes a skip); bodies that may hold such a
+/// number are also checked to parse as the JSON every binding builds from them will.
 fn read_members(text: &str) -> Result<Members<'_>, Error> {
-    serde_json::from_str::<Checked>(text).map_err(|e| Error::InvalidJson {
+    let invalid_json = |e: serde_json::Error| Error::InvalidJson {
         reason: e.to_string(),
-    })?;
-    serde_json::from_str::<Members<'_>>(text).map_err(|_| {
+    };
+    let Ok(members) = serde_json::from_str::<Members<'_>>(text) else {
+        serde_json::from_str::<Checked>(text).map_err(invalid_json)?;
         let found =
             serde_json::from_str::<&RawValue>(text).map_or("JSON", |raw| kind_of(raw.get()));
-        Error::envelope(format!("expected a JSON object, found {found}"))
-    })
+        return Err(Error::envelope(format!(
+            "expected a JSON object, found {found}"
+        )));
+    };
+    if may_hold_out_of_range_number(text) {
+        serde_json::from_str::<Checked>(text).map_err(invalid_json)?;
+    }
+    Ok(members)
 }
 
 /// JSON already validated as part of the body.

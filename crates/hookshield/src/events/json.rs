@@ -188,6 +188,52 @@ impl<'de> Deserialize<'de> for Checked {
     }
 }
 
+/// Whether well-formed JSON `text` may hold a number that [`Checked`] refuses: one with an
+/// exponent or a long run of digits. Strings are skipped; the answer errs towards `true`.
+///
+/// Skipping a number (as reading [`Members`] does) checks its syntax but not its range, and
+/// a number out of `f64`'s range needs an exponent or hundreds of digits; so when this says
+/// `false`, a text that [`Members`] read is one [`Checked`] accepts, and the second pass
+/// over the whole body can be left out.
+pub(crate) fn may_hold_out_of_range_number(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    let mut digits = 0;
+    while let Some(&byte) = bytes.get(at) {
+        match byte {
+            b'"' => {
+                // To the closing quote, jumping over escapes.
+                loop {
+                    at += 1;
+                    match memchr::memchr2(b'"', b'\\', &bytes[at.min(bytes.len())..]) {
+                        Some(n) if bytes[at + n] == b'\\' => at += n + 1,
+                        Some(n) => {
+                            at += n;
+                            break;
+                        }
+                        None => return true,
+                    }
+                }
+                digits = 0;
+            }
+            b'0'..=b'9' => {
+                digits += 1;
+                if digits > MAX_PLAIN_DIGITS {
+                    return true;
+                }
+            }
+            b'e' | b'E' if digits > 0 => return true,
+            _ => digits = 0,
+        }
+        at += 1;
+    }
+    false
+}
+
+/// Runs of digits longer than this send the body to the full check (`f64` holds 17
+/// significant digits; overflowing it takes more than 300).
+const MAX_PLAIN_DIGITS: usize = 17;
+
 /// What kind of JSON value a raw value is, for error messages.
 pub(crate) fn kind_of(raw: &str) -> &'static str {
     match raw.trim_start().as_bytes().first() {
@@ -197,5 +243,57 @@ pub(crate) fn kind_of(raw: &str) -> &'static str {
         Some(b't' | b'f') => "a boolean",
         Some(b'n') => "null",
         _ => "a number",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{may_hold_out_of_range_number, Checked, Members};
+
+    #[test]
+    fn numbers_that_need_the_full_check_are_flagged() {
+        for text in [
+            r#"{"a":1e400}"#,
+            r#"{"a":[-1.5E+3]}"#,
+            r#"{"a":123456789012345678}"#,
+            r#"{"a":"unterminated"#,
+        ] {
+            assert!(may_hold_out_of_range_number(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn strings_keywords_and_short_numbers_are_not() {
+        for text in [
+            r#"{"id":"evt_1e400","ok":true,"no":false,"n":null}"#,
+            r#"{"esc":"a\"1e9\\","deep":{"x":[1,-2.5,0.94,12500000]}}"#,
+            r#"{"quote\\":"\\","e":"\u00e9"}"#,
+        ] {
+            assert!(!may_hold_out_of_range_number(text), "{text}");
+        }
+    }
+
+    fn json_number() -> impl Strategy<Value = String> {
+        "-?(0|[1-9][0-9]{0,400})(\\.[0-9]{1,40})?([eE][+-]?[0-9]{1,4})?"
+    }
+
+    proptest! {
+        /// Leaving out the full check never lets through a body it would refuse.
+        #[test]
+        fn skipping_the_full_check_is_safe(
+            numbers in prop::collection::vec(json_number(), 1..4),
+            name in "[a-z0-9\"\\\\e]{0,6}",
+        ) {
+            let name = serde_json::to_string(&name).expect("a string");
+            let text = format!(r#"{{{name}:[{}],"s":"1e999"}}"#, numbers.join(","));
+            prop_assert!(serde_json::from_str::<Members<'_>>(&text).is_ok());
+            let full = serde_json::from_str::<Checked>(&text).is_ok();
+            prop_assert_eq!(full, serde_json::from_str::<serde_json::Value>(&text).is_ok());
+            if !may_hold_out_of_range_number(&text) {
+                prop_assert!(full, "{text}");
+            }
+        }
     }
 }
