@@ -88,8 +88,22 @@ pub(crate) fn build_event(
     if provider == Provider::GitHub {
         return github_event(text, body, facts);
     }
-    let members = read_members(text)?;
     let layout = layout(provider);
+    // Every provider's own samples name the type before `data`: the typed data is then
+    // parsed while the body is read, in the same pass.
+    let (members, early) = read_members(text, |members, value| {
+        let event_type = required_string(members, layout.type_keys, "the event type").ok()?;
+        let (typed, length) = parse_typed(provider, &event_type, value)?.ok()?;
+        let data = &value[..length];
+        Some((
+            EarlyData {
+                event_type,
+                typed,
+                data,
+            },
+            length,
+        ))
+    })?;
 
     let event_type = required_string(&members, layout.type_keys, "the event type")?;
     let id = match layout.id_key {
@@ -99,22 +113,31 @@ pub(crate) fn build_event(
     };
     let (event_time, event_time_text) = read_time(&members, layout.time_keys)?;
     let data = match members.get("data") {
-        Some(raw) if raw.get().starts_with('{') => Some(raw),
+        Some(raw) if raw.starts_with('{') => Some(raw),
         Some(raw) => {
             return Err(Error::envelope(format!(
                 "`data` must be an object, found {}",
-                kind_of(raw.get())
+                kind_of(raw)
             )))
         }
         None if layout.data_required => return Err(Error::envelope("missing member `data`")),
         None => None,
     };
-    let data_text = data.map_or("null", |raw| raw.get());
+    let data_text = data.unwrap_or("null");
 
     check_agreement(facts.event, Some(&event_type))?;
     check_agreement(facts.id, id.as_deref())?;
 
-    let (typed, family) = typed_data(provider, &event_type, data_text)?;
+    let typed = match early {
+        // Unless the object repeats the type or `data` (the last one counts).
+        Some(early) if early.event_type == event_type && std::ptr::eq(early.data, data_text) => {
+            Some(early.typed)
+        }
+        _ => parse_typed(provider, &event_type, data_text)
+            .transpose()?
+            .map(|(typed, _)| typed),
+    };
+    let family = family(provider, &event_type);
     let id = id
         .map(Cow::into_owned)
         .or(facts.id.map(|(_, value)| value.to_owned()));
@@ -127,7 +150,7 @@ pub(crate) fn build_event(
         event_time: event_time_text.as_deref(),
         body,
     });
-    let data = typed.unwrap_or_else(|| EventData::Other(parse_verified(data_text)));
+    let typed = typed.unwrap_or_else(|| EventData::Other(parse_verified(data_text)));
     let timestamp = event_time.or_else(|| {
         facts
             .timestamp
@@ -139,25 +162,40 @@ pub(crate) fn build_event(
         family,
         id,
         timestamp,
-        data,
+        data: typed,
         idempotency_key,
-        data_span: members.get("data").map(|raw| span(text, raw)),
+        data_span: data.map(|raw| span(text, raw)),
         body: text.to_owned(),
         raw: std::sync::OnceLock::new(),
         raw_data: std::sync::OnceLock::new(),
     })
 }
 
-/// The body checked to be JSON, and its top-level members.
+/// Typed data parsed while the body was read, with the type it was parsed as.
+struct EarlyData<'a> {
+    event_type: Cow<'a, str>,
+    typed: EventData,
+    data: &'a str,
+}
+
+/// The body checked to be JSON, its top-level members, and what `at_data` made of the
+/// value of `data` (see [`Members::read_object`]).
 ///
 /// Reading members checks the syntax of every value it skips, but not whether its numbers
 /// fit an `f64` (an exponent past the range passes a skip); bodies that may hold such a
 /// number are also checked to parse as the JSON every binding builds from them will.
-fn read_members(text: &str) -> Result<Members<'_>, Error> {
+fn read_members<'a, T>(
+    text: &'a str,
+    at_data: impl FnMut(&Members<'a>, &'a str) -> Option<(T, usize)>,
+) -> Result<(Members<'a>, Option<T>), Error> {
     let invalid_json = |e: serde_json::Error| Error::InvalidJson {
         reason: e.to_string(),
     };
-    let Ok(members) = serde_json::from_str::<Members<'_>>(text) else {
+    let read = if let Some(read) = Members::read_object(text, at_data) {
+        read
+    } else if let Ok(members) = serde_json::from_str::<Members<'_>>(text) {
+        (members, None)
+    } else {
         serde_json::from_str::<Checked>(text).map_err(invalid_json)?;
         let found =
             serde_json::from_str::<&RawValue>(text).map_or("JSON", |raw| kind_of(raw.get()));
@@ -168,7 +206,7 @@ fn read_members(text: &str) -> Result<Members<'_>, Error> {
     if may_hold_out_of_range_number(text) {
         serde_json::from_str::<Checked>(text).map_err(invalid_json)?;
     }
-    Ok(members)
+    Ok(read)
 }
 
 /// JSON already validated as part of the body.
@@ -177,54 +215,48 @@ pub(crate) fn parse_verified(text: &str) -> Value {
 }
 
 /// Where `raw`, borrowed from `text`, lies in it.
-fn span(text: &str, raw: &RawValue) -> Range<usize> {
-    let start = raw.get().as_ptr() as usize - text.as_ptr() as usize;
-    start..start + raw.get().len()
+fn span(text: &str, raw: &str) -> Range<usize> {
+    let start = raw.as_ptr() as usize - text.as_ptr() as usize;
+    start..start + raw.len()
 }
 
-/// The typed data (or `None` for an undocumented type) and the family.
-fn typed_data(
+/// The documented data of `event_type` from the start of `text`, and its length in bytes;
+/// `None` for an undocumented type.
+fn parse_typed(
     provider: Provider,
     event_type: &str,
-    data: &str,
-) -> Result<(Option<EventData>, String), Error> {
-    fn documented<E>(
-        parsed: Option<Result<E, Error>>,
-        family: Option<&'static str>,
-        wrap: fn(E) -> EventData,
-    ) -> Result<(Option<EventData>, Option<&'static str>), Error> {
-        Ok((parsed.transpose()?.map(wrap), family))
+    text: &str,
+) -> Option<Result<(EventData, usize), Error>> {
+    fn wrap<E>(
+        parsed: Option<Result<(E, usize), Error>>,
+        variant: fn(E) -> EventData,
+    ) -> Option<Result<(EventData, usize), Error>> {
+        parsed.map(|parsed| parsed.map(|(data, length)| (variant(data), length)))
     }
-    let (typed, family) = match provider {
-        Provider::Sentinel => documented(
-            SentinelEvent::parse(event_type, data),
-            SentinelEvent::family_of(event_type),
-            EventData::Sentinel,
-        )?,
-        Provider::DocIntell => documented(
-            DocIntellEvent::parse(event_type, data),
-            DocIntellEvent::family_of(event_type),
+    match provider {
+        Provider::Sentinel => wrap(SentinelEvent::parse(event_type, text), EventData::Sentinel),
+        Provider::DocIntell => wrap(
+            DocIntellEvent::parse(event_type, text),
             EventData::DocIntell,
-        )?,
-        Provider::Sentrasa => documented(
-            SentrasaEvent::parse(event_type, data),
-            SentrasaEvent::family_of(event_type),
-            EventData::Sentrasa,
-        )?,
-        Provider::Kyc => documented(
-            KycEvent::parse(event_type, data),
-            KycEvent::family_of(event_type),
-            EventData::Kyc,
-        )?,
-        Provider::Sensei => documented(
-            SenseiEvent::parse(event_type, data),
-            SenseiEvent::family_of(event_type),
-            EventData::Sensei,
-        )?,
-        Provider::GitHub | Provider::Standard | Provider::Custom => (None, None),
+        ),
+        Provider::Sentrasa => wrap(SentrasaEvent::parse(event_type, text), EventData::Sentrasa),
+        Provider::Kyc => wrap(KycEvent::parse(event_type, text), EventData::Kyc),
+        Provider::Sensei => wrap(SenseiEvent::parse(event_type, text), EventData::Sensei),
+        Provider::GitHub | Provider::Standard | Provider::Custom => None,
+    }
+}
+
+/// The documented family of `event_type`, or its fallback.
+fn family(provider: Provider, event_type: &str) -> String {
+    let documented = match provider {
+        Provider::Sentinel => SentinelEvent::family_of(event_type),
+        Provider::DocIntell => DocIntellEvent::family_of(event_type),
+        Provider::Sentrasa => SentrasaEvent::family_of(event_type),
+        Provider::Kyc => KycEvent::family_of(event_type),
+        Provider::Sensei => SenseiEvent::family_of(event_type),
+        Provider::GitHub | Provider::Standard | Provider::Custom => None,
     };
-    let family = family.map_or_else(|| fallback_family(event_type), str::to_owned);
-    Ok((typed, family))
+    documented.map_or_else(|| fallback_family(event_type), str::to_owned)
 }
 
 /// The family of an undocumented type: everything before its last `.`.
@@ -283,21 +315,21 @@ fn required_string<'a>(
             keys.join("` or `")
         )));
     };
-    match serde_json::from_str::<Text<'a>>(raw.get()) {
+    match serde_json::from_str::<Text<'a>>(raw) {
         Ok(Text(value)) if !value.is_empty() => Ok(value),
         Ok(_) => Err(Error::envelope(format!(
             "`{key}` must be a non-empty string, found \"\""
         ))),
         Err(_) => Err(Error::envelope(format!(
             "`{key}` must be a non-empty string, found {}",
-            kind_of(raw.get())
+            kind_of(raw)
         ))),
     }
 }
 
 /// `key`, if present as a non-empty string.
 fn optional_string<'a>(members: &Members<'a>, key: &str) -> Option<Cow<'a, str>> {
-    match serde_json::from_str::<Text<'a>>(members.get(key)?.get()) {
+    match serde_json::from_str::<Text<'a>>(members.get(key)?) {
         Ok(Text(value)) if !value.is_empty() => Some(value),
         _ => None,
     }
@@ -312,7 +344,6 @@ fn read_time(
         let Some(raw) = members.get(key) else {
             continue;
         };
-        let raw = raw.get();
         match raw.as_bytes().first() {
             Some(b'n') => {}
             Some(b'"') => {

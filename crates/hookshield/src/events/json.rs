@@ -40,16 +40,79 @@ impl<'de> Deserialize<'de> for Text<'de> {
 
 /// The members of a JSON object in document order, each value as raw text.
 #[derive(Debug)]
-pub(crate) struct Members<'a>(Vec<(Text<'a>, &'a RawValue)>);
+pub(crate) struct Members<'a>(Vec<(Text<'a>, &'a str)>);
 
 impl<'a> Members<'a> {
     /// The value of `name` (the last one, if the object repeats it, as parsers do).
-    pub(crate) fn get(&self, name: &str) -> Option<&'a RawValue> {
+    pub(crate) fn get(&self, name: &str) -> Option<&'a str> {
         self.0
             .iter()
             .rev()
             .find(|(key, _)| key.0 == name)
             .map(|(_, value)| *value)
+    }
+
+    /// Reads the members of the object `text` in one pass over it.
+    ///
+    /// `at_data` is offered each `data` member's value (the text from where it starts to
+    /// the end of `text`) with the members read before it, and may parse the value itself,
+    /// returning what it made and the value's length; a value it declines is skipped.
+    /// `None` when `text` is not a well-formed object, or when anything about it is
+    /// unusual: `serde_json::from_str::<Members>` then decides, with its error messages.
+    pub(crate) fn read_object<T>(
+        text: &'a str,
+        mut at_data: impl FnMut(&Self, &'a str) -> Option<(T, usize)>,
+    ) -> Option<(Self, Option<T>)> {
+        let bytes = text.as_bytes();
+        let skip_whitespace = |mut at: usize| {
+            while matches!(bytes.get(at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+                at += 1;
+            }
+            at
+        };
+        let mut members = Members(Vec::with_capacity(8));
+        let mut parsed = None;
+        let mut at = skip_whitespace(0);
+        if bytes.get(at) != Some(&b'{') {
+            return None;
+        }
+        at = skip_whitespace(at + 1);
+        if bytes.get(at) == Some(&b'}') {
+            at += 1;
+        } else {
+            loop {
+                let (key, length) = parse_prefix::<Text<'a>>(&text[at..]).ok()?;
+                at = skip_whitespace(at + length);
+                if bytes.get(at) != Some(&b':') {
+                    return None;
+                }
+                at = skip_whitespace(at + 1);
+                let rest = &text[at..];
+                let made = if key.0 == "data" {
+                    at_data(&members, rest)
+                } else {
+                    None
+                };
+                let length = match made {
+                    Some((made, length)) => {
+                        parsed = Some(made);
+                        length
+                    }
+                    None => parse_prefix::<&RawValue>(rest).ok()?.1,
+                };
+                members.0.push((key, &rest[..length]));
+                at = skip_whitespace(at + length);
+                match bytes.get(at) {
+                    Some(b',') => at = skip_whitespace(at + 1),
+                    Some(b'}') => {
+                        at += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        (skip_whitespace(at) == bytes.len()).then_some((members, parsed))
     }
 }
 
@@ -66,12 +129,24 @@ impl<'de> Deserialize<'de> for Members<'de> {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut members = Vec::with_capacity(8);
                 while let Some(key) = map.next_key::<Text<'de>>()? {
-                    members.push((key, map.next_value::<&'de RawValue>()?));
+                    members.push((key, map.next_value::<&'de RawValue>()?.get()));
                 }
                 Ok(Members(members))
             }
         }
         deserializer.deserialize_map(MembersVisitor)
+    }
+}
+
+/// The JSON value at the start of `text` (which must not begin with whitespace), and
+/// how many bytes it takes.
+pub(crate) fn parse_prefix<'a, T: Deserialize<'a>>(
+    text: &'a str,
+) -> Result<(T, usize), serde_json::Error> {
+    let mut values = serde_json::Deserializer::from_str(text).into_iter::<T>();
+    match values.next() {
+        Some(value) => value.map(|value| (value, values.byte_offset())),
+        None => Err(de::Error::custom("expected a value")),
     }
 }
 

@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::json::parse_prefix;
 use crate::Error;
 
 /// A KYC-Webhooks event, typed by family.
@@ -90,7 +91,9 @@ impl KycEvent {
         }
     }
 
-    pub(crate) fn parse(event_type: &str, data: &str) -> Option<Result<Self, Error>> {
+    /// Parses the JSON value at the start of `text` as the data of `event_type`,
+    /// returning it and its length in bytes; `None` for an undocumented type.
+    pub(crate) fn parse(event_type: &str, text: &str) -> Option<Result<(Self, usize), Error>> {
         let family = Self::family_of(event_type)?;
         let action = event_type[4 + family.len() + 1..].to_owned();
         let invalid = |e: serde_json::Error| {
@@ -99,11 +102,11 @@ impl KycEvent {
             ))
         };
         Some(match family {
-            "session" => serde_json::from_str::<SessionData>(data)
-                .map(|data| KycEvent::Session { action, data })
+            "session" => parse_prefix::<SessionData>(text)
+                .map(|(data, length)| (KycEvent::Session { action, data }, length))
                 .map_err(invalid),
-            _ => serde_json::from_str::<WatchlistData>(data)
-                .map(|data| KycEvent::Watchlist { action, data })
+            _ => parse_prefix::<WatchlistData>(text)
+                .map(|(data, length)| (KycEvent::Watchlist { action, data }, length))
                 .map_err(invalid),
         })
     }

@@ -269,11 +269,12 @@ macro_rules! documented_events {
                 }
             }
 
-            /// Parses `data` as the documented type `event_type`; `None` for an
-            /// undocumented type.
-            pub(crate) fn parse(event_type: &str, data: &str) -> Option<Result<Self, crate::Error>> {
+            /// Parses the JSON value at the start of `text` as the data of the
+            /// documented type `event_type`, returning it and its length in bytes;
+            /// `None` for an undocumented type.
+            pub(crate) fn parse(event_type: &str, text: &str) -> Option<Result<(Self, usize), crate::Error>> {
                 match event_type {
-                    $( $type_str => Some(serde_json::from_str::<$data>(data).map($name::$variant).map_err(|e| {
+                    $( $type_str => Some(super::json::parse_prefix::<$data>(text).map(|(data, length)| ($name::$variant(data), length)).map_err(|e| {
                         crate::Error::envelope(format!("`data` of `{}` does not match its documented shape: {e}", $type_str))
                     })), )+
                     _ => None,
