@@ -211,13 +211,7 @@ impl NativeVerifier {
         options: VerifierOptions,
     ) -> Result<Self> {
         let inner = build(&provider, secrets, options)?;
-        let scheme = inner.scheme();
-        let names = [
-            Some(scheme.signature_header.clone()),
-            scheme.timestamp_header.clone(),
-            scheme.id_header.clone(),
-            scheme.event_header.clone(),
-        ];
+        let names = inner.scheme().header_names().map(|name| name.map(str::to_owned));
         Ok(NativeVerifier {
             inner: Arc::new(inner),
             names,

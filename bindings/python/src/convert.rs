@@ -58,18 +58,61 @@ pub(crate) fn body<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Body<'py>> {
     )))
 }
 
-/// Request headers, collected from a mapping (anything with `items()`) or an iterable
-/// of `(name, value)` pairs; names and values may be `str` or `bytes`.
-///
-/// Only the headers named in `wanted` (the verifier's scheme, compared ASCII
-/// case-insensitively as the core does) are kept, so the values of a request's other
-/// headers are never converted.
-pub(crate) fn headers(obj: &Bound<'_, PyAny>, wanted: &[&str]) -> PyResult<Vec<(String, Vec<u8>)>> {
-    let mut out = Vec::with_capacity(wanted.len());
+/// The headers a verifier reads ([`hookshield::Scheme::header_names`]), each with its
+/// length in characters, so a request's other headers are passed over unconverted.
+pub(crate) struct WantedHeaders(Vec<(String, usize)>);
+
+impl WantedHeaders {
+    pub(crate) fn of(scheme: &hookshield::Scheme) -> Self {
+        WantedHeaders(
+            scheme
+                .header_names()
+                .into_iter()
+                .flatten()
+                .map(|name| (name.to_owned(), name.chars().count()))
+                .collect(),
+        )
+    }
+
+    /// The wanted name that a request's header `name` is (ASCII case-insensitively, as
+    /// the core compares); a `TypeError` if the name is neither `str` nor `bytes`.
+    fn find(&self, name: &Bound<'_, PyAny>) -> PyResult<Option<&str>> {
+        let matching = |bytes: &[u8]| {
+            self.0
+                .iter()
+                .find(|(wanted, _)| wanted.as_bytes().eq_ignore_ascii_case(bytes))
+                .map(|(wanted, _)| wanted.as_str())
+        };
+        if let Ok(text) = name.cast::<PyString>() {
+            // A name of another length cannot match: no need to encode it.
+            let length = text.len()?;
+            if !self.0.iter().any(|(_, chars)| *chars == length) {
+                return Ok(None);
+            }
+            return Ok(matching(&str_bytes(text)?));
+        }
+        if let Ok(bytes) = name.cast::<PyBytes>() {
+            return Ok(matching(bytes.as_bytes()));
+        }
+        Err(PyTypeError::new_err(format!(
+            "header names must be str or bytes, not {}",
+            type_name(name)
+        )))
+    }
+}
+
+/// The headers a verifier reads, from a mapping (`dict`, Flask's and Starlette's
+/// `Headers`, anything with `.items()`) or an iterable of `(name, value)` pairs; names
+/// and values may be `str` or `bytes`. Each comes back under the name the verifier
+/// knows it by; the values of a request's other headers are never converted.
+pub(crate) fn headers<'w>(
+    obj: &Bound<'_, PyAny>,
+    wanted: &'w WantedHeaders,
+) -> PyResult<Vec<(&'w str, Vec<u8>)>> {
+    let mut out = Vec::with_capacity(wanted.0.len());
     let mut keep = |name: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>| -> PyResult<()> {
-        let text = header_name(name)?;
-        if wanted.iter().any(|w| w.eq_ignore_ascii_case(&text)) {
-            out.push((text, header_value(name, value)?));
+        if let Some(known) = wanted.find(name)? {
+            out.push((known, header_value(name, value)?));
         }
         Ok(())
     };
@@ -119,22 +162,6 @@ fn pair_error(pair: &Bound<'_, PyAny>) -> PyErr {
         "each header must be a (name, value) pair, found {}",
         type_name(pair)
     ))
-}
-
-fn header_name(name: &Bound<'_, PyAny>) -> PyResult<String> {
-    if let Ok(text) = name.cast::<PyString>() {
-        return Ok(match text.to_cow() {
-            Ok(name) => name.into_owned(),
-            Err(_) => String::from_utf8_lossy(&str_bytes(text)?).into_owned(),
-        });
-    }
-    if let Ok(bytes) = name.cast::<PyBytes>() {
-        return Ok(String::from_utf8_lossy(bytes.as_bytes()).into_owned());
-    }
-    Err(PyTypeError::new_err(format!(
-        "header names must be str or bytes, not {}",
-        type_name(name)
-    )))
 }
 
 fn header_value(name: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {

@@ -25,6 +25,7 @@ pub(crate) fn provider(py: Python<'_>, name: &str) -> PyResult<Provider> {
 #[pyclass(frozen, module = "hookshield", name = "Verifier")]
 pub(crate) struct Verifier {
     inner: hookshield::Verifier,
+    headers: convert::WantedHeaders,
     clock: Option<Py<PyAny>>,
 }
 
@@ -80,7 +81,12 @@ impl Verifier {
             }
         }
         let inner = builder.build().map_err(|e| to_pyerr(py, &e))?;
-        Ok(Verifier { inner, clock })
+        let headers = convert::WantedHeaders::of(inner.scheme());
+        Ok(Verifier {
+            inner,
+            headers,
+            clock,
+        })
     }
 
     /// `Verifier[SentinelEvent]` in annotations evaluated at run time.
@@ -129,7 +135,7 @@ impl Verifier {
         headers: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let body = convert::body(body)?;
-        let headers = convert::headers(headers, &self.header_names())?;
+        let headers = convert::headers(headers, &self.headers)?;
         let now = self.now(py)?;
         let bytes = body.as_bytes();
         let check = match now {
@@ -266,22 +272,6 @@ enum Claimed {
 
 impl Verifier {
     /// The headers the scheme reads.
-    fn header_names(&self) -> Vec<&str> {
-        let scheme = self.inner.scheme();
-        let mut names = vec![scheme.signature_header.as_str()];
-        names.extend(
-            [
-                &scheme.timestamp_header,
-                &scheme.id_header,
-                &scheme.event_header,
-            ]
-            .into_iter()
-            .flatten()
-            .map(String::as_str),
-        );
-        names
-    }
-
     /// Now, from the user's clock (whose failure is a `ConfigurationError`) or the
     /// system's.
     fn now(&self, py: Python<'_>) -> PyResult<Option<i64>> {
@@ -317,7 +307,7 @@ impl Verifier {
         headers: &Bound<'_, PyAny>,
     ) -> PyResult<Result<hookshield::Event, hookshield::Error>> {
         let body = convert::body(body)?;
-        let headers = convert::headers(headers, &self.header_names())?;
+        let headers = convert::headers(headers, &self.headers)?;
         let now = self.now(py)?;
         let bytes = body.as_bytes();
         let run = || match now {

@@ -185,16 +185,11 @@ impl RawVerifierBuilder {
             .take()
             .ok_or_else(|| config_error("this builder was already used"))?;
         let inner = builder.build()?;
-        let scheme = inner.scheme();
-        let header_names = [
-            Some(scheme.signature_header.clone()),
-            scheme.timestamp_header.clone(),
-            scheme.id_header.clone(),
-            scheme.event_header.clone(),
-        ]
-        .into_iter()
-        .map(Option::unwrap_or_default)
-        .collect();
+        let header_names = inner
+            .scheme()
+            .header_names()
+            .map(|name| name.unwrap_or_default().to_owned())
+            .to_vec();
         Ok(RawVerifier {
             inner,
             header_names,

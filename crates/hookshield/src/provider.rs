@@ -243,3 +243,26 @@ pub struct Scheme {
     /// How secret text becomes key bytes.
     pub secret_format: SecretFormat,
 }
+
+impl Scheme {
+    /// The headers this scheme reads, in a fixed order: signature, timestamp, id, event
+    /// (`None` where the scheme has no such header). Bindings pick these out of a
+    /// request's headers before handing them to the core.
+    ///
+    /// ```
+    /// use hookshield::Provider;
+    /// let scheme = Provider::Sentinel.scheme();
+    /// assert_eq!(
+    ///     scheme.header_names(),
+    ///     [Some("X-Sentinel-Signature"), Some("X-Sentinel-Timestamp"), None, None]
+    /// );
+    /// ```
+    pub fn header_names(&self) -> [Option<&str>; 4] {
+        [
+            Some(self.signature_header.as_str()),
+            self.timestamp_header.as_deref(),
+            self.id_header.as_deref(),
+            self.event_header.as_deref(),
+        ]
+    }
+}
