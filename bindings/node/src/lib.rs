@@ -211,7 +211,10 @@ impl NativeVerifier {
         options: VerifierOptions,
     ) -> Result<Self> {
         let inner = build(&provider, secrets, options)?;
-        let names = inner.scheme().header_names().map(|name| name.map(str::to_owned));
+        let names = inner
+            .scheme()
+            .header_names()
+            .map(|name| name.map(str::to_owned));
         Ok(NativeVerifier {
             inner: Arc::new(inner),
             names,

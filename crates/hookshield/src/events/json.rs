@@ -299,12 +299,13 @@ pub(crate) fn may_hold_out_of_range_number(text: &str) -> bool {
             (_, Some(_)) => return true,
         }
     }
-    outside_from.is_none_or(|from| holds_long_number(&bytes[from..]))
+    outside_from.map_or(true, |from| holds_long_number(&bytes[from..]))
 }
 
 /// Whether a digit is followed by `e` or `E`, or a block of [`DIGIT_BLOCK`] bytes holds
 /// only digits (which a run of more than 300 does), anywhere in `bytes`. Written as
 /// branch-free folds so that it compiles to vector instructions.
+#[allow(clippy::needless_bitwise_bool)] // `&&` would branch and stop the vectorizing
 fn has_exponent_or_digit_block(bytes: &[u8]) -> bool {
     let is_digit = |byte: u8| byte.wrapping_sub(b'0') < 10;
     let exponent = bytes
