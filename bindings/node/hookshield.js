@@ -214,6 +214,9 @@ const unpacked = [null, null, null, null];
 class Event {
   #text;
   #raw;
+  #data;
+  #dataStart = -1;
+  #dataEnd = -1;
   #dataIsBody;
 
   /** `packed`: the native layer's event fields; `text`: the verified body as text. */
@@ -223,7 +226,17 @@ class Event {
     at = field(packed, at, unpacked, 0) + 1;
     at = field(packed, at, unpacked, 1) + 1;
     at = field(packed, at, unpacked, 2) + 1;
-    at = field(packed, at, unpacked, 3);
+    at = field(packed, at, unpacked, 3) + 1;
+    if (packed.charCodeAt(at) === 45 /* - */) {
+      at += 1;
+    } else {
+      const comma = packed.indexOf(',', at);
+      let end = packed.indexOf('|', comma);
+      if (end < 0) end = packed.length;
+      this.#dataStart = Number(packed.slice(at, comma));
+      this.#dataEnd = Number(packed.slice(comma + 1, end));
+      at = end;
+    }
     /** The provider that sent it, e.g. `sentinel`. */
     this.provider = provider;
     /** The event type, e.g. `document.completed`. */
@@ -243,21 +256,26 @@ class Event {
   }
 
   /**
-   * The whole parsed body. Parsed by V8 on first use from a copy of the verified text
-   * (the core has already checked it and parsed what it needs), which measured faster
-   * than building the objects in Rust (see bench/).
+   * The whole parsed body. Parsed by V8 on first use from the verified text (the core
+   * has already checked it and parsed what it needs), which measured faster than
+   * building the objects in Rust (see bench/).
    */
   get raw() {
-    if (this.#text !== undefined) {
-      this.#raw = JSON.parse(this.#text);
-      this.#text = undefined;
-    }
+    if (this.#raw === undefined) this.#raw = JSON.parse(this.#text);
     return this.#raw;
   }
 
-  /** The envelope's `data` (the whole body for senders without an envelope, such as GitHub). */
+  /**
+   * The envelope's `data` (the whole body for senders without an envelope, such as
+   * GitHub; null where the envelope has none). Parsed on first use from just its part of
+   * the verified text.
+   */
   get data() {
-    return this.#dataIsBody ? this.raw : this.raw.data;
+    if (this.#dataIsBody) return this.raw;
+    if (this.#data === undefined) {
+      this.#data = this.#dataStart < 0 ? null : JSON.parse(this.#text.slice(this.#dataStart, this.#dataEnd));
+    }
+    return this.#data;
   }
 
   /** Whether the type matches a subscription pattern: `*`, `family.*` or an exact type. */

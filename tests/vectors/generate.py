@@ -242,6 +242,17 @@ def provider_files():
     body = compact({"event": "report.generated", "data": {"report_id": "rpt_1"}})
     files["sentinel"].append(valid("sentinel", "no envelope timestamp: header time, body-hash key", body,
                                    signed_headers("sentinel", body)))
+    # Text that is not ASCII (two-, three- and four-byte UTF-8; a surrogate pair in
+    # JavaScript), escapes and whitespace before and inside `data`, which comes first.
+    data = {"document_id": "doc_é☃😀", "error_code": "E\u2028\"|:,", "stage": "ocr ✓"}
+    for name, envelope in [
+        ("before and in data", {"event": "document.failed", "note": "é😀\\\"", "data": data,
+                                "timestamp": "2026-05-15T10:06:00Z"}),
+        ("in data, which comes first", {"data": data, "note": "é😀", "event": "document.failed"}),
+    ]:
+        body = json.dumps(envelope, ensure_ascii=False, indent=2).encode()
+        files["sentinel"].append(valid("sentinel", f"text that is not ASCII {name}", body,
+                                       signed_headers("sentinel", body)))
     # Sentrasa with `type` instead of `event`.
     body = compact({"type": "alert.triggered", "timestamp": "2026-03-20T10:05:00Z", "data": {"alert_id": "alr_1"}})
     files["sentrasa"].append(valid("sentrasa", "envelope with type instead of event", body, signed_headers("sentrasa", body)))

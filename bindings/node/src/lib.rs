@@ -95,12 +95,13 @@ fn seconds(name: &str, value: Option<f64>, default: Duration) -> Result<Duration
 /// faster than an object with one property per field (one string to create instead of
 /// eight properties; see bench/):
 ///
-/// `{flags}|{len}:{type}|{len}:{family}|{len}:{id}|{len}:{idempotency key}[|{timestamp ms}]`
+/// `{flags}|{len}:{type}|{len}:{family}|{len}:{id}|{len}:{idempotency key}|{data}[|{timestamp ms}]`
 ///
 /// `flags`: bit 0 documented, bit 1 `data` is the whole body. `len` is the field's length
 /// in UTF-16 code units (JavaScript's `length`), so any text, `|` or `:` included, reads
-/// back exactly; an absent id is `-`; the timestamp (Unix milliseconds) is left out when
-/// there is none.
+/// back exactly; an absent id is `-`. `{data}` is `{start},{end}`, where the text of
+/// `data` lies in the body text (UTF-16 indices, for `JSON.parse` of just that slice), or
+/// `-`. The timestamp (Unix milliseconds) is left out when there is none.
 fn packed(event: &Event) -> String {
     use std::fmt::Write as _;
     let mut out = String::with_capacity(128);
@@ -118,6 +119,12 @@ fn packed(event: &Event) -> String {
             }
             None => out.push_str("|-"),
         }
+    }
+    match event.data_text_utf16_range() {
+        Some(range) => {
+            let _ = write!(out, "|{},{}", range.start, range.end);
+        }
+        None => out.push_str("|-"),
     }
     if let Some(ms) = event.timestamp_millis() {
         let _ = write!(out, "|{ms}");

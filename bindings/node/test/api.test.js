@@ -226,6 +226,29 @@ describe('verify', () => {
     assert.deepEqual(event.data, { document_id: 'd1', x: 1 });
   });
 
+  test('data is read from its own part of the body, whatever the text before it', () => {
+    // Non-ASCII (two- and four-byte UTF-8, a surrogate pair in JavaScript) before and
+    // inside `data`, escapes, whitespace, and `data` first or last.
+    const inner = { document_id: 'dœc_☃', error_code: 'E\u2028"|:,', note: '😀 ok' };
+    const bodies = [
+      `{"event":"document.failed","timestamp":"2026-05-15T10:05:00Z","x":"é😀\\\"","data":${JSON.stringify(inner)}}`,
+      `{ "data" :\n ${JSON.stringify(inner, null, 2)} ,\t"event":"document.failed","y":"😀😀"}`,
+    ];
+    for (const body of bodies) {
+      for (const shape of [body, Buffer.from(body)]) {
+        const event = sentinel().verify(shape, sign('sentinel', SECRET, body, { timestamp: NOW }));
+        assert.deepEqual(event.data, inner, body);
+        assert.deepEqual(event.raw, JSON.parse(body));
+        assert.equal(event.data, event.data, 'parsed once');
+      }
+    }
+    // No `data` member where the envelope has none: null.
+    const standard = new Verifier({ provider: 'standard', secrets: ['whsec_' + Buffer.from('k').toString('base64')], clock: () => NOW * 1000 });
+    const body = '{"type":"ping.sent","timestamp":"2026-05-15T10:05:00Z"}';
+    const event = standard.verify(body, sign('standard', 'whsec_' + Buffer.from('k').toString('base64'), body, { timestamp: NOW, id: 'msg_1' }));
+    assert.equal(event.data, null);
+  });
+
   test('GitHub: data is the whole body; Standard Webhooks and KYC carry ids', () => {
     const body = sample('github', 'ping');
     const gh = new Verifier({ provider: 'github', secrets: 's', clock: () => NOW * 1000 });

@@ -135,7 +135,10 @@ function bind(raw, isReady) {
     #body;
     #raw;
     #parsed = false;
+    #data;
+    #dataParsed = false;
     #dataIsBody;
+    #dataRange;
 
     constructor(meta, body) {
       /** The provider that sent it, e.g. `sentinel`. */
@@ -153,6 +156,7 @@ function bind(raw, isReady) {
       /** Whether the type is documented (its data has a typed shape). */
       this.documented = meta.documented;
       this.#dataIsBody = meta.dataIsBody;
+      this.#dataRange = meta.dataRange;
       this.#body = body;
     }
 
@@ -161,19 +165,33 @@ function bind(raw, isReady) {
       return this.timestampMs === null ? null : new Date(this.timestampMs);
     }
 
+    /** The verified body as text, decoded once. */
+    #text() {
+      if (typeof this.#body !== 'string') this.#body = decoder.decode(this.#body);
+      return this.#body;
+    }
+
     /** The whole parsed body. */
     get raw() {
       if (!this.#parsed) {
-        const text = typeof this.#body === 'string' ? this.#body : decoder.decode(this.#body);
-        this.#raw = JSON.parse(text);
+        this.#raw = JSON.parse(this.#text());
         this.#parsed = true;
       }
       return this.#raw;
     }
 
-    /** The envelope's `data` (the whole body for senders without an envelope, such as GitHub). */
+    /**
+     * The envelope's `data` (the whole body for senders without an envelope, such as
+     * GitHub; null where the envelope has none), parsed from just its part of the body.
+     */
     get data() {
-      return this.#dataIsBody ? this.raw : (this.raw.data ?? null);
+      if (this.#dataIsBody) return this.raw;
+      if (!this.#dataParsed) {
+        const range = this.#dataRange;
+        this.#data = range === null ? null : JSON.parse(this.#text().slice(range[0], range[1]));
+        this.#dataParsed = true;
+      }
+      return this.#data;
     }
 
     /** Whether the type matches a subscription pattern: `*`, `family.*` or an exact type. */

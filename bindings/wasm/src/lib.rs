@@ -350,6 +350,9 @@ struct EventMeta<'a> {
     documented: bool,
     /// Whether `data` is the whole body (senders without an envelope) or its `data`.
     data_is_body: bool,
+    /// Where the text of `data` lies in the body text, as `[start, end]` string indices
+    /// (UTF-16), so the wrapper parses just that part; `null` where there is none.
+    data_range: Option<[usize; 2]>,
 }
 
 /// An event's scalar members as JSON (a struct, not a `Value`: no map to build).
@@ -363,6 +366,9 @@ fn event_meta(event: &Event) -> String {
         idempotency_key: event.idempotency_key(),
         documented: event.data().is_documented(),
         data_is_body: event.data_is_body(),
+        data_range: event
+            .data_text_utf16_range()
+            .map(|range| [range.start, range.end]),
     };
     // Serialising borrowed strings, integers and booleans cannot fail.
     serde_json::to_string(&meta).unwrap_or_default()

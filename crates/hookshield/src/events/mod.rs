@@ -123,6 +123,37 @@ impl Event {
         self.data_span.clone().map(|span| &self.body[span])
     }
 
+    /// Where [`Event::data_text`] lies in [`Event::body`], counted in UTF-16 code units:
+    /// the indices of a JavaScript string, so a JavaScript binding can hand its engine's
+    /// JSON parser just that part of the body text it already holds.
+    ///
+    /// ```
+    /// use hookshield::{Provider, SignOptions, Verifier};
+    /// let body = r#"{"id":"é1","type":"error.occurred","data":{"error_id":"x"}}"#;
+    /// let signed = hookshield::sign(Provider::Sensei, "s", body.as_bytes(), &SignOptions::default())?;
+    /// let event = Verifier::new(Provider::Sensei, ["s"])?.verify(body.as_bytes(), &signed)?;
+    /// let range = event.data_text_utf16_range().unwrap();
+    /// let utf16: Vec<u16> = body.encode_utf16().collect();
+    /// assert_eq!(String::from_utf16_lossy(&utf16[range]), r#"{"error_id":"x"}"#);
+    /// # Ok::<(), hookshield::Error>(())
+    /// ```
+    pub fn data_text_utf16_range(&self) -> Option<Range<usize>> {
+        let span = if self.data_is_body() {
+            0..self.body.len()
+        } else {
+            self.data_span.clone()?
+        };
+        let utf16_len = |text: &str| {
+            if text.is_ascii() {
+                text.len()
+            } else {
+                text.chars().map(char::len_utf16).sum()
+            }
+        };
+        let start = utf16_len(&self.body[..span.start]);
+        Some(start..start + utf16_len(&self.body[span]))
+    }
+
     /// Whether the sender has no envelope, so [`Event::raw_data`] is the whole body
     /// (GitHub).
     ///
