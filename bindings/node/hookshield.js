@@ -210,17 +210,26 @@ function field(packed, at, out, slot) {
 
 const unpacked = [null, null, null, null];
 
-/** A verified delivery. See `events.d.ts` for the typed union on `type`. */
+/**
+ * A verified delivery. See `events.d.ts` for the typed union on `type`. `raw` and `data`
+ * are parsed on first read from the body given to `verify` (not copied: do not write into
+ * a Buffer you have verified).
+ */
 class Event {
-  #text;
+  #body;
   #raw;
   #data;
   #dataStart = -1;
   #dataEnd = -1;
   #dataIsBody;
+  #timestampMs = null;
+  #timestamp;
 
-  /** `packed`: the native layer's event fields; `text`: the verified body as text. */
-  constructor(provider, packed, text) {
+  /**
+   * `packed`: the native layer's event fields; `body`: the verified body as given to
+   * `verify` (a string or bytes, decoded when `raw` or `data` is first read).
+   */
+  constructor(provider, packed, body) {
     const flags = packed.charCodeAt(0) - 48;
     let at = 2;
     at = field(packed, at, unpacked, 0) + 1;
@@ -245,14 +254,27 @@ class Event {
     this.family = unpacked[1];
     /** The provider's event id, or null. */
     this.id = unpacked[2];
-    /** When the event happened, or null. */
-    this.timestamp = at < packed.length ? new Date(Number(packed.slice(at + 1))) : null;
+    if (at < packed.length) this.#timestampMs = Number(packed.slice(at + 1));
     /** The key that identifies the event across redeliveries. */
     this.idempotencyKey = unpacked[3];
     /** Whether the type is documented, so `data` has its documented shape. */
     this.documented = (flags & 1) === 1;
     this.#dataIsBody = (flags & 2) === 2;
-    this.#text = text;
+    this.#body = body;
+  }
+
+  /** When the event happened, or null. */
+  get timestamp() {
+    if (this.#timestamp === undefined) {
+      this.#timestamp = this.#timestampMs === null ? null : new Date(this.#timestampMs);
+    }
+    return this.#timestamp;
+  }
+
+  /** The verified body as text, decoded once. */
+  #text() {
+    if (typeof this.#body !== 'string') this.#body = textOf(this.#body);
+    return this.#body;
   }
 
   /**
@@ -261,7 +283,7 @@ class Event {
    * building the objects in Rust (see bench/).
    */
   get raw() {
-    if (this.#raw === undefined) this.#raw = JSON.parse(this.#text);
+    if (this.#raw === undefined) this.#raw = JSON.parse(this.#text());
     return this.#raw;
   }
 
@@ -273,7 +295,7 @@ class Event {
   get data() {
     if (this.#dataIsBody) return this.raw;
     if (this.#data === undefined) {
-      this.#data = this.#dataStart < 0 ? null : JSON.parse(this.#text.slice(this.#dataStart, this.#dataEnd));
+      this.#data = this.#dataStart < 0 ? null : JSON.parse(this.#text().slice(this.#dataStart, this.#dataEnd));
     }
     return this.#data;
   }
@@ -310,7 +332,7 @@ function rejection(packed) {
 
 /** The event for the native layer's packed fields and the verified body. */
 function eventOf(provider, packed, body) {
-  return new Event(provider, packed, textOf(body));
+  return new Event(provider, packed, body);
 }
 
 // ---------------------------------------------------------------------------------
