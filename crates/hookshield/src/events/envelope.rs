@@ -247,7 +247,7 @@ fn parse_typed(
 }
 
 /// The documented family of `event_type`, or its fallback.
-fn family(provider: Provider, event_type: &str) -> String {
+fn family(provider: Provider, event_type: &str) -> Cow<'static, str> {
     let documented = match provider {
         Provider::Sentinel => SentinelEvent::family_of(event_type),
         Provider::DocIntell => DocIntellEvent::family_of(event_type),
@@ -256,7 +256,7 @@ fn family(provider: Provider, event_type: &str) -> String {
         Provider::Sensei => SenseiEvent::family_of(event_type),
         Provider::GitHub | Provider::Standard | Provider::Custom => None,
     };
-    documented.map_or_else(|| fallback_family(event_type), str::to_owned)
+    documented.map_or_else(|| Cow::Owned(fallback_family(event_type)), Cow::Borrowed)
 }
 
 /// The family of an undocumented type: everything before its last `.`.
@@ -291,7 +291,7 @@ fn github_event(text: &str, body: &[u8], facts: HeaderFacts<'_>) -> Result<Event
     Ok(Event {
         provider: Provider::GitHub,
         event_type,
-        family,
+        family: family.into(),
         id,
         timestamp: None,
         data: EventData::Other(raw.clone()),
@@ -336,10 +336,10 @@ fn optional_string<'a>(members: &Members<'a>, key: &str) -> Option<Cow<'a, str>>
 }
 
 /// The event time, parsed and as sent (the text feeds idempotency keys).
-fn read_time(
-    members: &Members<'_>,
+fn read_time<'a>(
+    members: &Members<'a>,
     keys: &[&str],
-) -> Result<(Option<OffsetDateTime>, Option<String>), Error> {
+) -> Result<(Option<OffsetDateTime>, Option<Cow<'a, str>>), Error> {
     for key in keys {
         let Some(raw) = members.get(key) else {
             continue;
@@ -355,7 +355,7 @@ fn read_time(
                         excerpt(&text, 40)
                     ))
                 })?;
-                return Ok((Some(parsed), Some(text.into_owned())));
+                return Ok((Some(parsed), Some(text)));
             }
             Some(b'-' | b'0'..=b'9') => {
                 let parsed = serde_json::from_str::<i64>(raw)
@@ -367,7 +367,7 @@ fn read_time(
                             excerpt(raw, 40)
                         ))
                     })?;
-                return Ok((Some(parsed), Some(raw.to_owned())));
+                return Ok((Some(parsed), Some(Cow::Borrowed(raw))));
             }
             _ => {
                 return Err(Error::envelope(format!(

@@ -44,7 +44,7 @@ pub mod sentrasa;
 pub struct Event {
     pub(crate) provider: Provider,
     pub(crate) event_type: String,
-    pub(crate) family: String,
+    pub(crate) family: std::borrow::Cow<'static, str>,
     pub(crate) id: Option<String>,
     pub(crate) timestamp: Option<OffsetDateTime>,
     pub(crate) data: EventData,
