@@ -7,7 +7,8 @@
 //!   can at best do, since it keys each secret once);
 //! - `verify_signature_at`: size, headers, signature parsing, the constant-time check and
 //!   the replay window, without parsing the body;
-//! - `verify_at`: all of that, then JSON, envelope, typed data and the idempotency key.
+//! - `verify_at`: all of that, then JSON, envelope, typed data and the idempotency key;
+//!   also on a 1 KiB body with many more values (`sentinel_1KiB_many_values`).
 //!
 //! Run: `cargo bench -p hookshield --bench verify` (3 s of measurement per benchmark).
 //!
@@ -40,6 +41,28 @@ fn sentinel_body(size: usize) -> Vec<u8> {
     body.push_str(&"x".repeat(pad));
     body.push_str(tail);
     assert_eq!(body.len(), size);
+    body.into_bytes()
+}
+
+/// The same event with many more values (six holdings, as in the Node benchmark), padded
+/// to exactly 1 KiB: more members to read than one long string.
+fn sentinel_body_many_values() -> Vec<u8> {
+    let holdings: Vec<String> = (0..6)
+        .map(|i| {
+            format!(
+                r#"{{"isin":"INE00{i}A01020","scheme":"Fund {i} Growth","units":{}.5,"nav":{}.17}}"#,
+                1250 + i,
+                42 + i
+            )
+        })
+        .collect();
+    let head = format!(
+        r#"{{"event":"document.completed","timestamp":"2026-05-15T10:05:00Z","data":{{"document_id":"doc_abc123","tenant_id":"ten_xyz","user_id":"usr_456","document_type":"cas_statement","pages":4,"extractions":{{"holdings_count":12,"total_aum":12500000,"currency":"INR","holdings":[{}]}},"confidence":{{"average":0.94,"minimum":0.87}},"processing_time_ms":45000,"notes":""#,
+        holdings.join(",")
+    );
+    let tail = r#""}}"#;
+    let body = format!("{head}{}{tail}", "x".repeat(1024 - head.len() - tail.len()));
+    assert_eq!(body.len(), 1024);
     body.into_bytes()
 }
 
@@ -100,6 +123,22 @@ fn bench_verify(c: &mut Criterion) {
         });
         group.finish();
     }
+
+    let body = sentinel_body_many_values();
+    let headers =
+        hookshield::sign(Provider::Sentinel, SECRET, &body, &SignOptions::at(NOW)).expect("sign");
+    let mut group = c.benchmark_group("sentinel_1KiB_many_values");
+    group.throughput(Throughput::Bytes(body.len() as u64));
+    group.bench_function("verify_at", |b| {
+        b.iter(|| {
+            black_box(
+                verifier
+                    .verify_at(black_box(&body), black_box(&headers), NOW)
+                    .expect("valid"),
+            );
+        });
+    });
+    group.finish();
 }
 
 fn config() -> Criterion {
