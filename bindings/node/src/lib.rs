@@ -103,31 +103,48 @@ fn seconds(name: &str, value: Option<f64>, default: Duration) -> Result<Duration
 /// `data` lies in the body text (UTF-16 indices, for `JSON.parse` of just that slice), or
 /// `-`. The timestamp (Unix milliseconds) is left out when there is none.
 fn packed(event: &Event) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(128);
+    fn push_number(out: &mut String, number: impl std::fmt::Display) {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{number}");
+    }
+    fn utf16_len(text: &str) -> usize {
+        if text.is_ascii() {
+            text.len()
+        } else {
+            text.encode_utf16().count()
+        }
+    }
+    let mut out = String::with_capacity(160);
     let flags = u8::from(event.data().is_documented()) | (u8::from(event.data_is_body()) << 1);
-    let _ = write!(out, "{flags}");
+    out.push(char::from(b'0' + flags));
     for field in [
         Some(event.event_type()),
         Some(event.family()),
         event.id(),
         Some(event.idempotency_key()),
     ] {
+        out.push('|');
         match field {
             Some(text) => {
-                let _ = write!(out, "|{}:{text}", text.encode_utf16().count());
+                push_number(&mut out, utf16_len(text));
+                out.push(':');
+                out.push_str(text);
             }
-            None => out.push_str("|-"),
+            None => out.push('-'),
         }
     }
+    out.push('|');
     match event.data_text_utf16_range() {
         Some(range) => {
-            let _ = write!(out, "|{},{}", range.start, range.end);
+            push_number(&mut out, range.start);
+            out.push(',');
+            push_number(&mut out, range.end);
         }
-        None => out.push_str("|-"),
+        None => out.push('-'),
     }
     if let Some(ms) = event.timestamp_millis() {
-        let _ = write!(out, "|{ms}");
+        out.push('|');
+        push_number(&mut out, ms);
     }
     out
 }
