@@ -1,28 +1,11 @@
 // Types of the npm package `hookshield` (hand-written; `index.d.ts` is the generated
 // declaration of the native layer underneath, not part of the public API).
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { ClaimState, ErrorCode, SchemeOverrides, Secret, SignOptions } from './common';
 import type { ProviderId, WebhookEvent } from './events';
 
+export * from './common';
 export * from './events';
-
-/** The stable codes a VerificationError carries. */
-export type ErrorCode =
-  | 'missing_header'
-  | 'malformed_signature'
-  | 'signature_mismatch'
-  | 'missing_timestamp'
-  | 'malformed_timestamp'
-  | 'timestamp_too_old'
-  | 'timestamp_in_future'
-  | 'body_too_large'
-  | 'invalid_json'
-  | 'invalid_envelope'
-  | 'header_mismatch'
-  | 'no_secret'
-  /** A verifier (or a receiver) set up wrongly: bad options, or a body that is not the raw bytes. */
-  | 'invalid_config'
-  /** The idempotency store failed. */
-  | 'store_unavailable';
 
 /**
  * The one error of hookshield: `verify` throws nothing else, for any input. Messages say
@@ -33,9 +16,6 @@ export class VerificationError extends Error {
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string);
 }
-
-/** A secret: text (e.g. `whsec_...`) or raw key bytes. */
-export type Secret = string | Uint8Array | ArrayBuffer | ArrayBufferView;
 
 /** The raw body as received. A parsed object is refused with `invalid_config`. */
 export type Body = Buffer | Uint8Array | ArrayBuffer | ArrayBufferView | string;
@@ -49,20 +29,6 @@ export type HeadersInput =
   | ReadonlyArray<readonly [string, string | readonly string[]]>
   /** A flat `[name, value, name, value, ...]` list, such as `req.rawHeaders`. */
   | readonly string[];
-
-/** Scheme overrides, for a preset whose sender differs from its document or for `custom`. */
-export interface SchemeOverrides {
-  signatureHeader?: string;
-  encoding?: 'hex' | 'base64';
-  /** Before each signature: `sha256=`, `v1,` or `''`. */
-  prefix?: string;
-  signedContent?: 'body' | '{timestamp}.{body}' | '{id}.{timestamp}.{body}';
-  /** `null` (or `''`) removes it. */
-  timestampHeader?: string | null;
-  idHeader?: string | null;
-  eventHeader?: string | null;
-  secretFormat?: 'utf8' | 'whsec_base64';
-}
 
 export interface VerifierOptions<P extends ProviderId = ProviderId> extends SchemeOverrides {
   provider: P;
@@ -134,8 +100,6 @@ export class Verifier<P extends ProviderId = ProviderId> {
 /** The runtime class of verified events (typed as `WebhookEvent`). */
 export const Event: abstract new (...args: never[]) => WebhookEvent;
 
-export type ClaimState = 'fresh' | 'in_progress' | 'done';
-
 /** The bounded in-memory idempotency store (one process). Its methods are synchronous. */
 export class MemoryStore {
   constructor(options?: { capacity?: number });
@@ -175,14 +139,6 @@ export class Router<E = WebhookEvent> {
   handlersFor(type: string): ((event: E) => unknown)[];
   /** Awaits every handler matching `event.type`, in registration order; resolves to how many ran. */
   dispatch(event: E): Promise<number>;
-}
-
-export interface SignOptions {
-  /** Unix seconds (or a Date) to sign at; default now. */
-  timestamp?: number | Date;
-  id?: string;
-  event?: string;
-  overrides?: SchemeOverrides & Readonly<Record<string, string | null>>;
 }
 
 /** The headers `provider` would send with `body`, for testing receivers. */

@@ -11,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const WASM_BINDGEN_VERSION = '0.2.130';
@@ -149,17 +149,22 @@ exports.initSync = function initSync() {};
 writeFileSync(join(dist, 'web', 'package.json'), `${JSON.stringify({ type: 'module', main: 'index.js', types: 'index.d.ts' }, null, 2)}\n`);
 writeFileSync(join(dist, 'node', 'package.json'), `${JSON.stringify({ type: 'commonjs', main: 'index.js', types: 'index.d.ts' }, null, 2)}\n`);
 
-// 5. Types: the event union is shared with the native package (bindings/node/events.d.ts).
-const sharedEvents = join(repo, 'bindings', 'node', 'events.d.ts');
-if (!existsSync(sharedEvents)) throw new Error(`${sharedEvents} is missing: both packages share it`);
-const events = sharedEvents;
+// 5. Types: the event union and the shared API types come from the native package
+// (bindings/node/events.d.ts, common.d.ts).
+const shared = ['events.d.ts', 'common.d.ts'].map((name) => join(repo, 'bindings', 'node', name));
+for (const file of shared) {
+  if (!existsSync(file)) throw new Error(`${file} is missing: both packages share it`);
+}
 for (const dir of ['web', 'node']) {
   mkdirSync(join(dist, dir), { recursive: true });
-  copyFileSync(events, join(dist, dir, 'events.d.ts'));
+  for (const file of shared) copyFileSync(file, join(dist, dir, basename(file)));
   copyFileSync(join(pkg, 'types', 'index.d.ts'), join(dist, dir, 'index.d.ts'));
 }
 writeFileSync(join(dist, 'web', 'workerd.d.ts'), "export * from './index.js';\n");
-// Deno resolves `./events.js` literally: a module with no values that points at the types.
-writeFileSync(join(dist, 'web', 'events.js'), '/* @ts-self-types="./events.d.ts" */\nexport {};\n');
+// Deno resolves `./events.js` and `./common.js` literally: modules with no values that
+// point at the types.
+for (const name of ['events', 'common']) {
+  writeFileSync(join(dist, 'web', `${name}.js`), `/* @ts-self-types="./${name}.d.ts" */\nexport {};\n`);
+}
 
 console.log(`built ${dist}`);

@@ -1,28 +1,12 @@
-// Types of @hookshield/wasm (hand-written). The event union (`./events`) is the very
-// file the native package `hookshield` ships (bindings/node/events.d.ts, copied at build
-// time), so both packages narrow events the same way.
+// Types of @hookshield/wasm (hand-written). The event union (`./events`) and the shared
+// API types (`./common`) are the very files the native package `hookshield` ships
+// (bindings/node/events.d.ts and common.d.ts, copied at build time), so both packages
+// type errors, options and events the same way.
+import type { ClaimState, ErrorCode, SchemeOverrides, Secret, SignOptions } from './common.js';
 import type { ProviderId, WebhookEvent } from './events.js';
 
+export * from './common.js';
 export * from './events.js';
-
-/** The stable codes a VerificationError carries. */
-export type ErrorCode =
-  | 'missing_header'
-  | 'malformed_signature'
-  | 'signature_mismatch'
-  | 'missing_timestamp'
-  | 'malformed_timestamp'
-  | 'timestamp_too_old'
-  | 'timestamp_in_future'
-  | 'body_too_large'
-  | 'invalid_json'
-  | 'invalid_envelope'
-  | 'header_mismatch'
-  | 'no_secret'
-  /** A verifier (or a receiver) set up wrongly: bad options, or a body that is not the raw bytes. */
-  | 'invalid_config'
-  /** The idempotency store failed. */
-  | 'store_unavailable';
 
 /**
  * The one error of hookshield: `verify` throws nothing else, for any input. Messages say
@@ -38,9 +22,6 @@ export class VerificationError extends Error {
   constructor(code: ErrorCode, message: string);
 }
 
-/** A secret: text (e.g. `whsec_...`) or raw key bytes. */
-export type Secret = string | Uint8Array | ArrayBuffer | ArrayBufferView;
-
 /** The raw body as received. A parsed object is refused with `invalid_config`. */
 export type Body = Uint8Array | ArrayBuffer | ArrayBufferView | string;
 
@@ -50,20 +31,6 @@ export type HeadersInput =
   | Readonly<Record<string, string | readonly string[] | undefined>>
   | ReadonlyMap<string, string | readonly string[]>
   | ReadonlyArray<readonly [string, string | readonly string[]]>;
-
-/** Scheme overrides, for a preset whose sender differs from its document or for `custom`. */
-export interface SchemeOverrides {
-  signatureHeader?: string;
-  encoding?: 'hex' | 'base64';
-  /** Before each signature: `sha256=`, `v1,` or `''`. */
-  prefix?: string;
-  signedContent?: 'body' | '{timestamp}.{body}' | '{id}.{timestamp}.{body}';
-  /** `null` (or `''`) removes it. */
-  timestampHeader?: string | null;
-  idHeader?: string | null;
-  eventHeader?: string | null;
-  secretFormat?: 'utf8' | 'whsec_base64';
-}
 
 /** Options of a verifier, except the provider and secrets. */
 export interface VerifierSettings extends SchemeOverrides {
@@ -121,8 +88,6 @@ export interface ProcessOptions extends VerifyOptions {
   /** How long a processed key is remembered (default: the provider's retry horizon). */
   retentionSeconds?: number;
 }
-
-export type ClaimState = 'fresh' | 'in_progress' | 'done';
 
 /**
  * What `process` needs of a store: the MemoryStore, or your own (Workers KV, a Durable
@@ -206,14 +171,6 @@ export class Router<E = Event> {
   handlersFor(type: string): ((event: E) => unknown)[];
   /** Awaits every handler matching `event.type`, in registration order; resolves to how many ran. */
   dispatch(event: E): Promise<number>;
-}
-
-export interface SignOptions {
-  /** Unix seconds (or a Date) to sign at; default now. */
-  timestamp?: number | Date;
-  id?: string;
-  event?: string;
-  overrides?: SchemeOverrides & Readonly<Record<string, string | null>>;
 }
 
 /** The headers `provider` would send with `body`, for testing receivers. */
