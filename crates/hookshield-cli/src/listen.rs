@@ -75,24 +75,29 @@ impl Receiver {
         Receiver { verifier, store }
     }
 
-    /// Verifies, claims and handles one request, and answers it.
+    /// Verifies, claims and handles one request, reports it, and answers it. The report
+    /// comes first, so whoever reads it has it by the time the sender has its answer.
     pub(crate) fn handle(
         &self,
         mut request: tiny_http::Request,
         handler: &mut dyn FnMut(&Event) -> Result<(), String>,
-    ) -> Handled {
+        report: &mut dyn FnMut(&Handled),
+    ) {
         let method = request.method().to_string();
         let path = request.url().to_owned();
+        let answer_with = |request: tiny_http::Request, status, body: &Value, outcome| {
+            report(&Handled {
+                method,
+                path,
+                status,
+                outcome,
+            });
+            let _ = request.respond(json_response(status, body));
+        };
         if *request.method() != Method::Post {
             let body =
                 json!({"error": "method_not_allowed", "message": "POST webhook deliveries here"});
-            let _ = request.respond(json_response(405, &body));
-            return Handled {
-                method,
-                path,
-                status: 405,
-                outcome: None,
-            };
+            return answer_with(request, 405, &body, None);
         }
         let headers: Vec<(String, String)> = request
             .headers()
@@ -123,25 +128,14 @@ impl Receiver {
                     ),
                     Err(error) => {
                         let body = json!({"error": "bad_request", "message": error.to_string()});
-                        let _ = request.respond(json_response(400, &body));
-                        return Handled {
-                            method,
-                            path,
-                            status: 400,
-                            outcome: None,
-                        };
+                        return answer_with(request, 400, &body, None);
                     }
                 }
             }
         };
         let status = outcome.status(self.verifier.provider());
-        let _ = request.respond(json_response(status, &answer(&outcome)));
-        Handled {
-            method,
-            path,
-            status,
-            outcome: Some(outcome),
-        }
+        let body = answer(&outcome);
+        answer_with(request, status, &body, Some(outcome));
     }
 }
 
@@ -184,7 +178,7 @@ pub(crate) fn serve(
     report: &mut dyn FnMut(&Handled),
 ) {
     for request in server.incoming_requests() {
-        report(&receiver.handle(request, handler));
+        receiver.handle(request, handler, report);
     }
 }
 
