@@ -30,7 +30,7 @@ use std::time::Duration;
 use hookshield::idempotency::DEFAULT_LEASE;
 use hookshield::{
     Claimed, Error, ErrorCode, Event, IdempotencyStore, KeyedStore, Outcome, ProcessOptions,
-    Provider, Secret, SignOptions, Verifier,
+    Provider, SchemeHeaderValues, Secret, SignOptions, Verifier,
 };
 use napi::bindgen_prelude::{AsyncTask, Either, Uint8Array};
 use napi::{Env, Task};
@@ -169,12 +169,6 @@ pub struct EventWithData {
     pub data: serde_json::Value,
 }
 
-/// The header values the wrapper found, named as the scheme names them.
-struct Found<'a> {
-    pairs: [(&'a str, String); 4],
-    len: usize,
-}
-
 /// What the headers of a delivery whose signature holds say.
 #[napi(object)]
 pub struct SignatureInfo {
@@ -222,7 +216,6 @@ fn build(
 #[napi]
 pub struct NativeVerifier {
     inner: Arc<Verifier>,
-    names: [Option<String>; 4],
 }
 
 #[napi]
@@ -235,13 +228,8 @@ impl NativeVerifier {
         options: VerifierOptions,
     ) -> Result<Self> {
         let inner = build(&provider, secrets, options)?;
-        let names = inner
-            .scheme()
-            .header_names()
-            .map(|name| name.map(str::to_owned));
         Ok(NativeVerifier {
             inner: Arc::new(inner),
-            names,
         })
     }
 
@@ -249,9 +237,11 @@ impl NativeVerifier {
     /// values: signature, timestamp, id, event (`null` where the scheme has none).
     #[napi(getter)]
     pub fn header_names(&self) -> Vec<Option<String>> {
-        self.names
+        self.inner
+            .scheme()
+            .header_names()
             .iter()
-            .map(|name| name.as_ref().map(|n| n.to_ascii_lowercase()))
+            .map(|name| name.map(str::to_ascii_lowercase))
             .collect()
     }
 
@@ -279,31 +269,23 @@ impl NativeVerifier {
         format!("{:?}", self.inner)
     }
 
+    /// The header values the wrapper found, in the order of `header_names`.
     fn found(
         &self,
         signature: Option<String>,
         timestamp: Option<String>,
         id: Option<String>,
         event: Option<String>,
-    ) -> Found<'_> {
-        let mut pairs: [(&str, String); 4] = Default::default();
-        let mut len = 0;
-        for (name, value) in self.names.iter().zip([signature, timestamp, id, event]) {
-            if let (Some(name), Some(value)) = (name, value) {
-                pairs[len] = (name.as_str(), value);
-                len += 1;
-            }
-        }
-        Found { pairs, len }
+    ) -> SchemeHeaderValues<'_, String> {
+        SchemeHeaderValues::new(self.inner.scheme(), [signature, timestamp, id, event])
     }
 
     fn check(
         &self,
         body: &[u8],
-        found: &Found<'_>,
+        headers: &SchemeHeaderValues<'_, String>,
         now: Option<f64>,
     ) -> std::result::Result<Event, Error> {
-        let headers = &found.pairs[..found.len];
         match now {
             Some(now) => self.inner.verify_at(body, headers, now as i64),
             None => self.inner.verify(body, headers),
@@ -347,7 +329,7 @@ impl NativeVerifier {
             Either::A(bytes) => bytes,
             Either::B(text) => text.as_bytes(),
         };
-        let headers = &found.pairs[..found.len];
+        let headers = &found;
         let checked = match now {
             Some(now) => self.inner.verify_signature_at(body, headers, now as i64),
             None => self.inner.verify_signature(body, headers),

@@ -165,12 +165,7 @@ impl Verifier {
         lease_seconds: f64,
         retention_seconds: Option<f64>,
     ) -> PyResult<Py<PyAny>> {
-        if !handler.is_callable() {
-            return Err(PyTypeError::new_err(format!(
-                "handler must be callable, not {}",
-                type_name(handler)
-            )));
-        }
+        require_callable(handler)?;
         match self.claim(py, body, headers, store, lease_seconds, retention_seconds)? {
             Claimed::Outcome(outcome) => Ok(outcome),
             Claimed::Claim(claim) => store::run_sync(py, &claim, handler),
@@ -190,12 +185,7 @@ impl Verifier {
         retention_seconds: Option<f64>,
     ) -> PyResult<Py<PyAny>> {
         let py = slf.py();
-        if !handler.is_callable() {
-            return Err(PyTypeError::new_err(format!(
-                "handler must be callable, not {}",
-                type_name(handler)
-            )));
-        }
+        require_callable(handler)?;
         if store::handle(store)?.remote {
             // A remote store waits for the network: claim and finish off the event loop.
             store::duration(py, "lease_seconds", lease_seconds)?;
@@ -217,12 +207,9 @@ impl Verifier {
                 )?
                 .unbind());
         }
-        let this = slf.get();
         let claimed =
-            match this.claim(py, body, headers, store, lease_seconds, retention_seconds)? {
-                Claimed::Outcome(outcome) => outcome,
-                Claimed::Claim(claim) => claim.into_any(),
-            };
+            slf.get()
+                .py_claim(py, body, headers, store, lease_seconds, retention_seconds)?;
         Ok(crate::errors::support(py)?
             .call_method1("process_async", (claimed, handler))?
             .unbind())
@@ -457,4 +444,15 @@ pub(crate) fn sample_types(py: Python<'_>, provider: &str) -> PyResult<Vec<&'sta
 /// A `Duration` from seconds, refusing negative, NaN and infinite values.
 pub(crate) fn checked_duration(seconds: f64) -> Option<Duration> {
     Duration::try_from_secs_f64(seconds).ok()
+}
+
+/// `handler` for `process`: anything callable.
+fn require_callable(handler: &Bound<'_, PyAny>) -> PyResult<()> {
+    if handler.is_callable() {
+        return Ok(());
+    }
+    Err(PyTypeError::new_err(format!(
+        "handler must be callable, not {}",
+        type_name(handler)
+    )))
 }

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use hookshield::{
     idempotency::DEFAULT_LEASE, Error, ErrorCode, Event, KeyedStore, MemoryStore, OutcomeKind,
-    Provider, Secret, SignOptions, Verifier, VerifierBuilder,
+    Provider, SchemeHeaderValues, Secret, SignOptions, Verifier, VerifierBuilder,
 };
 use wasm_bindgen::prelude::*;
 
@@ -204,24 +204,6 @@ pub struct RawVerifier {
     header_names: Vec<String>,
 }
 
-/// The headers a scheme reads, in the order of [`RawVerifier::header_names`]
-/// (signature, timestamp, id, event); `None` where absent from the request.
-struct SchemeHeaders<'a> {
-    names: &'a [String],
-    values: [Option<String>; 4],
-}
-
-impl hookshield::Headers for SchemeHeaders<'_> {
-    fn header(&self, name: &str) -> Option<&[u8]> {
-        self.names
-            .iter()
-            .zip(&self.values)
-            .find(|(known, _)| known.eq_ignore_ascii_case(name))
-            .and_then(|(_, value)| value.as_deref())
-            .map(str::as_bytes)
-    }
-}
-
 #[wasm_bindgen]
 impl RawVerifier {
     /// The provider's id.
@@ -320,11 +302,8 @@ impl RawVerifier {
         )
     }
 
-    fn headers(&self, values: [Option<String>; 4]) -> SchemeHeaders<'_> {
-        SchemeHeaders {
-            names: &self.header_names,
-            values,
-        }
+    fn headers(&self, values: [Option<String>; 4]) -> SchemeHeaderValues<'_, String> {
+        SchemeHeaderValues::new(self.inner.scheme(), values)
     }
 }
 

@@ -54,6 +54,34 @@ pub(crate) struct KeyArgs {
     overrides: Vec<(String, String)>,
 }
 
+/// What a receiving command builds its verifier from: the key, the replay window and the
+/// body limit.
+#[derive(clap::Args)]
+pub(crate) struct VerifierArgs {
+    #[command(flatten)]
+    pub(crate) key: KeyArgs,
+
+    /// The replay window in seconds, each way.
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    tolerance: u64,
+
+    /// The largest body accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = hookshield::DEFAULT_MAX_BODY_BYTES)]
+    max_body_bytes: usize,
+}
+
+impl VerifierArgs {
+    /// The verifier these arguments describe.
+    pub(crate) fn build(&self) -> Result<Verifier> {
+        Ok(self
+            .key
+            .builder()?
+            .tolerance(self.tolerance)
+            .max_body_bytes(self.max_body_bytes)
+            .build()?)
+    }
+}
+
 impl KeyArgs {
     /// Every secret given, `--secret` first, then each `--secret-env`.
     pub(crate) fn secrets(&self) -> Result<Vec<Secret>> {

@@ -40,17 +40,6 @@ pub(crate) struct Args {
     json: bool,
 }
 
-/// The presets the demo runs by default: every provider with samples.
-const PRESETS: [Provider; 7] = [
-    Provider::Sentinel,
-    Provider::DocIntell,
-    Provider::Sentrasa,
-    Provider::Kyc,
-    Provider::Sensei,
-    Provider::GitHub,
-    Provider::Standard,
-];
-
 /// A random secret in the provider's format (never printed).
 fn random_secret(provider: Provider) -> String {
     let state = RandomState::new();
@@ -140,7 +129,7 @@ fn start(provider: Provider) -> Result<Listener> {
 
 pub(crate) fn run(args: &Args) -> Result<()> {
     let providers: Vec<Provider> = if args.providers.is_empty() {
-        PRESETS.to_vec()
+        Provider::PRESETS.to_vec()
     } else {
         args.providers.clone()
     };
@@ -150,7 +139,7 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     {
         return Err(Failure::Usage(format!(
             "{p} has no sample events to demonstrate; pick among {}",
-            PRESETS.map(Provider::as_str).join(", ")
+            Provider::PRESETS.map(Provider::as_str).join(", ")
         )));
     }
     let started = Instant::now();

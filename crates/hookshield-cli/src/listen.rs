@@ -7,7 +7,7 @@ use hookshield::{Error, Event, IdempotencyStore, MemoryStore, Outcome, ProcessOp
 use serde_json::{json, Value};
 use tiny_http::{Header, Method, Response, Server};
 
-use crate::args::KeyArgs;
+use crate::args::VerifierArgs;
 use crate::output::outln;
 use crate::output::{event_json, rfc3339, Style};
 use crate::{Failure, Result};
@@ -27,28 +27,20 @@ use crate::{Failure, Result};
     hookshield send http://127.0.0.1:8787/ -p sensei --secret-env SENSEI_SECRET --event all")]
 pub(crate) struct Args {
     #[command(flatten)]
-    key: KeyArgs,
+    verifier: VerifierArgs,
 
     /// The port on 127.0.0.1 (0 picks a free one).
     #[arg(long, value_name = "N", default_value_t = 8787)]
     port: u16,
 
     /// Where processed keys are remembered: `memory` (this process), or `redis://...`
-    /// (not available yet).
+    /// (shared by every receiver that uses it).
     #[arg(long, value_name = "memory|redis://...", default_value = "memory")]
     store: String,
 
     /// How many keys the memory store keeps.
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     capacity: usize,
-
-    /// The replay window in seconds, each way.
-    #[arg(long, value_name = "SECS", default_value_t = 300)]
-    tolerance: u64,
-
-    /// The largest body accepted, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = hookshield::DEFAULT_MAX_BODY_BYTES)]
-    max_body_bytes: usize,
 
     /// Print one JSON object per delivery (JSON lines) instead of text.
     #[arg(long)]
@@ -206,13 +198,8 @@ fn store(spec: &str, capacity: usize) -> Result<(Box<dyn IdempotencyStore>, &'st
 
 pub(crate) fn run(args: &Args) -> Result<()> {
     let (store, store_name) = store(&args.store, args.capacity)?;
-    let provider = args.key.provider;
-    let verifier = args
-        .key
-        .builder()?
-        .tolerance(args.tolerance)
-        .max_body_bytes(args.max_body_bytes)
-        .build()?;
+    let provider = args.verifier.key.provider;
+    let verifier = args.verifier.build()?;
     let receiver = Receiver::new(verifier, store);
     let server = bind(args.port)?;
     let address = server

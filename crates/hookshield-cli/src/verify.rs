@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::PathBuf;
 
-use crate::args::{read_body, KeyArgs};
+use crate::args::{read_body, VerifierArgs};
 use crate::output::event_json;
 use crate::output::outln;
 use crate::{Failure, Result};
@@ -21,7 +21,7 @@ use crate::{Failure, Result};
 )]
 pub(crate) struct Args {
     #[command(flatten)]
-    key: KeyArgs,
+    verifier: VerifierArgs,
 
     /// A request header, `Name: value`; repeat for each header.
     #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
@@ -36,17 +36,9 @@ pub(crate) struct Args {
     #[arg(long, short = 'b', value_name = "FILE|-", default_value = "-")]
     body: PathBuf,
 
-    /// The replay window in seconds, each way.
-    #[arg(long, value_name = "SECS", default_value_t = 300)]
-    tolerance: u64,
-
     /// Verify as if now were this Unix time (reproduce an old delivery).
     #[arg(long, value_name = "UNIX")]
     now: Option<i64>,
-
-    /// The largest body accepted, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = hookshield::DEFAULT_MAX_BODY_BYTES)]
-    max_body_bytes: usize,
 
     /// Print the event on one line instead of indented.
     #[arg(long)]
@@ -89,12 +81,7 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         headers.push(parse_header(line)?);
     }
     let body = read_body(&args.body)?;
-    let verifier = args
-        .key
-        .builder()?
-        .tolerance(args.tolerance)
-        .max_body_bytes(args.max_body_bytes)
-        .build()?;
+    let verifier = args.verifier.build()?;
     let event = match args.now {
         Some(now) => verifier.verify_at(&body, &headers, now)?,
         None => verifier.verify(&body, &headers)?,

@@ -70,6 +70,45 @@ impl Headers for http::HeaderMap {
     }
 }
 
+/// The values of the headers a scheme reads, in the order of
+/// [`Scheme::header_names`](crate::Scheme::header_names) (signature, timestamp, id,
+/// event): what a binding hands over after picking them out of a request's headers.
+///
+/// ```
+/// use hookshield::{Headers, Provider, SchemeHeaderValues};
+/// let scheme = Provider::Sentinel.scheme();
+/// let values = SchemeHeaderValues::new(&scheme, [Some("sha256=00"), Some("1700000000"), None, None]);
+/// assert_eq!(values.header("x-sentinel-signature"), Some("sha256=00".as_bytes()));
+/// assert_eq!(values.header("X-Other"), None);
+/// ```
+#[derive(Debug, Clone)]
+pub struct SchemeHeaderValues<'s, V> {
+    names: [Option<&'s str>; 4],
+    values: [Option<V>; 4],
+}
+
+impl<'s, V: AsRef<[u8]>> SchemeHeaderValues<'s, V> {
+    /// `values[i]` is the value of `scheme.header_names()[i]`, or `None` where the
+    /// request has no such header.
+    pub fn new(scheme: &'s crate::Scheme, values: [Option<V>; 4]) -> Self {
+        SchemeHeaderValues {
+            names: scheme.header_names(),
+            values,
+        }
+    }
+}
+
+impl<V: AsRef<[u8]>> Headers for SchemeHeaderValues<'_, V> {
+    fn header(&self, name: &str) -> Option<&[u8]> {
+        self.names
+            .iter()
+            .zip(&self.values)
+            .find(|(known, _)| known.is_some_and(|known| known.eq_ignore_ascii_case(name)))
+            .and_then(|(_, value)| value.as_ref())
+            .map(AsRef::as_ref)
+    }
+}
+
 /// The header as text, or `None` when absent; non-UTF-8 bytes become `Err(())`.
 pub(crate) fn text<'h>(
     headers: &'h (impl Headers + ?Sized),

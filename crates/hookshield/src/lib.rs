@@ -45,7 +45,7 @@ mod verifier;
 
 pub use error::{Error, ErrorCode, ErrorKind, UnknownErrorCode};
 pub use events::{Event, EventData};
-pub use headers::Headers;
+pub use headers::{Headers, SchemeHeaderValues};
 pub use idempotency::{
     Claim, ClaimState, IdempotencyStore, KeyedStore, Lease, MemoryStore, StoreError,
 };

@@ -52,6 +52,23 @@ impl Provider {
         Provider::Custom,
     ];
 
+    /// Every preset: every provider but `custom`, which has no scheme of its own.
+    ///
+    /// ```
+    /// use hookshield::Provider;
+    /// assert_eq!(Provider::PRESETS.len() + 1, Provider::ALL.len());
+    /// assert!(!Provider::PRESETS.contains(&Provider::Custom));
+    /// ```
+    pub const PRESETS: [Provider; 7] = [
+        Provider::Sentinel,
+        Provider::DocIntell,
+        Provider::Sentrasa,
+        Provider::Kyc,
+        Provider::Sensei,
+        Provider::GitHub,
+        Provider::Standard,
+    ];
+
     /// The preset id, as used in every binding.
     pub const fn as_str(self) -> &'static str {
         match self {

@@ -24,16 +24,6 @@ const STANDARD_SECRET: &str = "whsec_c2VjcmV0LWtleS1mb3ItYmVoYXZpb3VyLXRlc3Rz";
 const STANDARD_KEY: &str = "secret-key-for-behaviour-tests";
 const NOW: i64 = 1_767_225_600;
 
-const PRESETS: [Provider; 7] = [
-    Provider::Sentinel,
-    Provider::DocIntell,
-    Provider::Sentrasa,
-    Provider::Kyc,
-    Provider::Sensei,
-    Provider::GitHub,
-    Provider::Standard,
-];
-
 fn secret_for(provider: Provider) -> &'static str {
     if provider == Provider::Standard {
         STANDARD_SECRET
@@ -106,7 +96,7 @@ fn processed_event(provider: Provider, event_type: &str) -> Event {
 
 #[test]
 fn http_header_map_is_accepted_for_every_provider() {
-    for provider in PRESETS {
+    for provider in Provider::PRESETS {
         let body = sample_body(provider);
         let mut map = http::HeaderMap::new();
         for (name, value) in sign(provider, body, &options(provider)) {
@@ -121,7 +111,7 @@ fn http_header_map_is_accepted_for_every_provider() {
 
 #[test]
 fn hash_and_btree_maps_match_names_case_insensitively() {
-    for provider in PRESETS {
+    for provider in Provider::PRESETS {
         let body = sample_body(provider);
         let signed = sign(provider, body, &options(provider));
         let upper: HashMap<String, String> = signed
@@ -772,7 +762,7 @@ fn without_id_or_resource_the_key_is_the_body_hash() {
 #[test]
 fn distinct_events_get_distinct_keys() {
     let mut keys = HashSet::new();
-    for provider in PRESETS {
+    for provider in Provider::PRESETS {
         for event_type in hookshield::sample_types(provider) {
             let event = processed_event(provider, event_type);
             let key = format!("{provider}/{}", event.idempotency_key());

@@ -33,17 +33,8 @@ pub const SCHEMES: u8 = 10;
 /// If a scheme here were an invalid configuration (a bug in this file).
 #[must_use]
 pub fn verifier(selector: u8) -> Verifier {
-    let presets = [
-        Provider::Sentinel,
-        Provider::DocIntell,
-        Provider::Sentrasa,
-        Provider::Kyc,
-        Provider::Sensei,
-        Provider::GitHub,
-        Provider::Standard,
-    ];
     let selector = selector % SCHEMES;
-    let builder = if let Some(&provider) = presets.get(usize::from(selector)) {
+    let builder = if let Some(&provider) = Provider::PRESETS.get(usize::from(selector)) {
         Verifier::builder(provider)
     } else {
         let custom = Verifier::builder(Provider::Custom).signature_header("X-Fuzz-Signature");
