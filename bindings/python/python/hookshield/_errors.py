@@ -21,7 +21,39 @@ __all__ = [
 ]
 
 
-class VerificationError(ValueError):
+class _CodedError(Exception):
+    """What both kinds of hookshield error carry: a stable ``code``, the HTTP ``status``
+    a receiver should answer, and ``details``; they pickle and print the same way."""
+
+    code: str
+    status: int
+    details: Mapping[str, Any]
+
+    def __init__(
+        self,
+        message: str,
+        code: str,
+        status: int,
+        details: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+        self.details = dict(details or {})
+
+    @property
+    def message(self) -> str:
+        """The human-readable message (never a secret, a URL or a password)."""
+        return str(self.args[0]) if self.args else ""
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self.message, self.code, self.status, self.details))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"
+
+
+class VerificationError(_CodedError, ValueError):
     """A delivery failed verification (or a verifier could not be built).
 
     Attributes:
@@ -41,21 +73,7 @@ class VerificationError(ValueError):
         status: int = 400,
         details: Mapping[str, Any] | None = None,
     ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.status = status
-        self.details = dict(details or {})
-
-    @property
-    def message(self) -> str:
-        """The human-readable message."""
-        return str(self.args[0]) if self.args else ""
-
-    def __reduce__(self) -> Any:
-        return (type(self), (self.message, self.code, self.status, self.details))
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"
+        super().__init__(message, code, status, details)
 
 
 class SignatureError(VerificationError):
@@ -81,7 +99,7 @@ class ConfigurationError(VerificationError):
     verifier's ``clock`` fails; never for a delivery's content."""
 
 
-class StoreError(RuntimeError):
+class StoreError(_CodedError, RuntimeError):
     """The idempotency store failed. Not a verification failure: the delivery may be
     perfectly valid, and must not be acknowledged, so the provider retries it.
 
@@ -106,21 +124,7 @@ class StoreError(RuntimeError):
         status: int = 503,
         details: Mapping[str, Any] | None = None,
     ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.status = status
-        self.details = dict(details or {})
-
-    @property
-    def message(self) -> str:
-        """The human-readable message (never a URL or a password)."""
-        return str(self.args[0]) if self.args else ""
-
-    def __reduce__(self) -> Any:
-        return (type(self), (self.message, self.code, self.status, self.details))
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"
+        super().__init__(message, code, status, details)
 
 
 class StoreUnavailableError(StoreError):
