@@ -30,9 +30,10 @@ class ClaimState(str, enum.Enum):
 
 
 async def process_async(
-    claimed: Claim[Any] | Outcome[Any], handler: Callable[[Any], Any]
+    claimed: Claim[Any] | Outcome[Any], handler: Callable[[Any], Any], remote: bool = False
 ) -> Outcome[Any]:
-    """Runs ``handler`` (sync or async) on a claim and finishes it."""
+    """Runs ``handler`` (sync or async) on a claim and finishes it (off the loop for a
+    ``remote`` store, see ``off_loop``)."""
     from ._hookshield import Claim
 
     if not isinstance(claimed, Claim):
@@ -42,11 +43,11 @@ async def process_async(
         if inspect.isawaitable(result):
             await result
     except Exception as exc:  # the claim is released; the outcome carries it
-        return claimed.finish(exc)
+        return await off_loop(remote, claimed.finish, exc)
     except BaseException as exc:  # cancellation, KeyboardInterrupt: release, re-raise
         claimed.finish(exc)
         raise
-    return claimed.finish()
+    return await off_loop(remote, claimed.finish)
 
 
 async def await_then_rest(
@@ -91,8 +92,6 @@ async def process_async_remote(
     retention_seconds: float | None,
 ) -> Outcome[Any]:
     """``process_async`` for a remote store: the claim and the finish run off the loop."""
-    from ._hookshield import Claim
-
     claimed = await off_loop(
         True,
         verifier.claim,
@@ -102,15 +101,4 @@ async def process_async_remote(
         lease_seconds=lease_seconds,
         retention_seconds=retention_seconds,
     )
-    if not isinstance(claimed, Claim):
-        return claimed
-    try:
-        result = handler(claimed.event)
-        if inspect.isawaitable(result):
-            await result
-    except Exception as exc:  # the claim is released; the outcome carries it
-        return await off_loop(True, claimed.finish, exc)
-    except BaseException as exc:  # cancellation, KeyboardInterrupt: release, re-raise
-        claimed.finish(exc)
-        raise
-    return await off_loop(True, claimed.finish)
+    return await process_async(claimed, handler, remote=True)
