@@ -67,6 +67,16 @@ pub enum Error {
         /// The configured tolerance.
         tolerance_seconds: u64,
     },
+    /// The event time the body carries, covered by the signature, is older than the
+    /// replay horizon (the idempotency store's retention): a replay the store may no
+    /// longer remember. Its code is `timestamp_too_old`.
+    #[error("event too old: its signed event time is {age_seconds} s ago, past the replay horizon of {horizon_seconds} s (the idempotency retention)")]
+    EventTooOld {
+        /// Seconds between the event time and now.
+        age_seconds: i64,
+        /// The replay horizon.
+        horizon_seconds: u64,
+    },
     /// The delivery claims to come from further in the future than the window allows.
     #[error("timestamp in the future: {ahead_seconds} s ahead of now, tolerance is {tolerance_seconds} s")]
     TimestampInFuture {
@@ -89,8 +99,8 @@ pub enum Error {
         /// The parser's message, with line and column.
         reason: String,
     },
-    /// The JSON is not the provider's envelope, or a documented event's data is not
-    /// of the documented shape.
+    /// A header the scheme reads is not text. (A payload that does not match the
+    /// provider's envelope is not an error: it arrives untyped.)
     #[error("invalid envelope: {reason}")]
     InvalidEnvelope {
         /// What was expected and what was found.
@@ -275,7 +285,7 @@ impl Error {
             Error::SignatureMismatch { .. } => ErrorCode::SignatureMismatch,
             Error::MissingTimestamp { .. } => ErrorCode::MissingTimestamp,
             Error::MalformedTimestamp { .. } => ErrorCode::MalformedTimestamp,
-            Error::TimestampTooOld { .. } => ErrorCode::TimestampTooOld,
+            Error::TimestampTooOld { .. } | Error::EventTooOld { .. } => ErrorCode::TimestampTooOld,
             Error::TimestampInFuture { .. } => ErrorCode::TimestampInFuture,
             Error::BodyTooLarge { .. } => ErrorCode::BodyTooLarge,
             Error::InvalidJson { .. } => ErrorCode::InvalidJson,

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 ///
 /// Implemented for slices, arrays and vectors of `(name, value)` pairs, for
 /// `HashMap`/`BTreeMap` of strings and, with the `http` feature, for
-/// [`http::HeaderMap`]. A header that occurs more than once yields its first value.
+/// [`http::HeaderMap`]. A header that occurs more than once yields its first value from
+/// [`Headers::header`], and all of them from [`Headers::joined`].
 ///
 /// ```
 /// use hookshield::Headers;
@@ -18,12 +19,45 @@ pub trait Headers {
     /// The raw bytes of the first value of the header `name`, compared ASCII
     /// case-insensitively.
     fn header(&self, name: &str) -> Option<&[u8]>;
+
+    /// Every value of the header `name`, joined with `, ` as HTTP joins a repeated
+    /// header (and as Node.js and Fetch `Headers` hand them over). The signature header
+    /// is read this way, so a signature in any occurrence counts.
+    ///
+    /// ```
+    /// use hookshield::Headers;
+    /// let pairs = [("X-Sig", "a"), ("x-sig", "b"), ("X-Other", "c")];
+    /// assert_eq!(pairs.joined("x-sig").as_deref(), Some(&b"a, b"[..]));
+    /// ```
+    fn joined(&self, name: &str) -> Option<std::borrow::Cow<'_, [u8]>> {
+        self.header(name).map(std::borrow::Cow::Borrowed)
+    }
 }
 
 impl<H: Headers + ?Sized> Headers for &H {
     fn header(&self, name: &str) -> Option<&[u8]> {
         (**self).header(name)
     }
+
+    fn joined(&self, name: &str) -> Option<std::borrow::Cow<'_, [u8]>> {
+        (**self).joined(name)
+    }
+}
+
+/// `values` joined with `, `, borrowed when there is just one.
+fn join_values<'a>(
+    mut values: impl Iterator<Item = &'a [u8]>,
+) -> Option<std::borrow::Cow<'a, [u8]>> {
+    let first = values.next()?;
+    let Some(second) = values.next() else {
+        return Some(std::borrow::Cow::Borrowed(first));
+    };
+    let mut joined = first.to_vec();
+    for value in std::iter::once(second).chain(values) {
+        joined.extend_from_slice(b", ");
+        joined.extend_from_slice(value);
+    }
+    Some(std::borrow::Cow::Owned(joined))
 }
 
 impl<K: AsRef<str>, V: AsRef<[u8]>> Headers for [(K, V)] {
@@ -32,17 +66,33 @@ impl<K: AsRef<str>, V: AsRef<[u8]>> Headers for [(K, V)] {
             .find(|(key, _)| key.as_ref().eq_ignore_ascii_case(name))
             .map(|(_, value)| value.as_ref())
     }
+
+    fn joined(&self, name: &str) -> Option<std::borrow::Cow<'_, [u8]>> {
+        join_values(
+            self.iter()
+                .filter(|(key, _)| key.as_ref().eq_ignore_ascii_case(name))
+                .map(|(_, value)| value.as_ref()),
+        )
+    }
 }
 
 impl<K: AsRef<str>, V: AsRef<[u8]>, const N: usize> Headers for [(K, V); N] {
     fn header(&self, name: &str) -> Option<&[u8]> {
         self.as_slice().header(name)
     }
+
+    fn joined(&self, name: &str) -> Option<std::borrow::Cow<'_, [u8]>> {
+        self.as_slice().joined(name)
+    }
 }
 
 impl<K: AsRef<str>, V: AsRef<[u8]>> Headers for Vec<(K, V)> {
     fn header(&self, name: &str) -> Option<&[u8]> {
         self.as_slice().header(name)
+    }
+
+    fn joined(&self, name: &str) -> Option<std::borrow::Cow<'_, [u8]>> {
+        self.as_slice().joined(name)
     }
 }
 
@@ -67,6 +117,10 @@ impl Headers for http::HeaderMap {
     fn header(&self, name: &str) -> Option<&[u8]> {
         // `HeaderMap` stores names lower-cased and matches `&str` keys case-insensitively.
         http::HeaderMap::get(self, name).map(http::HeaderValue::as_bytes)
+    }
+
+    fn joined(&self, name: &str) -> Option<std::borrow::Cow<'_, [u8]>> {
+        join_values(self.get_all(name).iter().map(http::HeaderValue::as_bytes))
     }
 }
 

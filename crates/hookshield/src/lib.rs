@@ -44,7 +44,7 @@ pub mod timestamp;
 mod verifier;
 
 pub use error::{Error, ErrorCode, ErrorKind, UnknownErrorCode};
-pub use events::{Event, EventData};
+pub use events::{Event, EventData, UntypedReason};
 pub use headers::{Headers, SchemeHeaderValues};
 pub use idempotency::{
     Claim, ClaimState, IdempotencyStore, KeyedStore, Lease, MemoryStore, StoreError,
@@ -52,7 +52,9 @@ pub use idempotency::{
 pub use process::{Claimed, Outcome, OutcomeKind, ProcessOptions};
 pub use provider::{Provider, RetryPolicy, Scheme};
 pub use router::Router;
-pub use samples::{sample, sample_types};
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub use samples::sample;
+pub use samples::{sample_at, sample_types};
 pub use secret::{Secret, SecretFormat};
 pub use signature::{SignatureEncoding, SignedContent};
 pub use signing::{sign, sign_with, SignOptions};

@@ -314,7 +314,9 @@ impl<S: IdempotencyStore> Claimed<S> {
 impl Verifier {
     /// Verifies a delivery and claims its key: `Ok` means this worker must run the
     /// handler and [`finish`](Claimed::finish); `Err` is the final outcome (rejected,
-    /// duplicate, in progress or store unavailable).
+    /// duplicate, in progress or store unavailable). The replay horizon is the
+    /// retention in `options` where it is set, so that every replay is either
+    /// remembered by the store or refused.
     ///
     /// `store` is any store handle: `&MemoryStore`, an `Arc<dyn IdempotencyStore>`, ...
     pub fn claim<S: IdempotencyStore>(
@@ -324,7 +326,11 @@ impl Verifier {
         store: S,
         options: ProcessOptions,
     ) -> Result<Claimed<S>, Outcome> {
-        let event = self.verify(body, headers).map_err(Outcome::Rejected)?;
+        let retention = options.retention.or(self.replay_horizon());
+        let event = self
+            .now()
+            .and_then(|now| self.verify_within(body, headers, now, retention))
+            .map_err(Outcome::Rejected)?;
         self.claim_event(event, store, options)
     }
 
@@ -337,6 +343,7 @@ impl Verifier {
     ) -> Result<Claimed<S>, Outcome> {
         let retention = options
             .retention
+            .or(self.replay_horizon())
             .unwrap_or_else(|| self.provider().default_retention());
         match store.begin(event.idempotency_key(), options.lease) {
             Ok(Claim::Fresh(lease)) => Ok(Claimed {

@@ -179,19 +179,20 @@ impl Provider {
         }
     }
 
-    /// How long a processed event's key is remembered by default: the retry horizon
-    /// plus a margin (an hour, or ten minutes for short horizons).
+    /// How long a processed event's key is remembered by default, which is also the
+    /// default replay horizon ([`crate::Verifier::replay_horizon`]): the retry horizon
+    /// plus a day. The day covers the provider's own backlog: an event's time can
+    /// precede its first send, and a delivery must never be refused as too old while
+    /// the provider may still be sending it.
     ///
     /// ```
     /// use std::time::Duration;
     /// use hookshield::Provider;
-    /// assert_eq!(Provider::Sentinel.default_retention(), Duration::from_secs(49 * 3600));
-    /// assert_eq!(Provider::DocIntell.default_retention(), Duration::from_secs(15 + 600));
+    /// assert_eq!(Provider::Sentinel.default_retention(), Duration::from_secs(72 * 3600));
+    /// assert_eq!(Provider::DocIntell.default_retention(), Duration::from_secs(15 + 24 * 3600));
     /// ```
     pub const fn default_retention(self) -> Duration {
-        let horizon = self.retry_policy().horizon.as_secs();
-        let margin = if horizon < 3600 { 600 } else { 3600 };
-        Duration::from_secs(horizon + margin)
+        Duration::from_secs(self.retry_policy().horizon.as_secs() + 24 * 3600)
     }
 }
 

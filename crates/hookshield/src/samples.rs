@@ -2,6 +2,8 @@
 //! documents (the document's own example where it shows one; otherwise built on the
 //! documented envelope), for receivers' tests and the CLI's `send`.
 
+use crate::events::json::Members;
+use crate::timestamp::format_rfc3339;
 use crate::Provider;
 
 macro_rules! sample {
@@ -59,7 +61,11 @@ const SAMPLES: &[(Provider, &str, &str)] = &[
     sample!(Standard, "standard", "invoice.paid"),
 ];
 
-/// The sample body of `event_type` for `provider`, or `None` if there is none.
+/// The sample body of `event_type` for `provider`, its event time (where the envelope
+/// has one) stamped now, or `None` if there is none.
+///
+/// A sample keeps the document's example otherwise; the time is stamped so that it
+/// verifies within the replay horizon ([`crate::Verifier::replay_horizon`]).
 ///
 /// ```
 /// use hookshield::Provider;
@@ -67,11 +73,53 @@ const SAMPLES: &[(Provider, &str, &str)] = &[
 /// assert!(body.contains("\"records_processed\": 5234891"));
 /// assert!(hookshield::sample(Provider::Sensei, "migration.teleported").is_none());
 /// ```
-pub fn sample(provider: Provider, event_type: &str) -> Option<&'static str> {
-    SAMPLES
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub fn sample(provider: Provider, event_type: &str) -> Option<String> {
+    sample_at(provider, event_type, crate::timestamp::system_now()?)
+}
+
+/// [`sample`] with its event time stamped at `now` (Unix seconds), for hosts without a
+/// system clock.
+///
+/// ```
+/// use hookshield::Provider;
+/// let body = hookshield::sample_at(Provider::Sentinel, "report.generated", 1_778_839_500).unwrap();
+/// assert!(body.contains(r#""timestamp": "2026-05-15T10:05:00Z""#));
+/// let kyc = hookshield::sample_at(Provider::Kyc, "kyc.session.created", 1_767_225_600).unwrap();
+/// assert!(kyc.contains(r#""created": 1767225600"#));
+/// ```
+pub fn sample_at(provider: Provider, event_type: &str, now: i64) -> Option<String> {
+    let body = SAMPLES
         .iter()
         .find(|(p, t, _)| *p == provider && *t == event_type)
-        .map(|(_, _, body)| *body)
+        .map(|(_, _, body)| *body)?;
+    Some(stamp(body, now))
+}
+
+/// `body` with the value of its event-time member replaced by `now`, in the same style
+/// (RFC 3339, with milliseconds where the sample has them, or Unix seconds).
+fn stamp(body: &str, now: i64) -> String {
+    let Some((members, _)) = Members::read_object(body, |_, _| None::<((), usize)>) else {
+        return body.to_owned();
+    };
+    let Some(old) = ["timestamp", "created_at", "created"]
+        .iter()
+        .find_map(|key| members.get(key))
+    else {
+        return body.to_owned();
+    };
+    let new = if old.starts_with('"') {
+        let time = format_rfc3339(now);
+        if old.contains('.') {
+            format!("\"{}.000Z\"", time.trim_end_matches('Z'))
+        } else {
+            format!("\"{time}\"")
+        }
+    } else {
+        now.to_string()
+    };
+    let start = old.as_ptr() as usize - body.as_ptr() as usize;
+    format!("{}{new}{}", &body[..start], &body[start + old.len()..])
 }
 
 /// The event types `provider` has samples for, in its document's order.

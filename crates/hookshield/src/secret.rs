@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
 use base64::Engine as _;
 use hmac::{Hmac, Mac as _};
 use sha2::Sha256;
@@ -10,6 +12,12 @@ use sha2::Sha256;
 use crate::Error;
 
 pub(crate) type HmacSha256 = Hmac<Sha256>;
+
+/// Standard base64 that reads a secret with or without its `=` padding.
+const STANDARD_PADDING_OPTIONAL: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
 
 /// A signing secret as the user holds it: text (as shown in a provider's dashboard)
 /// or raw key bytes.
@@ -111,6 +119,7 @@ impl Secret {
     /// use hookshield::{Secret, SecretFormat};
     /// assert_eq!(Secret::from("whsec_aGk=").key_bytes(SecretFormat::Utf8).unwrap(), b"whsec_aGk=");
     /// assert_eq!(Secret::from("whsec_aGk=").key_bytes(SecretFormat::WhsecBase64).unwrap(), b"hi");
+    /// assert_eq!(Secret::from("whsec_aGk").key_bytes(SecretFormat::WhsecBase64).unwrap(), b"hi");
     /// ```
     pub fn key_bytes(&self, format: SecretFormat) -> Result<Vec<u8>, Error> {
         let key = match (self, format) {
@@ -118,13 +127,10 @@ impl Secret {
             (Secret::Text(text), SecretFormat::Utf8) => text.as_bytes().to_vec(),
             (Secret::Text(text), SecretFormat::WhsecBase64) => {
                 let encoded = text.strip_prefix("whsec_").unwrap_or(text);
-                base64::engine::general_purpose::STANDARD
-                    .decode(encoded)
-                    .map_err(|_| {
-                        Error::config(
-                            "a Standard Webhooks secret must be `whsec_` followed by base64",
-                        )
-                    })?
+                // Padded or not: the same key (the reference libraries accept both).
+                STANDARD_PADDING_OPTIONAL.decode(encoded).map_err(|_| {
+                    Error::config("a Standard Webhooks secret must be `whsec_` followed by base64")
+                })?
             }
         };
         if key.is_empty() {

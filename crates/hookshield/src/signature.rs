@@ -165,8 +165,10 @@ impl Candidates {
 /// Parses a signature header: whitespace-separated entries of `prefix` + encoded tag.
 ///
 /// Entries with another prefix (another scheme version, e.g. Standard Webhooks' `v1a,`)
-/// are skipped; a header with no entry of this scheme, or an entry of this scheme whose
-/// tag does not decode to 32 bytes, is malformed.
+/// are skipped, and so is an entry of this scheme whose tag does not decode to 32 bytes,
+/// as the reference libraries do; the header is malformed only when no entry is usable.
+/// A trailing `,` on an entry is ignored: proxies and Node.js join a repeated header's
+/// values with `, `, and every occurrence's entries are candidates.
 pub(crate) fn parse_header(
     header: &str,
     value: &[u8],
@@ -184,19 +186,24 @@ pub(crate) fn parse_header(
         tags: [[0; TAG_LEN]; MAX_SIGNATURES],
         len: 0,
     };
+    let mut first_unusable = None;
     for entry in value.split_ascii_whitespace() {
+        let entry = entry.strip_suffix(',').unwrap_or(entry);
         let Some(encoded) = strip_prefix_ignore_case(entry, prefix) else {
             continue;
         };
         if candidates.len == MAX_SIGNATURES {
             return Err(malformed(format!("more than {MAX_SIGNATURES} signatures")));
         }
-        let slot = &mut candidates.tags[candidates.len];
-        decode_into(encoded, encoding, slot).map_err(&malformed)?;
-        candidates.len += 1;
+        match decode_into(encoded, encoding, &mut candidates.tags[candidates.len]) {
+            Ok(()) => candidates.len += 1,
+            Err(found) => {
+                first_unusable.get_or_insert(found);
+            }
+        }
     }
     if candidates.len == 0 {
-        return Err(malformed(describe(value)));
+        return Err(malformed(first_unusable.unwrap_or_else(|| describe(value))));
     }
     Ok(candidates)
 }
@@ -296,6 +303,29 @@ mod tests {
         assert_eq!(parsed.len(), 2);
         assert!(parsed.contains(&[2u8; 32]));
         assert!(!parsed.contains(&[3u8; 32]));
+    }
+
+    #[test]
+    fn a_malformed_entry_beside_a_usable_one_is_skipped() {
+        let good = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
+        let value = format!("v1,bm9wZQ== v1,{good}");
+        let parsed = parse_header("h", value.as_bytes(), SignatureEncoding::Base64, "v1,").unwrap();
+        assert_eq!(parsed.len(), 1);
+        let only_bad = parse_header("h", b"v1,bm9wZQ==", SignatureEncoding::Base64, "v1,");
+        assert!(only_bad
+            .unwrap_err()
+            .to_string()
+            .contains("a base64 tag of 4 bytes"));
+    }
+
+    #[test]
+    fn occurrences_joined_with_a_comma_are_all_read() {
+        let (a, b) = ("0a".repeat(32), "0b".repeat(32));
+        let value = format!("sha256={a}, sha256={b}");
+        let parsed =
+            parse_header("h", value.as_bytes(), SignatureEncoding::Hex, "sha256=").unwrap();
+        assert_eq!(parsed.len(), 2);
+        assert!(parsed.contains(&[0x0b; 32]));
     }
 
     #[test]

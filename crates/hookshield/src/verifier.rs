@@ -4,7 +4,9 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::events::envelope::{build_event, HeaderFacts};
+use std::time::Duration;
+
+use crate::events::envelope::{build_event, HeaderFacts, Horizon};
 use crate::headers::{self, Headers};
 use crate::provider::Scheme;
 use crate::secret::{KeyedSecret, Secret};
@@ -63,6 +65,7 @@ pub struct Verifier {
     scheme: Scheme,
     secrets: Vec<KeyedSecret>,
     tolerance: u64,
+    replay_horizon: Option<Duration>,
     max_body_bytes: usize,
     clock: Option<SharedClock>,
 }
@@ -110,6 +113,7 @@ impl Verifier {
             scheme: provider.scheme(),
             secrets: Vec::new(),
             tolerance: DEFAULT_TOLERANCE_SECONDS,
+            replay_horizon: Some(provider.default_retention()),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             clock: None,
         }
@@ -135,6 +139,15 @@ impl Verifier {
         self.max_body_bytes
     }
 
+    /// The replay horizon: a delivery whose signed event time is older than this is
+    /// refused (`timestamp_too_old`), so a captured delivery cannot be replayed once the
+    /// idempotency store has forgotten it. Defaults to the provider's
+    /// [`Provider::default_retention`]; [`Verifier::process`] and [`Verifier::claim`]
+    /// use the retention they are given.
+    pub fn replay_horizon(&self) -> Option<Duration> {
+        self.replay_horizon
+    }
+
     /// Verifies a delivery and parses it into an [`Event`], taking "now" from the
     /// configured clock (or the system's).
     pub fn verify(&self, body: &[u8], headers: &(impl Headers + ?Sized)) -> Result<Event, Error> {
@@ -149,6 +162,18 @@ impl Verifier {
         headers: &(impl Headers + ?Sized),
         now: i64,
     ) -> Result<Event, Error> {
+        self.verify_within(body, headers, now, self.replay_horizon)
+    }
+
+    /// [`Verifier::verify_at`] with the replay horizon given (the retention of the
+    /// store the event is claimed in).
+    pub(crate) fn verify_within(
+        &self,
+        body: &[u8],
+        headers: &(impl Headers + ?Sized),
+        now: i64,
+        horizon: Option<Duration>,
+    ) -> Result<Event, Error> {
         let check = self.verify_signature_at(body, headers, now)?;
         let facts = HeaderFacts {
             timestamp: check.timestamp,
@@ -162,7 +187,11 @@ impl Verifier {
                 )
             }),
         };
-        build_event(self.provider, body, facts)
+        let horizon = horizon.map(|horizon| Horizon {
+            now,
+            seconds: horizon.as_secs(),
+        });
+        build_event(self.provider, body, facts, horizon)
     }
 
     /// Checks size, headers, signature and replay window without parsing the body.
@@ -189,11 +218,11 @@ impl Verifier {
         }
         let scheme = &self.scheme;
         let header = &scheme.signature_header;
-        let signature_value = headers.header(header).ok_or_else(|| Error::MissingHeader {
+        let signature_value = headers.joined(header).ok_or_else(|| Error::MissingHeader {
             name: header.clone(),
         })?;
         let candidates =
-            signature::parse_header(header, signature_value, scheme.encoding, &scheme.prefix)?;
+            signature::parse_header(header, &signature_value, scheme.encoding, &scheme.prefix)?;
 
         let timestamp = match &scheme.timestamp_header {
             Some(name) => {
@@ -234,7 +263,7 @@ impl Verifier {
         })
     }
 
-    fn now(&self) -> Result<i64, Error> {
+    pub(crate) fn now(&self) -> Result<i64, Error> {
         match &self.clock {
             Some(clock) => Ok(clock.now_unix()),
             None => timestamp::system_now().ok_or_else(|| {
@@ -269,6 +298,7 @@ impl fmt::Debug for Verifier {
                 &format_args!("[{} redacted]", self.secrets.len()),
             )
             .field("tolerance", &self.tolerance)
+            .field("replay_horizon", &self.replay_horizon)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("clock", &self.clock.as_ref().map_or("system", |_| "custom"))
             .finish()
@@ -297,6 +327,7 @@ pub struct VerifierBuilder {
     scheme: Scheme,
     secrets: Vec<Secret>,
     tolerance: u64,
+    replay_horizon: Option<Duration>,
     max_body_bytes: usize,
     clock: Option<SharedClock>,
 }
@@ -317,6 +348,26 @@ impl VerifierBuilder {
     /// The replay window in seconds each way (default 300).
     pub fn tolerance(mut self, seconds: u64) -> Self {
         self.tolerance = seconds;
+        self
+    }
+
+    /// The replay horizon (default: the provider's [`Provider::default_retention`]);
+    /// `None` turns it off, which lets a captured delivery replay once the idempotency
+    /// store has forgotten its key. See [`Verifier::replay_horizon`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use hookshield::{ErrorCode, Provider, SignOptions, Verifier};
+    /// let body = br#"{"id":"e1","type":"error.occurred","created_at":"2020-01-01T00:00:00Z","data":{}}"#;
+    /// let signed = hookshield::sign(Provider::Sensei, "s", body, &SignOptions::default())?;
+    /// let verifier = Verifier::builder(Provider::Sensei).secret("s").build()?;
+    /// assert_eq!(verifier.verify(body, &signed).unwrap_err().code(), ErrorCode::TimestampTooOld);
+    /// let forever = Verifier::builder(Provider::Sensei).secret("s").replay_horizon(None).build()?;
+    /// assert!(forever.verify(body, &signed).is_ok());
+    /// # Ok::<(), hookshield::Error>(())
+    /// ```
+    pub fn replay_horizon(mut self, horizon: Option<Duration>) -> Self {
+        self.replay_horizon = horizon;
         self
     }
 
@@ -466,6 +517,7 @@ impl VerifierBuilder {
             scheme,
             secrets,
             tolerance: self.tolerance,
+            replay_horizon: self.replay_horizon,
             max_body_bytes: self.max_body_bytes,
             clock: self.clock,
         })

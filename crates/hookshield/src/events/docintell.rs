@@ -48,6 +48,7 @@ pub struct ProcessingCompleted {
     /// Seconds spent processing.
     pub processing_time_seconds: Option<f64>,
     /// Page count.
+    #[serde(default, deserialize_with = "super::json::whole::optional")]
     pub page_count: Option<u64>,
     /// Version of the intermediate representation, e.g. `v001`.
     pub ir_version: Option<String>,

@@ -15,7 +15,7 @@ use super::json::{kind_of, may_hold_out_of_range_number, Checked, DataIds, Membe
 use super::{
     docintell::DocIntellEvent, kyc::KycEvent, sensei::SenseiEvent, sentinel::SentinelEvent,
 };
-use super::{sentrasa::SentrasaEvent, Event, EventData};
+use super::{sentrasa::SentrasaEvent, Event, EventData, UntypedReason};
 use crate::error::excerpt;
 use crate::timestamp::parse_rfc3339;
 use crate::{idempotency, Error, Provider};
@@ -35,49 +35,68 @@ pub(crate) struct HeaderFacts<'a> {
 struct Layout {
     type_keys: &'static [&'static str],
     id_key: Option<&'static str>,
-    id_required: bool,
     time_keys: &'static [&'static str],
     data_required: bool,
 }
 
 fn layout(provider: Provider) -> Layout {
-    let (type_keys, id_key, id_required, time_keys, data_required): (_, _, _, &[&str], _) =
-        match provider {
-            Provider::Sentinel | Provider::DocIntell => {
-                (&["event"][..], Some("id"), false, &["timestamp"], true)
-            }
-            Provider::Sentrasa => (
-                &["event", "type"][..],
-                Some("id"),
-                false,
-                &["timestamp", "created_at"],
-                true,
-            ),
-            Provider::Kyc => (&["type"][..], Some("id"), true, &["created"], true),
-            Provider::Sensei => (&["type"][..], Some("id"), true, &["created_at"], true),
-            Provider::Standard => (&["type"][..], None, false, &["timestamp"], false),
-            Provider::GitHub | Provider::Custom => (
-                &["type", "event"][..],
-                Some("id"),
-                false,
-                &["timestamp", "created_at", "created"],
-                false,
-            ),
-        };
+    let (type_keys, id_key, time_keys, data_required): (_, _, &[&str], _) = match provider {
+        Provider::Sentinel | Provider::DocIntell => {
+            (&["event"][..], Some("id"), &["timestamp"], true)
+        }
+        Provider::Sentrasa => (
+            &["event", "type"][..],
+            Some("id"),
+            &["timestamp", "created_at"],
+            true,
+        ),
+        Provider::Kyc => (&["type"][..], Some("id"), &["created"], true),
+        Provider::Sensei => (&["type"][..], Some("id"), &["created_at"], true),
+        Provider::Standard => (&["type"][..], None, &["timestamp"], false),
+        Provider::GitHub | Provider::Custom => (
+            &["type", "event"][..],
+            Some("id"),
+            &["timestamp", "created_at", "created"],
+            false,
+        ),
+    };
     Layout {
         type_keys,
         id_key,
-        id_required,
         time_keys,
         data_required,
     }
 }
 
-/// Parses a verified body into an [`Event`].
+/// The oldest signed event time a verification accepts: events whose envelope time is
+/// older than `horizon` seconds before `now` are refused (see [`crate::Verifier`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Horizon {
+    pub(crate) now: i64,
+    pub(crate) seconds: u64,
+}
+
+impl Horizon {
+    fn check(self, event_time: OffsetDateTime) -> Result<(), Error> {
+        let age = i128::from(self.now) - i128::from(event_time.unix_timestamp());
+        if age > i128::from(self.seconds) {
+            return Err(Error::EventTooOld {
+                age_seconds: i64::try_from(age).unwrap_or(i64::MAX),
+                horizon_seconds: self.seconds,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Parses a verified body into an [`Event`]. Only a body that is not JSON, a header that
+/// disagrees with the body, or an event time past the replay horizon is an error: what
+/// cannot be typed arrives untyped, with the reason.
 pub(crate) fn build_event(
     provider: Provider,
     body: &[u8],
     facts: HeaderFacts<'_>,
+    horizon: Option<Horizon>,
 ) -> Result<Event, Error> {
     let text = std::str::from_utf8(body).map_err(|e| Error::InvalidJson {
         reason: format!(
@@ -86,13 +105,13 @@ pub(crate) fn build_event(
         ),
     })?;
     if provider == Provider::GitHub {
-        return github_event(text, body, facts);
+        return github_event(text, facts);
     }
     let layout = layout(provider);
     // Every provider's own samples name the type before `data`: the typed data is then
     // parsed while the body is read, in the same pass.
-    let (members, early) = read_members(text, |members, value| {
-        let event_type = required_string(members, layout.type_keys, "the event type").ok()?;
+    let read = read_members(text, |members, value| {
+        let Text(event_type) = string_member(members, layout.type_keys)?;
         let (typed, length) = parse_typed(provider, &event_type, value)?.ok()?;
         let data = &value[..length];
         Some((
@@ -104,39 +123,28 @@ pub(crate) fn build_event(
             length,
         ))
     })?;
-
-    let event_type = required_string(&members, layout.type_keys, "the event type")?;
-    let id = match layout.id_key {
-        Some(key) if layout.id_required => Some(required_string(&members, &[key], "the event id")?),
-        Some(key) => optional_string(&members, key),
-        None => None,
+    let Some((members, early)) = read else {
+        return Ok(not_an_object(provider, text, facts));
     };
-    let (event_time, event_time_text) = read_time(&members, layout.time_keys)?;
-    let data = match members.get("data") {
-        Some(raw) if raw.starts_with('{') => Some(raw),
-        Some(raw) => {
-            return Err(Error::envelope(format!(
-                "`data` must be an object, found {}",
-                kind_of(raw)
-            )))
-        }
-        None if layout.data_required => return Err(Error::envelope("missing member `data`")),
-        None => None,
-    };
-    let data_text = data.unwrap_or("null");
 
-    check_agreement(facts.event, Some(&event_type))?;
+    let id = layout
+        .id_key
+        .and_then(|key| string_member(&members, &[key]))
+        .map(|Text(id)| id);
+    let (event_time, event_time_text) = read_time(&members, layout.time_keys);
+    if let (Some(horizon), Some(event_time)) = (horizon, event_time) {
+        horizon.check(event_time)?;
+    }
+    let body_type = string_member(&members, layout.type_keys).map(|Text(t)| t);
+    check_agreement(facts.event, body_type.as_deref())?;
     check_agreement(facts.id, id.as_deref())?;
+    // A body that names no type takes the type header's, where the scheme has one.
+    let event_type = body_type.or_else(|| facts.event.map(|(_, value)| Cow::Borrowed(value)));
 
-    let typed = match early {
-        // Unless the object repeats the type or `data` (the last one counts).
-        Some(early) if early.event_type == event_type && std::ptr::eq(early.data, data_text) => {
-            Some(early.typed)
-        }
-        _ => parse_typed(provider, &event_type, data_text)
-            .transpose()?
-            .map(|(typed, _)| typed),
-    };
+    let data_member = members.get("data");
+    let data_text = data_member.unwrap_or("null");
+    let typed = type_data(provider, event_type.as_deref(), data_member, early, &layout);
+    let event_type = event_type.unwrap_or_default();
     let family = family(provider, &event_type);
     let id = id
         .map(Cow::into_owned)
@@ -145,30 +153,120 @@ pub(crate) fn build_event(
         provider,
         event_type: &event_type,
         id: id.as_deref(),
-        data: data_text,
-        typed: typed.as_ref(),
+        data: data_member.unwrap_or(text),
+        typed: typed.as_ref().ok(),
         event_time: event_time_text.as_deref(),
         body,
     });
-    let typed = typed.unwrap_or_else(|| EventData::Other(parse_verified(data_text)));
-    let timestamp = event_time.or_else(|| {
-        facts
-            .timestamp
-            .and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok())
-    });
+    let (data, untyped) = match typed {
+        Ok(typed) => (typed, None),
+        Err(untyped) => (EventData::Other(parse_verified(data_text)), Some(untyped)),
+    };
+    let timestamp = event_time.or_else(|| header_time(facts));
     Ok(Event {
         provider,
         event_type: event_type.into_owned(),
         family,
         id,
         timestamp,
-        data: typed,
+        data,
         idempotency_key,
-        data_span: data.map(|raw| span(text, raw)),
+        untyped,
+        data_span: data_member.map(|raw| span(text, raw)),
         body: text.to_owned(),
+        decoded: None,
         raw: std::sync::OnceLock::new(),
         raw_data: std::sync::OnceLock::new(),
     })
+}
+
+/// The typed data of a body's `event_type` and `data` member (using what was parsed
+/// while reading, `early`), or why it stays untyped.
+fn type_data(
+    provider: Provider,
+    event_type: Option<&str>,
+    data_member: Option<&str>,
+    early: Option<EarlyData<'_>>,
+    layout: &Layout,
+) -> Result<EventData, (UntypedReason, String)> {
+    let Some(event_type) = event_type else {
+        return Err((
+            UntypedReason::MissingType,
+            format!(
+                "the body has no `{}` string",
+                layout.type_keys.join("` or `")
+            ),
+        ));
+    };
+    let Some(raw) = data_member else {
+        return if layout.data_required && documented_family(provider, event_type).is_some() {
+            Err((
+                UntypedReason::DataMismatch,
+                "the body has no `data` member".to_owned(),
+            ))
+        } else {
+            Err(undocumented(event_type))
+        };
+    };
+    match early {
+        // Unless the object repeats the type or `data` (the last one counts).
+        Some(early) if early.event_type == event_type && std::ptr::eq(early.data, raw) => {
+            Ok(early.typed)
+        }
+        _ => match parse_typed(provider, event_type, raw) {
+            Some(Ok((typed, _))) => Ok(typed),
+            Some(Err(detail)) => Err((UntypedReason::DataMismatch, detail)),
+            None => Err(undocumented(event_type)),
+        },
+    }
+}
+
+fn undocumented(event_type: &str) -> (UntypedReason, String) {
+    (
+        UntypedReason::UndocumentedType,
+        format!("hookshield has no data type for `{event_type}`"),
+    )
+}
+
+fn header_time(facts: HeaderFacts<'_>) -> Option<OffsetDateTime> {
+    facts
+        .timestamp
+        .and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok())
+}
+
+/// An authentic body that is JSON but not an object: an untyped event whose data is the
+/// whole body.
+fn not_an_object(provider: Provider, text: &str, facts: HeaderFacts<'_>) -> Event {
+    let value = text.trim_matches([' ', '\t', '\n', '\r']);
+    let event_type = facts.event.map_or("", |(_, value)| value);
+    let id = facts.id.map(|(_, value)| value.to_owned());
+    let idempotency_key = idempotency::derive_key(&idempotency::KeyInput {
+        provider,
+        event_type,
+        id: id.as_deref(),
+        data: value,
+        typed: None,
+        event_time: None,
+        body: text.as_bytes(),
+    });
+    Event {
+        provider,
+        event_type: event_type.to_owned(),
+        family: family(provider, event_type),
+        id,
+        timestamp: header_time(facts),
+        data: EventData::Other(parse_verified(value)),
+        idempotency_key,
+        untyped: Some((
+            UntypedReason::NotAnObject,
+            format!("the body is {}, not an object", kind_of(value)),
+        )),
+        data_span: Some(span(text, value)),
+        body: text.to_owned(),
+        decoded: None,
+        raw: std::sync::OnceLock::new(),
+        raw_data: std::sync::OnceLock::new(),
+    }
 }
 
 /// Typed data parsed while the body was read, with the type it was parsed as.
@@ -179,7 +277,7 @@ struct EarlyData<'a> {
 }
 
 /// The body checked to be JSON, its top-level members, and what `at_data` made of the
-/// value of `data` (see [`Members::read_object`]).
+/// value of `data` (see [`Members::read_object`]); `None` for JSON that is not an object.
 ///
 /// Reading members checks the syntax of every value it skips, but not whether its numbers
 /// fit an `f64` (an exponent past the range passes a skip); bodies that may hold such a
@@ -187,21 +285,18 @@ struct EarlyData<'a> {
 fn read_members<'a, T>(
     text: &'a str,
     at_data: impl FnMut(&Members<'a>, &'a str) -> Option<(T, usize)>,
-) -> Result<(Members<'a>, Option<T>), Error> {
+) -> Result<Option<(Members<'a>, Option<T>)>, Error> {
     let invalid_json = |e: serde_json::Error| Error::InvalidJson {
         reason: e.to_string(),
     };
     let read = if let Some(read) = Members::read_object(text, at_data) {
-        read
+        Some(read)
     } else if let Ok(members) = serde_json::from_str::<Members<'_>>(text) {
-        (members, None)
+        Some((members, None))
     } else {
-        serde_json::from_str::<Checked>(text).map_err(invalid_json)?;
-        let found =
-            serde_json::from_str::<&RawValue>(text).map_or("JSON", |raw| kind_of(raw.get()));
-        return Err(Error::envelope(format!(
-            "expected a JSON object, found {found}"
-        )));
+        // Not an object: JSON all the same, or not JSON at all.
+        serde_json::from_str::<&RawValue>(text).map_err(invalid_json)?;
+        None
     };
     if may_hold_out_of_range_number(text) {
         serde_json::from_str::<Checked>(text).map_err(invalid_json)?;
@@ -209,9 +304,55 @@ fn read_members<'a, T>(
     Ok(read)
 }
 
-/// JSON already validated as part of the body.
+/// JSON already validated as part of the body, as a [`Value`]: an unpaired surrogate
+/// escape (which a Rust string cannot hold) reads as U+FFFD; nesting past `serde_json`'s
+/// limit reads as `null`.
 pub(crate) fn parse_verified(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or(Value::Null)
+    serde_json::from_str(text)
+        .or_else(|_| serde_json::from_str(&replace_lone_surrogates(text)))
+        .unwrap_or(Value::Null)
+}
+
+/// `text` with every `\\uXXXX` escape of an unpaired surrogate replaced by `\\ufffd`.
+fn replace_lone_surrogates(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let surrogate = |at: usize| -> Option<u16> {
+        let hex = text.get(at + 2..at + 6)?;
+        (bytes.get(at) == Some(&b'\\') && bytes.get(at + 1) == Some(&b'u'))
+            .then(|| u16::from_str_radix(hex, 16).ok())
+            .flatten()
+            .filter(|unit| (0xD800..0xE000).contains(unit))
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(found) = memchr::memchr(b'\\', &bytes[at..]) {
+        at += found;
+        if bytes.get(at + 1) != Some(&b'u') {
+            at += 2; // an escaped character, possibly a backslash
+            continue;
+        }
+        let lone = match surrogate(at) {
+            None => false,
+            Some(0xD800..=0xDBFF) => {
+                let paired = matches!(surrogate(at + 6), Some(0xDC00..=0xDFFF));
+                if paired {
+                    at += 6;
+                }
+                !paired
+            }
+            // A low surrogate with no high one before it.
+            Some(_) => true,
+        };
+        if lone {
+            out.push_str(&text[copied..at]);
+            out.push_str("\\ufffd");
+            copied = at + 6;
+        }
+        at += 6;
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 /// Where `raw`, borrowed from `text`, lies in it.
@@ -220,17 +361,17 @@ fn span(text: &str, raw: &str) -> Range<usize> {
     start..start + raw.len()
 }
 
-/// The documented data of `event_type` from the start of `text`, and its length in bytes;
-/// `None` for an undocumented type.
+/// The documented data of `event_type` from the start of `text`, and its length in bytes,
+/// or why it does not match the documented shape; `None` for an undocumented type.
 fn parse_typed(
     provider: Provider,
     event_type: &str,
     text: &str,
-) -> Option<Result<(EventData, usize), Error>> {
+) -> Option<Result<(EventData, usize), String>> {
     fn wrap<E>(
-        parsed: Option<Result<(E, usize), Error>>,
+        parsed: Option<Result<(E, usize), String>>,
         variant: fn(E) -> EventData,
-    ) -> Option<Result<(EventData, usize), Error>> {
+    ) -> Option<Result<(EventData, usize), String>> {
         parsed.map(|parsed| parsed.map(|(data, length)| (variant(data), length)))
     }
     match provider {
@@ -246,33 +387,52 @@ fn parse_typed(
     }
 }
 
-/// The documented family of `event_type`, or its fallback.
-fn family(provider: Provider, event_type: &str) -> Cow<'static, str> {
-    let documented = match provider {
+/// The documented family of a documented type.
+fn documented_family(provider: Provider, event_type: &str) -> Option<&'static str> {
+    match provider {
         Provider::Sentinel => SentinelEvent::family_of(event_type),
         Provider::DocIntell => DocIntellEvent::family_of(event_type),
         Provider::Sentrasa => SentrasaEvent::family_of(event_type),
         Provider::Kyc => KycEvent::family_of(event_type),
         Provider::Sensei => SenseiEvent::family_of(event_type),
         Provider::GitHub | Provider::Standard | Provider::Custom => None,
-    };
-    documented.map_or_else(|| Cow::Owned(fallback_family(event_type)), Cow::Borrowed)
+    }
 }
 
-/// The family of an undocumented type: everything before its last `.`.
-fn fallback_family(event_type: &str) -> String {
-    event_type
-        .rsplit_once('.')
-        .map_or(event_type, |(family, _)| family)
-        .to_owned()
+/// The documented family of `event_type`, or else everything before its last `.`.
+fn family(provider: Provider, event_type: &str) -> Cow<'static, str> {
+    documented_family(provider, event_type).map_or_else(
+        || {
+            let family = event_type.rsplit_once('.').map_or(event_type, |(f, _)| f);
+            Cow::Owned(family.to_owned())
+        },
+        Cow::Borrowed,
+    )
 }
 
 /// GitHub sends no envelope: the type is `X-GitHub-Event` (plus `.action` when the
-/// payload has one, e.g. `issues.opened`) and the id is `X-GitHub-Delivery`.
-fn github_event(text: &str, body: &[u8], facts: HeaderFacts<'_>) -> Result<Event, Error> {
-    let raw: Value = serde_json::from_str(text).map_err(|e| Error::InvalidJson {
-        reason: e.to_string(),
-    })?;
+/// payload has one, e.g. `issues.opened`) and the id is `X-GitHub-Delivery`. A delivery
+/// configured as `application/x-www-form-urlencoded` carries the JSON in its `payload`
+/// field.
+fn github_event(text: &str, facts: HeaderFacts<'_>) -> Result<Event, Error> {
+    let (raw, decoded) = match serde_json::from_str::<Value>(text) {
+        Ok(raw) => (raw, None),
+        Err(error) => {
+            let payload = form_urlencoded::parse(text.as_bytes())
+                .find(|(name, _)| name == "payload")
+                .map(|(_, payload)| payload.into_owned())
+                .ok_or_else(|| Error::InvalidJson {
+                    reason: format!(
+                        "{error} (nor is it a form with a `payload` field, as GitHub sends \
+                         for the content type application/x-www-form-urlencoded)"
+                    ),
+                })?;
+            let raw = serde_json::from_str::<Value>(&payload).map_err(|e| Error::InvalidJson {
+                reason: format!("the form's `payload` field is not JSON: {e}"),
+            })?;
+            (raw, Some(payload))
+        }
+    };
     let family = facts.event.map_or("unknown", |(_, value)| value).to_owned();
     let event_type = match raw.get("action").and_then(Value::as_str) {
         Some(action) => format!("{family}.{action}"),
@@ -283,11 +443,12 @@ fn github_event(text: &str, body: &[u8], facts: HeaderFacts<'_>) -> Result<Event
         provider: Provider::GitHub,
         event_type: &event_type,
         id: id.as_deref(),
-        data: "null",
+        data: decoded.as_deref().unwrap_or(text),
         typed: None,
         event_time: None,
-        body,
+        body: text.as_bytes(),
     });
+    let untyped = Some(undocumented(&event_type));
     Ok(Event {
         provider: Provider::GitHub,
         event_type,
@@ -296,88 +457,42 @@ fn github_event(text: &str, body: &[u8], facts: HeaderFacts<'_>) -> Result<Event
         timestamp: None,
         data: EventData::Other(raw.clone()),
         idempotency_key,
+        untyped,
         data_span: None,
         body: text.to_owned(),
+        decoded,
         raw: std::sync::OnceLock::from(raw),
         raw_data: std::sync::OnceLock::new(),
     })
 }
 
-/// The first of `keys` present, which must be a non-empty string.
-fn required_string<'a>(
-    members: &Members<'a>,
-    keys: &[&str],
-    what: &str,
-) -> Result<Cow<'a, str>, Error> {
-    let Some((key, raw)) = keys.iter().find_map(|key| Some((*key, members.get(key)?))) else {
-        return Err(Error::envelope(format!(
-            "missing member `{}` ({what})",
-            keys.join("` or `")
-        )));
-    };
-    match serde_json::from_str::<Text<'a>>(raw) {
-        Ok(Text(value)) if !value.is_empty() => Ok(value),
-        Ok(_) => Err(Error::envelope(format!(
-            "`{key}` must be a non-empty string, found \"\""
-        ))),
-        Err(_) => Err(Error::envelope(format!(
-            "`{key}` must be a non-empty string, found {}",
-            kind_of(raw)
-        ))),
-    }
+/// The first of `keys` present, if it is a non-empty string.
+fn string_member<'a>(members: &Members<'a>, keys: &[&str]) -> Option<Text<'a>> {
+    let raw = keys.iter().find_map(|key| members.get(key))?;
+    serde_json::from_str::<Text<'a>>(raw)
+        .ok()
+        .filter(|Text(value)| !value.is_empty())
 }
 
-/// `key`, if present as a non-empty string.
-fn optional_string<'a>(members: &Members<'a>, key: &str) -> Option<Cow<'a, str>> {
-    match serde_json::from_str::<Text<'a>>(members.get(key)?) {
-        Ok(Text(value)) if !value.is_empty() => Some(value),
-        _ => None,
-    }
-}
-
-/// The event time, parsed and as sent (the text feeds idempotency keys).
+/// The event time, parsed (where it is an RFC 3339 date-time or Unix seconds) and as
+/// sent (the text feeds idempotency keys).
 fn read_time<'a>(
     members: &Members<'a>,
     keys: &[&str],
-) -> Result<(Option<OffsetDateTime>, Option<Cow<'a, str>>), Error> {
-    for key in keys {
-        let Some(raw) = members.get(key) else {
-            continue;
-        };
-        match raw.as_bytes().first() {
-            Some(b'n') => {}
-            Some(b'"') => {
-                let Text(text) = serde_json::from_str::<Text<'_>>(raw)
-                    .map_err(|_| Error::envelope(format!("`{key}` must be a date-time")))?;
-                let parsed = parse_rfc3339(&text).ok_or_else(|| {
-                    Error::envelope(format!(
-                        "`{key}` must be an ISO 8601 date-time, found {:?}",
-                        excerpt(&text, 40)
-                    ))
-                })?;
-                return Ok((Some(parsed), Some(text)));
-            }
-            Some(b'-' | b'0'..=b'9') => {
-                let parsed = serde_json::from_str::<i64>(raw)
-                    .ok()
-                    .and_then(|secs| OffsetDateTime::from_unix_timestamp(secs).ok())
-                    .ok_or_else(|| {
-                        Error::envelope(format!(
-                            "`{key}` must be Unix seconds, found {}",
-                            excerpt(raw, 40)
-                        ))
-                    })?;
-                return Ok((Some(parsed), Some(Cow::Borrowed(raw))));
-            }
-            _ => {
-                return Err(Error::envelope(format!(
-                    "`{key}` must be a date-time, found {}",
-                    kind_of(raw)
-                )))
-            }
-        }
+) -> (Option<OffsetDateTime>, Option<Cow<'a, str>>) {
+    let Some(raw) = keys
+        .iter()
+        .find_map(|key| members.get(key).filter(|raw| *raw != "null"))
+    else {
+        return (None, None);
+    };
+    if let Ok(Text(text)) = serde_json::from_str::<Text<'_>>(raw) {
+        return (parse_rfc3339(&text), Some(text));
     }
-    Ok((None, None))
+    let parsed = serde_json::from_str::<i64>(raw)
+        .ok()
+        .and_then(|secs| OffsetDateTime::from_unix_timestamp(secs).ok());
+    (parsed, Some(Cow::Borrowed(raw)))
 }
 
 /// A header and the signed body must agree where both carry a value.

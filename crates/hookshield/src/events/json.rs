@@ -150,6 +150,42 @@ pub(crate) fn parse_prefix<'a, T: Deserialize<'a>>(
     }
 }
 
+/// Integer fields read as JSON means them: `4`, `4.0` and `4e0` are the same whole
+/// number (JSON has one number type), so a sender that serializes through floating
+/// point still types. Used with `#[serde(deserialize_with)]`.
+pub(crate) mod whole {
+    use serde::{Deserialize, Deserializer};
+    use serde_json::Number;
+
+    fn whole<T: TryFrom<u64>, E: serde::de::Error>(number: &Number) -> Result<T, E> {
+        let value = number.as_u64().or_else(|| {
+            let float = number.as_f64()?;
+            // `u64::MAX as f64` rounds up to 2^64, which is out of range: hence `<`.
+            (float.fract() == 0.0 && float >= 0.0 && float < u64::MAX as f64)
+                .then_some(float as u64)
+        });
+        value
+            .and_then(|value| T::try_from(value).ok())
+            .ok_or_else(|| E::custom(format!("expected a whole number in range, found {number}")))
+    }
+
+    /// A required whole number.
+    pub(crate) fn required<'de, D: Deserializer<'de>, T: TryFrom<u64>>(
+        d: D,
+    ) -> Result<T, D::Error> {
+        whole(&Number::deserialize(d)?)
+    }
+
+    /// An optional whole number (`null` or absent: `None`).
+    pub(crate) fn optional<'de, D: Deserializer<'de>, T: TryFrom<u64>>(
+        d: D,
+    ) -> Result<Option<T>, D::Error> {
+        Option::<Number>::deserialize(d)?
+            .map(|number| whole::<T, D::Error>(&number))
+            .transpose()
+    }
+}
+
 /// The identifiers in an envelope's `data` that idempotency keys are built from.
 #[derive(Debug, Default)]
 pub(crate) struct DataIds {

@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::json::parse_prefix;
-use crate::Error;
 
 /// A KYC-Webhooks event, typed by family.
 ///
@@ -54,8 +53,8 @@ pub const SAMPLE_TYPES: &[&str] = &[
 /// Data of a session event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionData {
-    /// The KYC session.
-    pub session_id: String,
+    /// The KYC session (the document shows no data fields, so none is required).
+    pub session_id: Option<String>,
     /// Its status after the event.
     pub status: Option<String>,
     /// The status before a status change.
@@ -65,8 +64,8 @@ pub struct SessionData {
 /// Data of a watchlist event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WatchlistData {
-    /// The monitored subject.
-    pub subject_id: String,
+    /// The monitored subject (not shown by the document either).
+    pub subject_id: Option<String>,
     /// Its monitoring status.
     pub status: Option<String>,
     /// New matches found.
@@ -83,23 +82,22 @@ impl KycEvent {
         }
     }
 
-    /// The id of the session or subject.
-    pub fn resource_id(&self) -> &str {
+    /// The id of the session or subject, when the payload carries one.
+    pub fn resource_id(&self) -> Option<&str> {
         match self {
-            KycEvent::Session { data, .. } => &data.session_id,
-            KycEvent::Watchlist { data, .. } => &data.subject_id,
+            KycEvent::Session { data, .. } => data.session_id.as_deref(),
+            KycEvent::Watchlist { data, .. } => data.subject_id.as_deref(),
         }
     }
 
     /// Parses the JSON value at the start of `text` as the data of `event_type`,
-    /// returning it and its length in bytes; `None` for an undocumented type.
-    pub(crate) fn parse(event_type: &str, text: &str) -> Option<Result<(Self, usize), Error>> {
+    /// returning it and its length in bytes, or why it does not match; `None` for an
+    /// undocumented type.
+    pub(crate) fn parse(event_type: &str, text: &str) -> Option<Result<(Self, usize), String>> {
         let family = Self::family_of(event_type)?;
         let action = event_type[4 + family.len() + 1..].to_owned();
         let invalid = |e: serde_json::Error| {
-            Error::envelope(format!(
-                "`data` of `{event_type}` does not match the {family} family's shape: {e}"
-            ))
+            format!("`data` of `{event_type}` does not match the {family} family's shape: {e}")
         };
         Some(match family {
             "session" => parse_prefix::<SessionData>(text)

@@ -11,7 +11,7 @@ use crate::Provider;
 
 pub mod docintell;
 pub(crate) mod envelope;
-mod json;
+pub(crate) mod json;
 pub mod kyc;
 pub mod sensei;
 pub mod sentinel;
@@ -49,9 +49,14 @@ pub struct Event {
     pub(crate) timestamp: Option<OffsetDateTime>,
     pub(crate) data: EventData,
     pub(crate) idempotency_key: String,
+    /// Why `data` is untyped, and the details, where it is.
+    pub(crate) untyped: Option<(UntypedReason, String)>,
     /// The verified body, from which `raw` is parsed on first use.
     pub(crate) body: String,
-    /// Where the envelope's `data` lies in `body`.
+    /// The JSON text of the document where it is not the body itself (the decoded
+    /// `payload` field of a form-encoded GitHub delivery).
+    pub(crate) decoded: Option<String>,
+    /// Where the envelope's `data` lies in the JSON text.
     pub(crate) data_span: Option<Range<usize>>,
     pub(crate) raw: OnceLock<Value>,
     pub(crate) raw_data: OnceLock<Value>,
@@ -94,15 +99,51 @@ impl Event {
         &self.data
     }
 
-    /// The whole body as JSON, parsed on first use.
+    /// Why [`Event::data`] is [`EventData::Other`] (`None` when it is typed): an
+    /// undocumented type, data that does not match the documented shape, no type member,
+    /// or a body that is not a JSON object. An authentic delivery is never refused for
+    /// its payload; it arrives untyped instead.
+    ///
+    /// ```
+    /// use hookshield::{Provider, SignOptions, UntypedReason, Verifier};
+    /// let body = br#"{"event":"document.completed","timestamp":"2026-05-15T10:05:00Z","data":{"document_id":"d","pages":"4"}}"#;
+    /// let signed = hookshield::sign(Provider::Sentinel, "s", body, &SignOptions::at(1_778_839_500))?;
+    /// let verifier = Verifier::builder(Provider::Sentinel).secret("s").clock(|| 1_778_839_500).build()?;
+    /// let event = verifier.verify(body, &signed)?;
+    /// assert_eq!(event.untyped_reason(), Some(UntypedReason::DataMismatch));
+    /// assert!(event.untyped_detail().unwrap().contains("pages"));
+    /// assert_eq!(event.raw_data()["pages"], "4");
+    /// # Ok::<(), hookshield::Error>(())
+    /// ```
+    pub fn untyped_reason(&self) -> Option<UntypedReason> {
+        self.untyped.as_ref().map(|(reason, _)| *reason)
+    }
+
+    /// What [`Event::untyped_reason`] found, in words (`None` when typed).
+    pub fn untyped_detail(&self) -> Option<&str> {
+        self.untyped.as_ref().map(|(_, detail)| detail.as_str())
+    }
+
+    /// The whole document as JSON, parsed on first use (see [`Event::json_text`]).
+    ///
+    /// This is `serde_json`'s reading of the text, with one difference: a string holding
+    /// an unpaired surrogate escape (`"\ud83d"`, which Rust strings cannot hold) gets
+    /// U+FFFD in its place. Data nested deeper than `serde_json`'s 128 levels reads as
+    /// `null` here; [`Event::json_text`] always has it.
     pub fn raw(&self) -> &Value {
         self.raw
-            .get_or_init(|| envelope::parse_verified(&self.body))
+            .get_or_init(|| envelope::parse_verified(self.json_text()))
     }
 
     /// The verified body as received.
     pub fn body(&self) -> &str {
         &self.body
+    }
+
+    /// The JSON text of the delivery: the body, or for a form-encoded GitHub delivery
+    /// (`payload=<url-encoded JSON>`) the decoded `payload`.
+    pub fn json_text(&self) -> &str {
+        self.decoded.as_deref().unwrap_or(&self.body)
     }
 
     /// The JSON text of [`Event::raw_data`], as received: the envelope's `data` (the
@@ -118,14 +159,16 @@ impl Event {
     /// ```
     pub fn data_text(&self) -> Option<&str> {
         if self.data_is_body() {
-            return Some(&self.body);
+            return Some(self.json_text());
         }
-        self.data_span.clone().map(|span| &self.body[span])
+        self.data_span.clone().map(|span| &self.json_text()[span])
     }
 
     /// Where [`Event::data_text`] lies in [`Event::body`], counted in UTF-16 code units:
     /// the indices of a JavaScript string, so a JavaScript binding can hand its engine's
-    /// JSON parser just that part of the body text it already holds.
+    /// JSON parser just that part of the body text it already holds. `None` where there
+    /// is no data, or where it is not part of the body (a form-encoded GitHub delivery:
+    /// use [`Event::data_text`]).
     ///
     /// ```
     /// use hookshield::{Provider, SignOptions, Verifier};
@@ -138,6 +181,9 @@ impl Event {
     /// # Ok::<(), hookshield::Error>(())
     /// ```
     pub fn data_text_utf16_range(&self) -> Option<Range<usize>> {
+        if self.decoded.is_some() {
+            return None;
+        }
         let span = if self.data_is_body() {
             0..self.body.len()
         } else {
@@ -217,6 +263,7 @@ impl PartialEq for Event {
             && self.idempotency_key == other.idempotency_key
             && self.body == other.body
             && self.data == other.data
+            && self.untyped == other.untyped
     }
 }
 
@@ -230,6 +277,46 @@ pub fn type_matches(pattern: &str, event_type: &str) -> bool {
             .strip_prefix(prefix)
             .is_some_and(|rest| rest.starts_with('.') && rest.len() > 1),
         None => pattern == event_type,
+    }
+}
+
+/// Why an authentic event's data arrived untyped ([`Event::untyped_reason`]).
+///
+/// ```
+/// use hookshield::UntypedReason;
+/// assert_eq!(UntypedReason::MissingType.as_str(), "missing_type");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UntypedReason {
+    /// The type is not one hookshield has a data type for (a new or undocumented event,
+    /// or a sender without documented types: GitHub, Standard Webhooks, custom).
+    UndocumentedType,
+    /// A documented type whose data does not match the documented shape (a field of
+    /// another JSON type, a required identifier missing, `data` not an object).
+    DataMismatch,
+    /// The body is an object that names no type (or not as a non-empty string).
+    MissingType,
+    /// The body is JSON but not an object.
+    NotAnObject,
+}
+
+impl UntypedReason {
+    /// The stable name, the same in every language: `undocumented_type`,
+    /// `data_mismatch`, `missing_type`, `not_an_object`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            UntypedReason::UndocumentedType => "undocumented_type",
+            UntypedReason::DataMismatch => "data_mismatch",
+            UntypedReason::MissingType => "missing_type",
+            UntypedReason::NotAnObject => "not_an_object",
+        }
+    }
+}
+
+impl std::fmt::Display for UntypedReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -301,12 +388,12 @@ macro_rules! documented_events {
             }
 
             /// Parses the JSON value at the start of `text` as the data of the
-            /// documented type `event_type`, returning it and its length in bytes;
-            /// `None` for an undocumented type.
-            pub(crate) fn parse(event_type: &str, text: &str) -> Option<Result<(Self, usize), crate::Error>> {
+            /// documented type `event_type`, returning it and its length in bytes, or
+            /// why it does not match; `None` for an undocumented type.
+            pub(crate) fn parse(event_type: &str, text: &str) -> Option<Result<(Self, usize), String>> {
                 match event_type {
                     $( $type_str => Some(super::json::parse_prefix::<$data>(text).map(|(data, length)| ($name::$variant(data), length)).map_err(|e| {
-                        crate::Error::envelope(format!("`data` of `{}` does not match its documented shape: {e}", $type_str))
+                        format!("`data` of `{}` does not match its documented shape: {e}", $type_str)
                     })), )+
                     _ => None,
                 }

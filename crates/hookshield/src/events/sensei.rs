@@ -87,16 +87,22 @@ pub struct PhaseCompleted {
     /// The phase, e.g. `data_transfer`.
     pub phase: String,
     /// 1-based position of the phase.
+    #[serde(deserialize_with = "super::json::whole::required")]
     pub phase_number: u32,
     /// Phases in the migration.
+    #[serde(deserialize_with = "super::json::whole::required")]
     pub total_phases: u32,
     /// Time the phase took.
+    #[serde(deserialize_with = "super::json::whole::required")]
     pub duration_seconds: u64,
     /// Records moved.
+    #[serde(deserialize_with = "super::json::whole::required")]
     pub records_processed: u64,
     /// Errors recovered automatically.
+    #[serde(deserialize_with = "super::json::whole::required")]
     pub errors_recovered: u64,
     /// Errors escalated to a human.
+    #[serde(deserialize_with = "super::json::whole::required")]
     pub errors_escalated: u64,
 }
 
@@ -110,8 +116,10 @@ pub struct PhaseData {
     /// The phase.
     pub phase: Option<String>,
     /// 1-based position of the phase.
+    #[serde(default, deserialize_with = "super::json::whole::optional")]
     pub phase_number: Option<u32>,
     /// Phases in the migration.
+    #[serde(default, deserialize_with = "super::json::whole::optional")]
     pub total_phases: Option<u32>,
 }
 

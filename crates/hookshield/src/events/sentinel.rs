@@ -38,12 +38,14 @@ pub struct DocumentCompleted {
     /// The classified type, e.g. `cas_statement`.
     pub document_type: Option<String>,
     /// Page count.
+    #[serde(default, deserialize_with = "super::json::whole::optional")]
     pub pages: Option<u64>,
     /// What was extracted.
     pub extractions: Option<Extractions>,
     /// Extraction confidence.
     pub confidence: Option<Confidence>,
     /// Processing time in milliseconds.
+    #[serde(default, deserialize_with = "super::json::whole::optional")]
     pub processing_time_ms: Option<u64>,
 }
 
@@ -51,6 +53,7 @@ pub struct DocumentCompleted {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Extractions {
     /// Number of holdings found.
+    #[serde(default, deserialize_with = "super::json::whole::optional")]
     pub holdings_count: Option<u64>,
     /// Total assets under management.
     pub total_aum: Option<f64>,
@@ -90,6 +93,7 @@ pub struct ChatSessionClosed {
     /// The user.
     pub user_id: Option<String>,
     /// Messages exchanged.
+    #[serde(default, deserialize_with = "super::json::whole::optional")]
     pub message_count: Option<u64>,
     /// Tokens used.
     pub token_usage: Option<TokenUsage>,
@@ -101,8 +105,10 @@ pub struct ChatSessionClosed {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TokenUsage {
     /// Input tokens.
+    #[serde(default, deserialize_with = "super::json::whole::optional")]
     pub input: Option<u64>,
     /// Output tokens.
+    #[serde(default, deserialize_with = "super::json::whole::optional")]
     pub output: Option<u64>,
 }
 

@@ -12,7 +12,7 @@ pub(crate) struct KeyInput<'a> {
     pub(crate) event_type: &'a str,
     /// The provider's event (or delivery) id.
     pub(crate) id: Option<&'a str>,
-    /// The envelope's `data`, as JSON text.
+    /// The envelope's `data` as JSON text (the body's text where it has no `data`).
     pub(crate) data: &'a str,
     /// The typed data, whose resource ids spare a scan of `data`.
     pub(crate) typed: Option<&'a EventData>,
@@ -24,45 +24,90 @@ pub(crate) struct KeyInput<'a> {
 /// The idempotency key of an event, as the contract orders the choices:
 ///
 /// 1. the provider's event id where there is one (KYC `id`/`X-Webhook-ID`, Sensei `id`,
-///    Standard Webhooks `webhook-id`, GitHub `X-GitHub-Delivery`);
+///    Standard Webhooks `webhook-id`, GitHub `X-GitHub-Delivery`), as sent;
 /// 2. for DocIntell, `{event}:{document_id}:{job_id}` as its document advises;
-/// 3. otherwise `{type}:{resource id}:{event time}`, the resource id being the one a
-///    documented type is about (Sentinel's `document_id`, `session_id` or `report_id`;
-///    Sentrasa's `job_id` or `alert_id`), or else the first `*_id` member of `data`, and
-///    the event time the envelope's own, which a redelivery repeats;
-/// 4. failing all, `sha256:` and the hex SHA-256 of the body.
+/// 3. otherwise `{type}:{resource id}:{event time}:{digest}`: the resource id the event is
+///    about (Sentinel's `document_id`, `session_id` or `report_id`, Sentrasa's `job_id`
+///    or `alert_id`, else the first `*_id` string of `data`; empty if none), the event
+///    time as the envelope wrote it (empty if none), and the first 128 bits of the
+///    SHA-256 of the data's text, so two different events of one resource in one second
+///    never share a key while a redelivery, byte for byte the same, keeps it;
+/// 4. for a body that names no type, `sha256:` and the hex SHA-256 of the body.
+///
+/// Joined parts are escaped (`%` as `%25`, `:` as `%3A`), so `doc:a` + `b` and
+/// `doc` + `a:b` cannot meet.
 pub(crate) fn derive_key(input: &KeyInput<'_>) -> String {
     if let Some(id) = input.id {
         return id.to_owned();
     }
     let event_type = input.event_type;
+    if event_type.is_empty() {
+        return body_key(input.body);
+    }
     let typed_resource = match input.typed {
         Some(EventData::DocIntell(event)) => {
             let (document, job) = event.document_and_job();
-            return format!("{event_type}:{document}:{job}");
+            return join(&[event_type, document, job]);
         }
         Some(EventData::Sentinel(event)) => Some(event.resource_id()),
         Some(EventData::Sentrasa(event)) => event.resource_id(),
+        Some(EventData::Kyc(event)) => event.resource_id(),
         _ => None,
     };
-    let time = input.event_time;
-    if let (Some(resource), Some(time)) = (typed_resource, time) {
-        return format!("{event_type}:{resource}:{time}");
-    }
-    // An undocumented type: read the ids out of `data`.
-    let ids = crate::events::envelope::data_ids(input.data);
-    if input.provider == Provider::DocIntell {
-        if let (Some(document), Some(job)) = (&ids.document_id, &ids.job_id) {
-            return format!("{event_type}:{document}:{job}");
+    let data_ids;
+    let resource = if let Some(resource) = typed_resource {
+        resource
+    } else {
+        // Not typed: read the ids out of `data`.
+        data_ids = crate::events::envelope::data_ids(input.data);
+        if input.provider == Provider::DocIntell && input.typed.is_none() {
+            if let (Some(document), Some(job)) = (&data_ids.document_id, &data_ids.job_id) {
+                return join(&[event_type, document, job]);
+            }
+        }
+        data_ids.first.as_deref().unwrap_or_default()
+    };
+    let digest = Sha256::digest(input.data.as_bytes());
+    let digest = hex::encode(&digest[..16]);
+    join(&[
+        event_type,
+        resource,
+        input.event_time.unwrap_or_default(),
+        &digest,
+    ])
+}
+
+/// `parts` joined with `:`, each escaped so that no join of other parts can equal it.
+fn join(parts: &[&str]) -> String {
+    let mut key = String::with_capacity(parts.iter().map(|part| part.len() + 1).sum());
+    for (index, part) in parts.iter().enumerate() {
+        if index > 0 {
+            key.push(':');
+        }
+        for c in part.chars() {
+            match c {
+                '%' => key.push_str("%25"),
+                ':' => key.push_str("%3A"),
+                c => key.push(c),
+            }
         }
     }
-    if let (Some(resource), Some(time)) = (&ids.first, time) {
-        return format!("{event_type}:{resource}:{time}");
-    }
-    body_key(input.body)
+    key
 }
 
 /// `sha256:<hex>` of the body, the key of last resort.
 pub(crate) fn body_key(body: &[u8]) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(body)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::join;
+
+    #[test]
+    fn joined_parts_cannot_collide() {
+        assert_ne!(join(&["t", "doc:a", "b"]), join(&["t", "doc", "a:b"]));
+        assert_ne!(join(&["t", "a%3Ab"]), join(&["t", "a:b"]));
+        assert_eq!(join(&["t", "d_1", "j_1"]), "t:d_1:j_1");
+    }
 }
