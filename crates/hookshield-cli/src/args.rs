@@ -153,8 +153,9 @@ pub(crate) fn read_body(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))
 }
 
-/// The sample body of `event_type`, or a usage error listing the provider's samples.
-pub(crate) fn sample_body(provider: Provider, event_type: &str) -> Result<&'static str> {
+/// The sample body of `event_type`, stamped now, or a usage error listing the
+/// provider's samples.
+pub(crate) fn sample_body(provider: Provider, event_type: &str) -> Result<String> {
     hookshield::sample(provider, event_type).ok_or_else(|| {
         let types = hookshield::sample_types(provider);
         Failure::Usage(if types.is_empty() {

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::hash::BuildHasher as _;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::thread;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
@@ -14,10 +13,10 @@ use hookshield::{Event, MemoryStore, Provider, Secret, Verifier};
 use serde_json::json;
 
 use crate::args::{event_header_value, provider_parser, sample_body};
-use crate::listen::{bind, serve, Receiver};
 use crate::output::outln;
 use crate::output::Style;
 use crate::send::{agent, deliver, Delivery, Extras, Kind, Reply, Signer};
+use crate::server::{address, bind, runtime, serve, Limits, Receiver};
 use crate::{Failure, Result};
 
 /// Run every provider's sample events against local receivers and check the results.
@@ -82,48 +81,44 @@ fn check(kind: Kind, reply: &Reply) -> bool {
     reply.status == status && said == Some(answer)
 }
 
-/// A running receiver: its URL, its handler's runs per idempotency key, its thread.
+/// A running receiver: its URL, its secret and its handler's runs per idempotency key.
 struct Listener {
     provider: Provider,
     url: String,
     secret: String,
     runs: Arc<Mutex<HashMap<String, u32>>>,
-    server: Arc<tiny_http::Server>,
-    thread: thread::JoinHandle<()>,
 }
 
-fn start(provider: Provider) -> Result<Listener> {
+/// Starts a receiver for `provider` on a free port, served on `runtime`.
+fn start(provider: Provider, runtime: &tokio::runtime::Runtime) -> Result<Listener> {
     let secret = random_secret(provider);
-    let verifier = Verifier::new(provider, [secret.as_str()])?;
-    let receiver = Receiver::new(verifier, Box::new(MemoryStore::new(10_000)));
-    let server = Arc::new(bind(0)?);
-    let address = server
-        .server_addr()
-        .to_ip()
-        .expect("a TCP listener has an IP address");
     let runs = Arc::new(Mutex::new(HashMap::new()));
-    let thread = {
-        let (server, runs) = (Arc::clone(&server), Arc::clone(&runs));
-        thread::spawn(move || {
-            // The handler: count how many times it runs for each event.
-            let mut handler = |event: &Event| {
+    let receiver = Receiver {
+        verifier: Verifier::new(provider, [secret.as_str()])?,
+        store: Box::new(MemoryStore::new(10_000)),
+        limits: Limits::default(),
+        // The handler: count how many times it runs for each event.
+        handler: Box::new({
+            let runs = Arc::clone(&runs);
+            move |event: &Event| {
                 *runs
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
                     .entry(event.idempotency_key().to_owned())
                     .or_insert(0) += 1;
                 Ok(())
-            };
-            serve(&server, &receiver, &mut handler, &mut |_| {});
-        })
+            }
+        }),
+        report: Box::new(|_| {}),
     };
+    let listener = bind(0)?;
+    let address = address(&listener);
+    runtime.spawn(serve(listener, Arc::new(receiver)));
     Ok(Listener {
         provider,
         url: format!("http://{address}/webhooks/{provider}"),
         secret,
         runs,
-        server,
-        thread,
     })
 }
 
@@ -143,9 +138,10 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         )));
     }
     let started = Instant::now();
+    let runtime = runtime()?;
     let listeners = providers
         .iter()
-        .map(|p| start(*p))
+        .map(|p| start(*p, &runtime))
         .collect::<Result<Vec<_>>>()?;
     let agent = agent(Duration::from_secs(10));
     let extras = Extras {
@@ -166,9 +162,9 @@ pub(crate) fn run(args: &Args) -> Result<()> {
             stale_by: 3600,
         };
         for event in hookshield::sample_types(provider) {
-            let body = sample_body(provider, event)?.as_bytes();
+            let body = sample_body(provider, event)?;
             let name = event_header_value(provider, event);
-            let deliveries = signer.deliveries(body, Some(&name), extras)?;
+            let deliveries = signer.deliveries(body.as_bytes(), Some(&name), extras)?;
             let kinds = [Kind::Genuine, Kind::Replay, Kind::Forged, Kind::Stale];
             for (kind, delivery) in kinds.into_iter().zip(deliveries) {
                 rows.push(send_one(&agent, listener, event, kind, delivery.as_ref()));
@@ -177,11 +173,11 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     }
     let elapsed = started.elapsed();
 
-    // Stop the receivers, then read how often each handler ran.
+    // Stop the receivers (letting a handler still running finish), then read how often
+    // each handler ran.
+    runtime.shutdown_timeout(Duration::from_secs(5));
     let mut runs_by_provider: HashMap<Provider, HashMap<String, u32>> = HashMap::new();
     for listener in listeners {
-        listener.server.unblock();
-        let _ = listener.thread.join();
         let runs =
             std::mem::take(&mut *listener.runs.lock().unwrap_or_else(PoisonError::into_inner));
         runs_by_provider.insert(listener.provider, runs);

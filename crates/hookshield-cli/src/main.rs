@@ -12,6 +12,7 @@ mod demo;
 mod listen;
 mod output;
 mod send;
+mod server;
 mod sign;
 mod verify;
 

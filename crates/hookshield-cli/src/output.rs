@@ -3,7 +3,7 @@
 use std::fmt;
 use std::io::{IsTerminal as _, Write as _};
 
-use hookshield::Event;
+use hookshield::{Event, UntypedReason};
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -34,7 +34,8 @@ pub(crate) fn write_stdout(args: fmt::Arguments<'_>) {
 }
 
 /// The verified event as the CLI prints it: `provider`, `type`, `family`, `id`,
-/// `timestamp` (RFC 3339, or null), `idempotency_key`, `data`.
+/// `timestamp` (RFC 3339, or null), `idempotency_key`, `untyped_reason` and
+/// `untyped_detail` (why the data is not typed, or null), `data`.
 pub(crate) fn event_json(event: &Event) -> Value {
     json!({
         "provider": event.provider().as_str(),
@@ -43,6 +44,8 @@ pub(crate) fn event_json(event: &Event) -> Value {
         "id": event.id(),
         "timestamp": event.timestamp().map(rfc3339),
         "idempotency_key": event.idempotency_key(),
+        "untyped_reason": event.untyped_reason().map(UntypedReason::as_str),
+        "untyped_detail": event.untyped_detail(),
         "data": event.raw_data(),
     })
 }

@@ -21,8 +21,9 @@ use crate::{Failure, Result};
 /// --stale-by seconds ago: it must be rejected; skipped for providers that sign no
 /// timestamp). Exit 0 if every delivery got what it should, 1 otherwise.
 ///
-/// Samples are fixed payloads, so sending the same event twice to one receiver makes
-/// the second a duplicate, as a real redelivery would be.
+/// Samples carry the time they are made as their event time (a receiver refuses
+/// deliveries older than its replay horizon); --replay resends the very same request,
+/// as a real redelivery would.
 #[derive(clap::Args)]
 #[allow(clippy::struct_excessive_bools)] // command-line flags
 #[command(after_help = "Example:\n  \
@@ -308,7 +309,7 @@ fn outgoing(args: &Args, provider: Provider) -> Result<Vec<Outgoing>> {
     let sample = |event: &str| -> Result<Outgoing> {
         Ok(Outgoing {
             event: event.to_owned(),
-            body: sample_body(provider, event)?.as_bytes().to_vec(),
+            body: sample_body(provider, event)?.into_bytes(),
             event_name: Some(event_header_value(provider, event)),
         })
     };

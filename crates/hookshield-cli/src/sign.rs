@@ -61,7 +61,7 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     let provider = args.key.provider;
     let (body, sample, event_name) = match (&args.event, &args.body) {
         (Some(event), _) => (
-            sample_body(provider, event)?.as_bytes().to_vec(),
+            sample_body(provider, event)?.into_bytes(),
             true,
             Some(event_header_value(provider, event)),
         ),

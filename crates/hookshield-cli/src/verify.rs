@@ -11,9 +11,10 @@ use crate::{Failure, Result};
 /// Verify one delivery and print the event as JSON.
 ///
 /// On success: exit 0, the event on stdout (`provider`, `type`, `family`, `id`,
-/// `timestamp`, `idempotency_key`, `data`). On a rejected delivery: exit 1 and
-/// `error[CODE]: message` on stderr, CODE being the contract's stable code
-/// (signature_mismatch, timestamp_too_old, ...). Bad configuration: exit 2.
+/// `timestamp`, `idempotency_key`, `untyped_reason`, `untyped_detail`, `data`). On a
+/// rejected delivery: exit 1 and `error[CODE]: message` on stderr, CODE being the
+/// contract's stable code (signature_mismatch, timestamp_too_old, ...). Bad
+/// configuration: exit 2.
 #[derive(clap::Args)]
 #[command(
     after_help = "Example:\n  HOOK_SECRET=whsec_... hookshield verify -p sentinel --secret-env HOOK_SECRET \\\n    \
@@ -23,7 +24,8 @@ pub(crate) struct Args {
     #[command(flatten)]
     verifier: VerifierArgs,
 
-    /// A request header, `Name: value`; repeat for each header.
+    /// A request header, `Name: value`; repeat for each header. A repeated signature
+    /// header counts with every value (as HTTP joins them); any other, with its first.
     #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
     headers: Vec<String>,
 

@@ -1,15 +1,16 @@
 //! The `hookshield` binary, run as a user runs it: as a process, over real HTTP on
 //! 127.0.0.1.
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
-use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
+mod common;
+
+use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_hookshield");
-const SECRET: &str = "whsec_cli_test_secret_5f2b";
-const STANDARD_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+use common::{
+    hookshield, run, run_with_stdin, secret_for, signed, temp_file, text, Listen, SECRET,
+};
+
 const PRESETS: [&str; 7] = [
     "sentinel",
     "docintell",
@@ -19,47 +20,6 @@ const PRESETS: [&str; 7] = [
     "github",
     "standard",
 ];
-
-fn secret_for(provider: &str) -> &'static str {
-    if provider == "standard" {
-        STANDARD_SECRET
-    } else {
-        SECRET
-    }
-}
-
-fn hookshield(args: &[&str]) -> Command {
-    let mut command = Command::new(BIN);
-    command.args(args).env_remove("NO_COLOR");
-    command
-}
-
-fn run(args: &[&str]) -> Output {
-    hookshield(args).output().expect("the binary runs")
-}
-
-fn run_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = hookshield(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn temp_file(name: &str, contents: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hookshield-cli-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, contents).unwrap();
-    path
-}
 
 /// Every sample type of a provider, as the CLI lists them in its error message.
 fn sample_types(provider: &str) -> Vec<String> {
@@ -79,31 +39,6 @@ fn sample_types(provider: &str) -> Vec<String> {
         .nth(1)
         .unwrap_or_else(|| panic!("no sample list in {stderr:?}"));
     list.trim().split(", ").map(str::to_owned).collect()
-}
-
-/// `sign --json` for a sample: (headers, body).
-fn signed(provider: &str, event: &str, extra: &[&str]) -> (Vec<(String, String)>, String) {
-    let mut args = vec![
-        "sign",
-        "-p",
-        provider,
-        "-s",
-        secret_for(provider),
-        "--event",
-        event,
-        "--json",
-    ];
-    args.extend_from_slice(extra);
-    let out = run(&args);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let headers = json["headers"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
-        .collect();
-    (headers, json["body"].as_str().unwrap().to_owned())
 }
 
 fn header_args(headers: &[(String, String)]) -> Vec<String> {
@@ -470,64 +405,6 @@ fn the_curl_command_is_accepted_by_listen() {
     let line: Value = serde_json::from_str(printed.lines().next().unwrap()).unwrap();
     assert_eq!(line["status"], 200);
     assert_eq!(line["event"]["family"], "issues");
-}
-
-/// A `hookshield listen` process, killed when dropped.
-struct Listen {
-    child: Child,
-    url: String,
-}
-
-impl Listen {
-    fn start(provider: &str, extra: &[&str]) -> Listen {
-        let mut args = vec![
-            "listen",
-            "-p",
-            provider,
-            "--secret-env",
-            "HOOKSHIELD_TEST_SECRET",
-            "--port",
-            "0",
-        ];
-        args.extend_from_slice(extra);
-        let mut child = hookshield(&args)
-            .env("HOOKSHIELD_TEST_SECRET", secret_for(provider))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stderr.as_mut().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://127.0.0.1:"))
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_owned();
-        assert!(!line.contains(secret_for(provider)));
-        Listen { child, url }
-    }
-
-    /// Stops the receiver and returns what it printed.
-    fn stop(mut self) -> String {
-        self.child.kill().unwrap();
-        let mut out = String::new();
-        self.child
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut out)
-            .unwrap();
-        out
-    }
-}
-
-impl Drop for Listen {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 #[test]
