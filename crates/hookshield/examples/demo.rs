@@ -23,9 +23,8 @@ fn main() -> Result<(), hookshield::Error> {
             .clock(move || now)
             .build()?;
         for event_type in hookshield::sample_types(provider) {
-            let body = hookshield::sample(provider, event_type)
-                .unwrap_or_default()
-                .as_bytes();
+            let body = hookshield::sample_at(provider, event_type, now).unwrap_or_default();
+            let body = body.as_bytes();
             let at = |time| match provider {
                 // GitHub names the event only in a header: `issues.opened` is sent as `issues`.
                 Provider::GitHub => {

@@ -12,8 +12,8 @@ use std::time::Duration;
 use hookshield::events::sentinel::SentinelEvent;
 use hookshield::{
     Claim, ClaimState, Error, ErrorCode, ErrorKind, Event, EventData, Headers, IdempotencyStore,
-    KeyedStore, MemoryStore, Outcome, ProcessOptions, Provider, Router, Secret, SignOptions,
-    StoreError, Verifier,
+    KeyedStore, MemoryStore, Outcome, OutcomeKind, ProcessOptions, Provider, Router, Secret,
+    SignOptions, StoreError, UntypedReason, Verifier,
 };
 use sha2::{Digest as _, Sha256};
 
@@ -40,12 +40,18 @@ fn verifier(provider: Provider) -> Verifier {
         .unwrap()
 }
 
-/// A sample body of `provider` (a small envelope for the custom provider).
-fn sample_body(provider: Provider) -> &'static [u8] {
+/// A sample body of `provider`, stamped at `NOW` (a small envelope for the custom
+/// provider).
+fn sample_body(provider: Provider) -> Vec<u8> {
     match hookshield::sample_types(provider).first() {
-        Some(event_type) => hookshield::sample(provider, event_type).unwrap().as_bytes(),
-        None => br#"{"type":"thing.happened","id":"t_1","data":{"thing_id":"th_1"}}"#,
+        Some(event_type) => sample(provider, event_type).into_bytes(),
+        None => br#"{"type":"thing.happened","id":"t_1","data":{"thing_id":"th_1"}}"#.to_vec(),
     }
+}
+
+/// The sample of `event_type`, stamped at `NOW`.
+fn sample(provider: Provider, event_type: &str) -> String {
+    hookshield::sample_at(provider, event_type, NOW).unwrap()
 }
 
 fn options(provider: Provider) -> SignOptions {
@@ -78,7 +84,8 @@ fn with(headers: &[(String, String)], name: &str, value: &str) -> Vec<(String, S
 }
 
 fn processed_event(provider: Provider, event_type: &str) -> Event {
-    let body = hookshield::sample(provider, event_type).unwrap().as_bytes();
+    let body = sample(provider, event_type);
+    let body = body.as_bytes();
     let mut options = SignOptions::at(NOW);
     if provider == Provider::GitHub {
         options = options
@@ -98,6 +105,7 @@ fn processed_event(provider: Provider, event_type: &str) -> Event {
 fn http_header_map_is_accepted_for_every_provider() {
     for provider in Provider::PRESETS {
         let body = sample_body(provider);
+        let body = body.as_slice();
         let mut map = http::HeaderMap::new();
         for (name, value) in sign(provider, body, &options(provider)) {
             // Senders write names in any case; `HeaderMap` keeps them lower-cased.
@@ -113,6 +121,7 @@ fn http_header_map_is_accepted_for_every_provider() {
 fn hash_and_btree_maps_match_names_case_insensitively() {
     for provider in Provider::PRESETS {
         let body = sample_body(provider);
+        let body = body.as_slice();
         let signed = sign(provider, body, &options(provider));
         let upper: HashMap<String, String> = signed
             .iter()
@@ -131,6 +140,7 @@ fn hash_and_btree_maps_match_names_case_insensitively() {
 #[test]
 fn pairs_of_str_and_of_bytes_are_accepted() {
     let body = sample_body(Provider::Kyc);
+    let body = body.as_slice();
     let signed = sign(Provider::Kyc, body, &SignOptions::at(NOW));
     let strs: Vec<(&str, &str)> = signed
         .iter()
@@ -146,24 +156,28 @@ fn pairs_of_str_and_of_bytes_are_accepted() {
 }
 
 #[test]
-fn a_repeated_header_yields_its_first_value() {
+fn every_occurrence_of_the_signature_header_counts() {
     let body = sample_body(Provider::Sensei);
+    let body = body.as_slice();
     let signed = sign(Provider::Sensei, body, &SignOptions::default());
     let good = signed.header("X-Sensei-Signature").unwrap().to_vec();
     let bad = format!("sha256={}", "0".repeat(64)).into_bytes();
     let verifier = verifier(Provider::Sensei);
 
+    // Every occurrence of the signature header counts, whichever comes first.
     let first_good = vec![
         ("x-sensei-signature".to_owned(), good.clone()),
         ("X-Sensei-Signature".to_owned(), bad.clone()),
     ];
     assert!(verifier.verify(body, &first_good).is_ok());
     let first_bad = vec![
-        ("X-SENSEI-SIGNATURE".to_owned(), bad),
+        ("X-SENSEI-SIGNATURE".to_owned(), bad.clone()),
         ("x-sensei-signature".to_owned(), good),
     ];
+    assert!(verifier.verify(body, &first_bad).is_ok());
+    let only_bad = vec![("x-sensei-signature".to_owned(), bad)];
     assert_eq!(
-        verifier.verify(body, &first_bad).unwrap_err().code(),
+        verifier.verify(body, &only_bad).unwrap_err().code(),
         ErrorCode::SignatureMismatch
     );
 }
@@ -171,6 +185,7 @@ fn a_repeated_header_yields_its_first_value() {
 #[test]
 fn a_header_that_is_not_utf8_is_a_typed_error() {
     let body = sample_body(Provider::Kyc);
+    let body = body.as_slice();
     let mut headers: Vec<(String, Vec<u8>)> = sign(Provider::Kyc, body, &SignOptions::at(NOW))
         .into_iter()
         .map(|(n, v)| (n, v.into_bytes()))
@@ -245,6 +260,7 @@ impl Case {
 fn error_cases(provider: Provider, verifier: &Verifier) -> Vec<Case> {
     let scheme = verifier.scheme();
     let body = sample_body(provider);
+    let body = body.as_slice();
     let opts = options(provider);
     let signed = sign(provider, body, &opts);
     let sig = scheme.signature_header.as_str();
@@ -280,12 +296,8 @@ fn error_cases(provider: Provider, verifier: &Verifier) -> Vec<Case> {
         cases.push(Case::new("too old", body, signed.clone(), NOW + 301));
         cases.push(Case::new("in future", body, signed.clone(), NOW - 301));
     }
-    let mut payloads = vec![("not json", b"not json at all".as_slice())];
-    if provider != Provider::GitHub {
-        // GitHub has no envelope: any JSON is its payload.
-        payloads.push(("not an envelope", b"[1, 2, 3]".as_slice()));
-    }
-    for (label, payload) in payloads {
+    // Any authentic JSON is an event: only a body that is not JSON is refused.
+    for (label, payload) in [("not json", b"not json at all".as_slice())] {
         let opts = opts.clone().event("document.uploaded").id("evt_x");
         cases.push(Case::new(
             label,
@@ -346,6 +358,7 @@ fn no_error_path_reveals_a_secret_or_the_expected_signature() {
             .build()
             .unwrap();
         let body = sample_body(provider);
+        let body = body.as_slice();
         let case = Case::new(
             "too large",
             body,
@@ -377,6 +390,19 @@ fn no_error_path_reveals_a_secret_or_the_expected_signature() {
         &err,
         &[not_base64.to_owned(), "Behaviour_S3cret".into()],
     );
+    codes_seen.insert(err.code());
+
+    // A header the scheme reads that is not text.
+    let body = sample_body(Provider::Kyc);
+    let headers: Vec<(String, Vec<u8>)> = sign(Provider::Kyc, &body, &SignOptions::at(NOW))
+        .into_iter()
+        .map(|(name, value)| match name.as_str() {
+            "X-Webhook-ID" => (name, vec![0xff]),
+            _ => (name, value.into_bytes()),
+        })
+        .collect();
+    let err = verifier(Provider::Kyc).verify(&body, &headers).unwrap_err();
+    assert_clean("id header not text", &err, &[SECRET.to_owned()]);
     codes_seen.insert(err.code());
 
     let missing: Vec<_> = ErrorCode::ALL
@@ -427,6 +453,7 @@ fn outcomes_and_claims_do_not_carry_secrets() {
     let verifier = verifier(Provider::Sentinel);
     let store = MemoryStore::new(16);
     let body = sample_body(Provider::Sentinel);
+    let body = body.as_slice();
     let headers = sign(Provider::Sentinel, body, &SignOptions::at(NOW));
     let claimed = verifier
         .claim(body, &headers, &store, ProcessOptions::default())
@@ -469,7 +496,7 @@ fn body_size_is_checked_before_anything_else() {
 fn nothing_is_parsed_before_the_signature_holds() {
     for provider in Provider::ALL {
         let verifier = verifier(provider);
-        let signed = sign(provider, sample_body(provider), &options(provider));
+        let signed = sign(provider, &sample_body(provider), &options(provider));
         // Not JSON, and not what was signed: the signature fails first.
         let err = verifier.verify_at(b"{not json", &signed, NOW).unwrap_err();
         assert_eq!(err.code(), ErrorCode::SignatureMismatch, "{provider}");
@@ -480,6 +507,7 @@ fn nothing_is_parsed_before_the_signature_holds() {
 fn signature_is_checked_before_the_window() {
     let verifier = verifier(Provider::Kyc);
     let body = sample_body(Provider::Kyc);
+    let body = body.as_slice();
     let stale = sign(Provider::Kyc, body, &SignOptions::at(NOW - 10_000));
     let forged_stale = with(
         &stale,
@@ -498,7 +526,7 @@ fn signature_is_checked_before_the_window() {
 
 #[test]
 fn docintell_event_header_must_agree_with_the_body() {
-    let body = hookshield::sample(Provider::DocIntell, "document.uploaded").unwrap();
+    let body = sample(Provider::DocIntell, "document.uploaded");
     let headers = sign(
         Provider::DocIntell,
         body.as_bytes(),
@@ -520,6 +548,7 @@ fn docintell_event_header_must_agree_with_the_body() {
 #[test]
 fn docintell_event_header_is_required() {
     let body = sample_body(Provider::DocIntell);
+    let body = body.as_slice();
     let headers = without(
         &sign(Provider::DocIntell, body, &SignOptions::at(NOW)),
         "X-DocIntell-Event",
@@ -534,6 +563,7 @@ fn docintell_event_header_is_required() {
 #[test]
 fn kyc_id_header_must_agree_with_the_body_id() {
     let body = sample_body(Provider::Kyc);
+    let body = body.as_slice();
     let headers = sign(Provider::Kyc, body, &SignOptions::at(NOW).id("evt_forged"));
     let err = verifier(Provider::Kyc).verify(body, &headers).unwrap_err();
     assert_eq!(err.code(), ErrorCode::HeaderMismatch);
@@ -581,6 +611,7 @@ fn sentinel_and_docintell_timestamps_are_not_signed_but_kyc_and_standard_are() {
     ] {
         let verifier = verifier(provider);
         let body = sample_body(provider);
+        let body = body.as_slice();
         let old = sign(provider, body, &SignOptions::at(NOW - 3600));
         let ts = verifier.scheme().timestamp_header.clone().unwrap();
         let refreshed = with(&old, &ts, &NOW.to_string());
@@ -649,14 +680,194 @@ fn undocumented_types_arrive_raw_and_unknown_fields_are_kept() {
 }
 
 #[test]
-fn a_documented_type_with_the_wrong_data_shape_is_invalid_envelope() {
+fn a_documented_type_with_another_data_shape_arrives_untyped_with_the_reason() {
     let body = br#"{"event":"document.completed","timestamp":"2026-01-01T00:00:00Z","data":{"document_id":42}}"#;
     let headers = sign(Provider::Sentinel, body, &SignOptions::at(NOW));
-    let err = verifier(Provider::Sentinel)
-        .verify(body, &headers)
+    let event = verifier(Provider::Sentinel).verify(body, &headers).unwrap();
+    assert_eq!(event.event_type(), "document.completed");
+    assert_eq!(event.family(), "document");
+    assert_eq!(event.untyped_reason(), Some(UntypedReason::DataMismatch));
+    assert!(event
+        .untyped_detail()
+        .unwrap()
+        .contains("document.completed"));
+    assert_eq!(event.raw_data()["document_id"], 42);
+}
+
+#[test]
+fn whole_numbers_type_however_they_are_written() {
+    let body = br#"{"event":"document.completed","timestamp":"2026-01-01T00:00:00Z","data":{"document_id":"d","pages":4.0,"processing_time_ms":4.5e4}}"#;
+    let headers = sign(Provider::Sentinel, body, &SignOptions::at(NOW));
+    let event = verifier(Provider::Sentinel).verify(body, &headers).unwrap();
+    let EventData::Sentinel(SentinelEvent::DocumentCompleted(done)) = event.data() else {
+        panic!("untyped: {:?}", event.untyped_detail());
+    };
+    assert_eq!(
+        (done.pages, done.processing_time_ms),
+        (Some(4), Some(45_000))
+    );
+    for drifted in [r#""pages":"4""#, r#""pages":4.5"#, r#""pages":-1"#] {
+        let body = format!(
+            r#"{{"event":"document.completed","timestamp":"2026-01-01T00:00:00Z","data":{{"document_id":"d",{drifted}}}}}"#
+        );
+        let headers = sign(Provider::Sentinel, body.as_bytes(), &SignOptions::at(NOW));
+        let event = verifier(Provider::Sentinel)
+            .verify(body.as_bytes(), &headers)
+            .unwrap();
+        assert_eq!(
+            event.untyped_reason(),
+            Some(UntypedReason::DataMismatch),
+            "{drifted}"
+        );
+    }
+}
+
+#[test]
+fn any_authentic_json_becomes_an_event() {
+    let cases: [(Provider, &[u8], &str, UntypedReason); 5] = [
+        (
+            Provider::Standard,
+            br#"{"test": 2432232314}"#,
+            "",
+            UntypedReason::MissingType,
+        ),
+        (
+            Provider::Sentinel,
+            b"[1, 2, 3]",
+            "",
+            UntypedReason::NotAnObject,
+        ),
+        (
+            Provider::Sentinel,
+            br#"{"event":"report.generated","timestamp":"2026-01-01T00:00:00Z"}"#,
+            "report.generated",
+            UntypedReason::DataMismatch,
+        ),
+        (
+            Provider::Sentinel,
+            br#"{"event":"chat.message.created","data":"hi"}"#,
+            "chat.message.created",
+            UntypedReason::UndocumentedType,
+        ),
+        (
+            Provider::Kyc,
+            br#"{"id":"evt_1","type":"kyc.session.created","created":1767225600,"data":{}}"#,
+            "kyc.session.created",
+            UntypedReason::DataMismatch,
+        ),
+    ];
+    for (provider, body, event_type, reason) in cases {
+        let options = SignOptions::at(NOW).id("evt_1");
+        let event = verifier(provider)
+            .verify(body, &sign(provider, body, &options))
+            .unwrap_or_else(|e| panic!("{provider} {}: {e}", String::from_utf8_lossy(body)));
+        assert_eq!(event.event_type(), event_type);
+        if provider == Provider::Kyc {
+            // KYC's document shows no data fields: `{}` is its documented shape.
+            assert!(event.data().is_documented());
+            assert_eq!(event.untyped_reason(), None);
+        } else {
+            assert_eq!(
+                event.untyped_reason(),
+                Some(reason),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
+    // Only a body that is not JSON is refused after the signature holds.
+    let body = b"not json";
+    let err = verifier(Provider::Standard)
+        .verify(body, &sign(Provider::Standard, body, &SignOptions::at(NOW)))
         .unwrap_err();
-    assert_eq!(err.code(), ErrorCode::InvalidEnvelope);
-    assert!(err.to_string().contains("document.completed"), "{err}");
+    assert_eq!(err.code(), ErrorCode::InvalidJson);
+}
+
+#[test]
+fn unpaired_surrogates_and_deep_nesting_are_authentic_json_too() {
+    let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+    for data in [
+        r#"{"document_id":"d","note":"\ud83d"}"#.to_owned(),
+        format!(r#"{{"document_id":"d","deep":{deep}}}"#),
+    ] {
+        let body = format!(
+            r#"{{"event":"document.completed","timestamp":"2026-01-01T00:00:00Z","data":{data}}}"#
+        );
+        let headers = sign(Provider::Sentinel, body.as_bytes(), &SignOptions::at(NOW));
+        let event = verifier(Provider::Sentinel)
+            .verify(body.as_bytes(), &headers)
+            .unwrap();
+        assert_eq!(event.data_text(), Some(data.as_str()));
+    }
+    let body = r#"{"event":"document.completed","timestamp":"2026-01-01T00:00:00Z","data":{"document_id":"\ud83d"}}"#;
+    let headers = sign(Provider::Sentinel, body.as_bytes(), &SignOptions::at(NOW));
+    let event = verifier(Provider::Sentinel)
+        .verify(body.as_bytes(), &headers)
+        .unwrap();
+    assert_eq!(event.untyped_reason(), Some(UntypedReason::DataMismatch));
+    assert_eq!(event.raw_data()["document_id"], "\u{fffd}");
+}
+
+#[test]
+fn the_replay_horizon_refuses_signed_event_times_the_store_has_forgotten() {
+    let body = sample_body(Provider::Sensei);
+    let body = body.as_slice();
+    let signed = sign(Provider::Sensei, body, &SignOptions::at(NOW));
+    let retention = Provider::Sensei.default_retention().as_secs() as i64;
+    let verifier = verifier(Provider::Sensei);
+    assert!(verifier.verify_at(body, &signed, NOW + retention).is_ok());
+    let err = verifier
+        .verify_at(body, &signed, NOW + retention + 1)
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::TimestampTooOld);
+    assert!(err.to_string().contains("replay horizon"), "{err}");
+
+    // `process` uses the store's retention as the horizon.
+    let store = MemoryStore::new(10);
+    let options = ProcessOptions::default().retention(Duration::from_secs(60));
+    let later = Verifier::builder(Provider::Sensei)
+        .secret(secret_for(Provider::Sensei))
+        .clock(|| NOW + 61)
+        .build()
+        .unwrap();
+    let outcome = later.process(body, &signed, &store, options, |_| Ok::<(), String>(()));
+    assert_eq!(
+        outcome.outcome_kind(),
+        OutcomeKind::Rejected(ErrorCode::TimestampTooOld)
+    );
+}
+
+#[test]
+fn a_github_form_encoded_delivery_verifies_and_parses() {
+    let json = r#"{"zen":"Design for failure.","hook_id":1}"#;
+    let body: String = form_body(json);
+    let options = SignOptions::at(NOW).event("ping").id("d-1");
+    let event = verifier(Provider::GitHub)
+        .verify(
+            body.as_bytes(),
+            &sign(Provider::GitHub, body.as_bytes(), &options),
+        )
+        .unwrap();
+    assert_eq!(event.event_type(), "ping");
+    assert_eq!(event.json_text(), json);
+    assert_eq!(event.data_text(), Some(json));
+    assert_eq!(event.data_text_utf16_range(), None);
+    assert_eq!(event.raw()["zen"], "Design for failure.");
+}
+
+/// `payload=<json>` as GitHub url-encodes it.
+fn form_body(json: &str) -> String {
+    let mut body = "payload=".to_owned();
+    for byte in json.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
+                body.push(byte as char)
+            }
+            b' ' => body.push('+'),
+            _ => body.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    body
 }
 
 #[test]
@@ -693,6 +904,7 @@ fn kyc_and_sensei_keys_are_the_event_id() {
 #[test]
 fn standard_key_is_the_webhook_id_and_github_key_the_delivery() {
     let body = sample_body(Provider::Standard);
+    let body = body.as_slice();
     let headers = sign(
         Provider::Standard,
         body,
@@ -720,17 +932,22 @@ fn docintell_key_is_event_document_and_job() {
 
 #[test]
 fn sentinel_and_sentrasa_keys_survive_redelivery_at_a_new_time() {
-    for (provider, expected) in [
+    let time = hookshield::timestamp::format_rfc3339(NOW);
+    for (provider, prefix) in [
         (
             Provider::Sentinel,
-            "document.completed:doc_abc123:2026-05-15T10:05:00Z",
+            format!(
+                "document.completed:doc_abc123:{}:",
+                time.replace(':', "%3A")
+            ),
         ),
         (
             Provider::Sentrasa,
-            "job.completed:job_7f3e2a:2026-03-20T10:00:00Z",
+            format!("job.completed:job_7f3e2a:{}:", time.replace(':', "%3A")),
         ),
     ] {
         let body = sample_body(provider);
+        let body = body.as_slice();
         let verifier = verifier(provider);
         let first = verifier
             .verify_at(body, &sign(provider, body, &SignOptions::at(NOW)), NOW)
@@ -743,14 +960,59 @@ fn sentinel_and_sentrasa_keys_survive_redelivery_at_a_new_time() {
                 NOW + 3600,
             )
             .unwrap();
-        assert_eq!(first.idempotency_key(), expected);
-        assert_eq!(retry.idempotency_key(), expected);
+        assert!(
+            first.idempotency_key().starts_with(&prefix),
+            "{}",
+            first.idempotency_key()
+        );
+        assert_eq!(retry.idempotency_key(), first.idempotency_key());
     }
 }
 
 #[test]
-fn without_id_or_resource_the_key_is_the_body_hash() {
-    let body = br#"{"event":"chat.message.sent","timestamp":"2026-01-01T00:00:00Z","data":{"message_count":3}}"#;
+fn events_without_an_id_differ_in_key_when_their_data_differs() {
+    let key = |body: &str| {
+        let headers = sign(Provider::Sentinel, body.as_bytes(), &SignOptions::at(NOW));
+        let event = verifier(Provider::Sentinel)
+            .verify(body.as_bytes(), &headers)
+            .unwrap();
+        event.idempotency_key().to_owned()
+    };
+    // Two messages in one session in the same second.
+    let first = key(
+        r#"{"event":"chat.message.created","timestamp":"2026-01-01T00:00:00Z","data":{"session_id":"ses_1","text":"hi"}}"#,
+    );
+    let second = key(
+        r#"{"event":"chat.message.created","timestamp":"2026-01-01T00:00:00Z","data":{"session_id":"ses_1","text":"bye"}}"#,
+    );
+    assert_ne!(first, second);
+    assert!(
+        first.starts_with("chat.message.created:ses_1:2026-01-01T00%3A00%3A00Z:"),
+        "{first}"
+    );
+    // The same event, indented another way, keeps its key.
+    let again = key("{\"event\":\"chat.message.created\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"data\": { \"session_id\": \"ses_1\", \"text\": \"hi\" }}");
+    assert_eq!(first, again);
+    // DocIntell's ids cannot collide through their joins.
+    let docintell = |document: &str, job: &str| {
+        let body = format!(
+            r#"{{"event":"document.uploaded","timestamp":"2026-01-01T00:00:00Z","data":{{"document_id":"{document}","job_id":"{job}"}}}}"#
+        );
+        let options = SignOptions::at(NOW).event("document.uploaded");
+        let event = verifier(Provider::DocIntell)
+            .verify(
+                body.as_bytes(),
+                &sign(Provider::DocIntell, body.as_bytes(), &options),
+            )
+            .unwrap();
+        event.idempotency_key().to_owned()
+    };
+    assert_ne!(docintell("doc:a", "b"), docintell("doc", "a:b"));
+}
+
+#[test]
+fn without_a_type_the_key_is_the_body_hash() {
+    let body = br#"{"test": 2432232314}"#;
     let headers = sign(Provider::Sentinel, body, &SignOptions::at(NOW));
     let event = verifier(Provider::Sentinel).verify(body, &headers).unwrap();
     assert_eq!(
@@ -897,7 +1159,11 @@ fn default_retention_covers_each_retry_horizon() {
     }
     assert!(Provider::Sentinel.default_retention() >= Duration::from_secs(48 * 3600));
     assert!(Provider::Sensei.default_retention() >= Duration::from_secs(34 * 3600 + 36 * 60));
-    assert!(Provider::DocIntell.default_retention() < Duration::from_secs(3600));
+    // A day past each retry horizon: the replay horizon never refuses a genuine delivery.
+    for provider in Provider::ALL {
+        let margin = provider.default_retention() - provider.retry_policy().horizon;
+        assert!(margin >= Duration::from_secs(24 * 3600), "{provider}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -909,6 +1175,7 @@ fn a_failing_handler_releases_so_the_redelivery_is_processed() {
     let verifier = verifier(Provider::Sentinel);
     let store = MemoryStore::new(100);
     let body = sample_body(Provider::Sentinel);
+    let body = body.as_slice();
     let calls = AtomicUsize::new(0);
     let run = |fail: bool| {
         let headers = sign(Provider::Sentinel, body, &SignOptions::at(NOW));
@@ -939,6 +1206,7 @@ fn a_panicking_handler_releases_too() {
     let verifier = verifier(Provider::Sensei);
     let store = MemoryStore::new(100);
     let body = sample_body(Provider::Sensei);
+    let body = body.as_slice();
     let headers = sign(Provider::Sensei, body, &SignOptions::default());
     let panicked = catch_unwind(AssertUnwindSafe(|| {
         let handler = |_: &Event| -> Result<(), String> { panic!("handler bug") };
@@ -957,6 +1225,7 @@ fn forged_deliveries_never_reach_the_handler_or_the_store() {
     let verifier = verifier(Provider::Sentinel);
     let store = MemoryStore::new(100);
     let body = sample_body(Provider::Sentinel);
+    let body = body.as_slice();
     let headers = with(
         &sign(Provider::Sentinel, body, &SignOptions::at(NOW)),
         "X-Sentinel-Signature",
@@ -977,6 +1246,7 @@ fn an_unfinished_claim_makes_redeliveries_wait_until_its_lease_expires() {
     let store = MemoryStore::with_clock(100, Arc::new(move || clock.load(Ordering::SeqCst)));
     let verifier = verifier(Provider::DocIntell);
     let body = sample_body(Provider::DocIntell);
+    let body = body.as_slice();
     let headers = sign(Provider::DocIntell, body, &SignOptions::at(NOW));
     let options = ProcessOptions::default().lease(Duration::from_secs(10));
 
@@ -1005,6 +1275,7 @@ fn processed_keys_are_forgotten_after_their_retention() {
     let store = MemoryStore::with_clock(100, Arc::new(move || clock.load(Ordering::SeqCst)));
     let verifier = verifier(Provider::Kyc);
     let body = sample_body(Provider::Kyc);
+    let body = body.as_slice();
     let headers = sign(Provider::Kyc, body, &SignOptions::at(NOW));
     let options = ProcessOptions::default().retention(Duration::from_secs(60));
     let ok = |_: &Event| Ok::<(), String>(());
@@ -1090,6 +1361,7 @@ fn claim_and_finish_drive_async_handlers() {
     let verifier = verifier(Provider::Standard);
     let store: Arc<dyn IdempotencyStore> = Arc::new(MemoryStore::new(10));
     let body = sample_body(Provider::Standard);
+    let body = body.as_slice();
     let headers = sign(Provider::Standard, body, &SignOptions::at(NOW).id("msg_1"));
 
     let claimed = verifier
@@ -1135,6 +1407,7 @@ fn keyed_store_acts_only_on_its_own_claims() {
 #[test]
 fn verify_uses_the_injected_clock() {
     let body = sample_body(Provider::Sentinel);
+    let body = body.as_slice();
     let headers = sign(Provider::Sentinel, body, &SignOptions::at(NOW));
     let at = |now: i64| {
         Verifier::builder(Provider::Sentinel)
@@ -1156,6 +1429,7 @@ fn verify_uses_the_injected_clock() {
 #[test]
 fn window_errors_say_how_far_off_the_timestamp_is() {
     let body = sample_body(Provider::Standard);
+    let body = body.as_slice();
     let headers = sign(Provider::Standard, body, &SignOptions::at(NOW));
     let err = verifier(Provider::Standard)
         .verify_at(body, &headers, NOW + 301)
@@ -1185,6 +1459,7 @@ fn window_holds_at_the_ends_of_the_clock() {
     assert_eq!(err.code(), ErrorCode::TimestampTooOld);
 
     let body = sample_body(Provider::Kyc);
+    let body = body.as_slice();
     let headers = sign(Provider::Kyc, body, &SignOptions::at(NOW));
     let err = verifier(Provider::Kyc)
         .verify_at(body, &headers, i64::MIN)
@@ -1209,8 +1484,8 @@ fn member_order_and_whitespace_do_not_change_the_event() {
         Provider::Standard,
     ] {
         for event_type in hookshield::sample_types(provider) {
-            let sample = hookshield::sample(provider, event_type).unwrap();
-            let value: serde_json::Value = serde_json::from_str(sample).unwrap();
+            let sample = sample(provider, event_type);
+            let value: serde_json::Value = serde_json::from_str(&sample).unwrap();
             let object = value.as_object().unwrap();
             // `data` first, then the rest in their order.
             let mut data_first = serde_json::Map::new();

@@ -126,7 +126,8 @@ proptest! {
         let types = hookshield::sample_types(provider);
         prop_assume!(!types.is_empty());
         let event_type = types[pick.index(types.len())];
-        let body = hookshield::sample(provider, event_type).unwrap().as_bytes();
+        let body = hookshield::sample_at(provider, event_type, timestamp).unwrap();
+        let body = body.as_bytes();
         let mut options = SignOptions::at(timestamp);
         if provider == Provider::GitHub {
             // `X-GitHub-Event` carries the family; the payload's `action` completes the type.

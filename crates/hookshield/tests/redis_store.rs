@@ -130,12 +130,17 @@ fn an_expired_lease_cannot_undo_the_next_workers_claim() {
 /// A body and the headers it was signed with.
 type Delivery = (Vec<u8>, Vec<(String, String)>);
 
-/// Signed Sensei deliveries of `count` distinct events.
+/// Signed Sensei deliveries of `count` distinct events, created now.
 fn deliveries(count: usize) -> Vec<Delivery> {
+    let unix = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let created_at = hookshield::timestamp::format_rfc3339(unix as i64);
     (0..count)
         .map(|i| {
             let body = format!(
-                r#"{{"id":"evt_load_{i}","type":"migration.started","created_at":"2026-02-02T14:45:30.123Z","data":{{"migration_id":"mig_{i}"}}}}"#
+                r#"{{"id":"evt_load_{i}","type":"migration.started","created_at":"{created_at}","data":{{"migration_id":"mig_{i}"}}}}"#
             )
             .into_bytes();
             let headers = hookshield::sign(Provider::Sensei, SECRET, &body, &SignOptions::default()).unwrap();

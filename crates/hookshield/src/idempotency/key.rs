@@ -30,8 +30,9 @@ pub(crate) struct KeyInput<'a> {
 ///    about (Sentinel's `document_id`, `session_id` or `report_id`, Sentrasa's `job_id`
 ///    or `alert_id`, else the first `*_id` string of `data`; empty if none), the event
 ///    time as the envelope wrote it (empty if none), and the first 128 bits of the
-///    SHA-256 of the data's text, so two different events of one resource in one second
-///    never share a key while a redelivery, byte for byte the same, keeps it;
+///    SHA-256 of the data's text without its insignificant whitespace, so two different
+///    events of one resource in one second never share a key while a redelivery keeps
+///    it, however it is indented;
 /// 4. for a body that names no type, `sha256:` and the hex SHA-256 of the body.
 ///
 /// Joined parts are escaped (`%` as `%25`, `:` as `%3A`), so `doc:a` + `b` and
@@ -67,14 +68,39 @@ pub(crate) fn derive_key(input: &KeyInput<'_>) -> String {
         }
         data_ids.first.as_deref().unwrap_or_default()
     };
-    let digest = Sha256::digest(input.data.as_bytes());
-    let digest = hex::encode(&digest[..16]);
+    let digest = hex::encode(&digest_of_json(input.data)[..16]);
     join(&[
         event_type,
         resource,
         input.event_time.unwrap_or_default(),
         &digest,
     ])
+}
+
+/// The SHA-256 of JSON text, leaving out the whitespace between tokens.
+fn digest_of_json(text: &str) -> [u8; 32] {
+    let bytes = text.as_bytes();
+    let mut hasher = Sha256::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut from = 0;
+    for (at, &byte) in bytes.iter().enumerate() {
+        if in_string {
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+        } else if matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
+            hasher.update(&bytes[from..at]);
+            from = at + 1;
+        } else if byte == b'"' {
+            in_string = true;
+        }
+    }
+    hasher.update(&bytes[from..]);
+    hasher.finalize().into()
 }
 
 /// `parts` joined with `:`, each escaped so that no join of other parts can equal it.
@@ -102,7 +128,21 @@ pub(crate) fn body_key(body: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::join;
+    use super::{digest_of_json, join};
+
+    #[test]
+    fn the_digest_ignores_whitespace_between_tokens_only() {
+        let compact = digest_of_json(r#"{"a":[1,2],"b":"x y"}"#);
+        assert_eq!(
+            compact,
+            digest_of_json("{ \"a\": [1, 2],\n \"b\": \"x y\" }")
+        );
+        assert_ne!(compact, digest_of_json(r#"{"a":[1,2],"b":"xy"}"#));
+        assert_ne!(
+            digest_of_json(r#"{"a":"\" b"}"#),
+            digest_of_json(r#"{"a":"\"b"}"#)
+        );
+    }
 
     #[test]
     fn joined_parts_cannot_collide() {
