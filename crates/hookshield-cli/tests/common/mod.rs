@@ -38,7 +38,10 @@ pub(crate) fn run_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the binary runs");
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    // A command that fails before reading its input closes the pipe early.
+    if let Err(error) = child.stdin.take().unwrap().write_all(stdin) {
+        assert_eq!(error.kind(), std::io::ErrorKind::BrokenPipe, "{error}");
+    }
     child.wait_with_output().unwrap()
 }
 
@@ -130,6 +133,35 @@ impl Listen {
             .unwrap()
             .read_to_string(&mut out)
             .unwrap();
+        out
+    }
+}
+
+impl Listen {
+    /// Waits (up to 10 s) for the receiver to print `count` lines, then stops it and
+    /// returns them: for what it reports after answering, or with no answer at all.
+    pub(crate) fn stop_after(mut self, count: usize) -> String {
+        let stdout = self.child.stdout.take().unwrap();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            for _ in 0..count {
+                match lines.next() {
+                    Some(Ok(line)) => sender.send(line).unwrap(),
+                    _ => return,
+                }
+            }
+        });
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let mut out = String::new();
+        for _ in 0..count {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let Ok(line) = receiver.recv_timeout(left) else {
+                break;
+            };
+            out += &line;
+            out.push('\n');
+        }
         out
     }
 }
