@@ -6,7 +6,6 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple};
-use serde_json::Value;
 
 /// The bytes of a `str`, as UTF-8. A string holding lone surrogates (which cannot be
 /// UTF-8) keeps them as their `surrogatepass` bytes instead of raising, so such a body
@@ -59,26 +58,31 @@ pub(crate) fn body<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Body<'py>> {
 }
 
 /// The headers a verifier reads ([`hookshield::Scheme::header_names`]), each with its
-/// length in characters, so a request's other headers are passed over unconverted.
-pub(crate) struct WantedHeaders(Vec<(String, usize)>);
+/// length in characters, so a request's other headers are passed over unconverted. The
+/// first is the signature header, whose entries begin with `prefix`.
+pub(crate) struct WantedHeaders {
+    names: Vec<(String, usize)>,
+    prefix: String,
+}
 
 impl WantedHeaders {
     pub(crate) fn of(scheme: &hookshield::Scheme) -> Self {
-        WantedHeaders(
-            scheme
+        WantedHeaders {
+            names: scheme
                 .header_names()
                 .into_iter()
                 .flatten()
                 .map(|name| (name.to_owned(), name.chars().count()))
                 .collect(),
-        )
+            prefix: scheme.prefix.clone(),
+        }
     }
 
     /// The wanted name that a request's header `name` is (ASCII case-insensitively, as
     /// the core compares); a `TypeError` if the name is neither `str` nor `bytes`.
     fn find(&self, name: &Bound<'_, PyAny>) -> PyResult<Option<&str>> {
         let matching = |bytes: &[u8]| {
-            self.0
+            self.names
                 .iter()
                 .find(|(wanted, _)| wanted.as_bytes().eq_ignore_ascii_case(bytes))
                 .map(|(wanted, _)| wanted.as_str())
@@ -86,7 +90,7 @@ impl WantedHeaders {
         if let Ok(text) = name.cast::<PyString>() {
             // A name of another length cannot match: no need to encode it.
             let length = text.len()?;
-            if !self.0.iter().any(|(_, chars)| *chars == length) {
+            if !self.names.iter().any(|(_, chars)| *chars == length) {
                 return Ok(None);
             }
             return Ok(matching(&str_bytes(text)?));
@@ -104,15 +108,22 @@ impl WantedHeaders {
 /// The headers a verifier reads, from a mapping (`dict`, Flask's and Starlette's
 /// `Headers`, anything with `.items()`) or an iterable of `(name, value)` pairs; names
 /// and values may be `str` or `bytes`. Each comes back under the name the verifier
-/// knows it by; the values of a request's other headers are never converted.
+/// knows it by, every occurrence in order: the core reads every occurrence of the
+/// signature header (joined with `, `) and the first of any other. The values of a
+/// request's other headers are never converted.
 pub(crate) fn headers<'w>(
     obj: &Bound<'_, PyAny>,
     wanted: &'w WantedHeaders,
 ) -> PyResult<Vec<(&'w str, Vec<u8>)>> {
-    let mut out = Vec::with_capacity(wanted.0.len());
+    let mut out = Vec::with_capacity(wanted.names.len());
+    let signature = wanted.names.first().map(|(name, _)| name.as_str());
     let mut keep = |name: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>| -> PyResult<()> {
         if let Some(known) = wanted.find(name)? {
-            out.push((known, header_value(name, value)?));
+            let mut value = header_value(name, value)?;
+            if Some(known) == signature {
+                separate_wsgi_joined(&mut value, wanted.prefix.as_bytes());
+            }
+            out.push((known, value));
         }
         Ok(())
     };
@@ -148,6 +159,22 @@ pub(crate) fn headers<'w>(
         keep(&name, &value)?;
     }
     Ok(out)
+}
+
+/// A WSGI server joins a repeated header with a bare `,` (werkzeug and gunicorn do:
+/// Flask sees `sha256=<a>,sha256=<b>`), which the core would read as one entry. A
+/// signature tag (hex or base64) never holds a comma, so a comma that begins another
+/// entry (is followed by the scheme's prefix) separates two: it becomes a space.
+fn separate_wsgi_joined(value: &mut [u8], prefix: &[u8]) {
+    for i in 1..value.len() {
+        let rest = &value[i + 1..];
+        if value[i] == b','
+            && rest.len() >= prefix.len()
+            && rest[..prefix.len()].eq_ignore_ascii_case(prefix)
+        {
+            value[i] = b' ';
+        }
+    }
 }
 
 fn headers_type_error(obj: &Bound<'_, PyAny>) -> PyErr {
@@ -235,38 +262,6 @@ pub(crate) fn single_secret(obj: &Bound<'_, PyAny>) -> PyResult<hookshield::Secr
     })
 }
 
-/// A JSON value as Python objects (`dict` keeps the document's key order).
-pub(crate) fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match value {
-        Value::Null => py.None().into_bound(py),
-        Value::Bool(b) => pyo3::types::PyBool::new(py, *b).to_owned().into_any(),
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                i.into_pyobject(py)?.into_any()
-            } else if let Some(u) = n.as_u64() {
-                u.into_pyobject(py)?.into_any()
-            } else {
-                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
-            }
-        }
-        Value::String(s) => PyString::new(py, s).into_any(),
-        Value::Array(items) => {
-            let list = PyList::empty(py);
-            for item in items {
-                list.append(json_to_py(py, item)?)?;
-            }
-            list.into_any()
-        }
-        Value::Object(map) => {
-            let dict = PyDict::new(py);
-            for (key, item) in map {
-                dict.set_item(PyString::new(py, key), json_to_py(py, item)?)?;
-            }
-            dict.into_any()
-        }
-    })
-}
-
 static UTC_EPOCH: PyOnceLock<(Py<PyAny>, Py<PyAny>)> = PyOnceLock::new();
 
 /// An aware UTC `datetime` for Unix seconds plus microseconds.
@@ -302,12 +297,27 @@ pub(crate) fn py_repr_opt(py: Python<'_>, text: Option<&str>) -> String {
     text.map_or_else(|| "None".to_owned(), |t| py_repr(py, t))
 }
 
-/// Python objects straight from JSON text, without a `serde_json::Value` in between:
-/// what `json.loads` would give (objects keep their member order; a repeated member
-/// keeps its first place and its last value, as a `dict` does). `None` if the text is
-/// not JSON or a Python object could not be made (the caller then takes the core's
-/// `Value`).
-pub(crate) fn json_text_to_py<'py>(py: Python<'py>, text: &str) -> Option<Bound<'py, PyAny>> {
+static JSON_LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// What `json.loads(text)` gives, always: straight from the text where that is exact
+/// (no `serde_json::Value` in between), else by `json.loads` itself. The fast path
+/// gives up on what it cannot read the way Python does: a number that may be an
+/// integer past 64 bits or `-0` (both read as an integral float), and anything
+/// `serde_json` refuses (nesting past 128 levels, a lone surrogate escape).
+pub(crate) fn json_to_py(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
+    if let Some(value) = json_text_to_py(py, text) {
+        return Ok(value.unbind());
+    }
+    let loads = JSON_LOADS.get_or_try_init(py, || {
+        Ok::<_, PyErr>(py.import("json")?.getattr("loads")?.unbind())
+    })?;
+    Ok(loads.bind(py).call1((text,))?.unbind())
+}
+
+/// Python objects straight from JSON text, as `json.loads` would give them (objects
+/// keep their member order; a repeated member keeps its first place and its last
+/// value, as a `dict` does), or `None` where this reading could differ from it.
+fn json_text_to_py<'py>(py: Python<'py>, text: &str) -> Option<Bound<'py, PyAny>> {
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde::de::DeserializeSeed::deserialize(PySeed(py), &mut de).ok()?;
     de.end().ok()?;
@@ -357,7 +367,13 @@ impl<'de, 'py> serde::de::Visitor<'de> for PySeed<'py> {
         })
     }
 
+    /// A float with a fraction. An integral one may stand for an integer `serde_json`
+    /// cannot hold (`18446744073709551617`), for `-0` (an `int` in Python), or for `4.0`
+    /// or `1e2` (a `float`): the text decides, so the caller asks `json.loads`.
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        if v.fract() == 0.0 {
+            return Err(E::custom("an integral number: json.loads reads it"));
+        }
         Ok(match v.into_pyobject(self.0) {
             Ok(obj) => obj.into_any(),
         })

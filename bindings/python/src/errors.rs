@@ -137,6 +137,13 @@ fn details<'py>(py: Python<'py>, error: &Error) -> PyResult<Bound<'py, PyDict>> 
             d.set_item("age_seconds", age_seconds)?;
             d.set_item("tolerance_seconds", tolerance_seconds)?;
         }
+        Error::EventTooOld {
+            age_seconds,
+            horizon_seconds,
+        } => {
+            d.set_item("age_seconds", age_seconds)?;
+            d.set_item("horizon_seconds", horizon_seconds)?;
+        }
         Error::TimestampInFuture {
             ahead_seconds,
             tolerance_seconds,

@@ -4,9 +4,7 @@
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
-use hookshield::EventData;
-
-use crate::convert::{json_text_to_py, json_to_py, py_repr, py_repr_opt, utc_datetime};
+use crate::convert::{json_to_py, py_repr, py_repr_opt, utc_datetime};
 
 /// A verified webhook delivery.
 #[pyclass(frozen, module = "hookshield", name = "Event")]
@@ -61,38 +59,40 @@ impl Event {
             .transpose()
     }
 
-    /// The event's data (the envelope's `data`; the whole body for GitHub), typed per
-    /// documented event type in the stubs. Built on first read.
+    /// The event's data (the envelope's `data`; the whole body for GitHub; None where the
+    /// envelope has none), typed per documented event type in the stubs: what
+    /// `json.loads` gives for its text. Built on first read.
     #[getter]
     fn data(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.data
-            .get_or_try_init(py, || {
-                // Straight from the verified text of `data` where it can (no JSON tree);
-                // the core's `raw_data()` otherwise.
-                let direct = match self.inner.data() {
-                    EventData::Other(_) => None,
-                    _ => self
-                        .inner
-                        .data_text()
-                        .and_then(|text| json_text_to_py(py, text)),
-                };
-                match direct {
-                    Some(data) => Ok(data.unbind()),
-                    None => json_to_py(py, self.inner.raw_data()).map(Bound::unbind),
-                }
+            .get_or_try_init(py, || match self.inner.data_text() {
+                Some(text) => json_to_py(py, text),
+                None => Ok(py.None()),
             })
             .map(|d| d.clone_ref(py))
     }
 
-    /// The whole parsed body. Built on first read.
+    /// The whole document: what `json.loads` gives for the body (for a form-encoded
+    /// GitHub delivery, for its decoded `payload`). Built on first read.
     #[getter]
     fn raw(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.raw
-            .get_or_try_init(py, || match json_text_to_py(py, self.inner.body()) {
-                Some(raw) => Ok(raw.unbind()),
-                None => json_to_py(py, self.inner.raw()).map(Bound::unbind),
-            })
+            .get_or_try_init(py, || json_to_py(py, self.inner.json_text()))
             .map(|d| d.clone_ref(py))
+    }
+
+    /// Why `data` is untyped: `"undocumented_type"`, `"data_mismatch"`,
+    /// `"missing_type"` or `"not_an_object"`; None when it is typed.
+    #[getter]
+    fn untyped_reason(&self) -> Option<&'static str> {
+        self.inner.untyped_reason().map(|reason| reason.as_str())
+    }
+
+    /// What made `data` untyped, in words (e.g. which field did not match); None when
+    /// it is typed.
+    #[getter]
+    fn untyped_detail(&self) -> Option<&str> {
+        self.inner.untyped_detail()
     }
 
     /// The key identifying this event across redeliveries.
@@ -101,7 +101,7 @@ impl Event {
         self.inner.idempotency_key()
     }
 
-    /// Whether the type is documented (its `data` has a documented shape).
+    /// Whether `data` was parsed into its documented shape (`untyped_reason` is None).
     #[getter]
     fn documented(&self) -> bool {
         self.inner.data().is_documented()

@@ -358,7 +358,8 @@ pub(crate) fn run_sync(
             Ok(Py::new(py, claim.get().finish(py, None)?)?.into_any())
         }
         Err(err) => {
-            let value = err.value(py).clone().into_any();
+            // `into_value` keeps the traceback on the exception (for logging it).
+            let value = err.clone_ref(py).into_value(py).into_bound(py).into_any();
             let outcome = claim.get().finish(py, Some(value))?;
             if err.is_instance_of::<pyo3::exceptions::PyException>(py) {
                 Ok(Py::new(py, outcome)?.into_any())

@@ -22,7 +22,7 @@ pub(crate) fn provider(py: Python<'_>, name: &str) -> PyResult<Provider> {
 }
 
 /// Verifies deliveries from one provider against one or more secrets.
-#[pyclass(frozen, module = "hookshield", name = "Verifier")]
+#[pyclass(frozen, weakref, module = "hookshield", name = "Verifier")]
 pub(crate) struct Verifier {
     inner: hookshield::Verifier,
     headers: convert::WantedHeaders,
@@ -112,6 +112,23 @@ impl Verifier {
     #[getter]
     fn max_body_bytes(&self) -> usize {
         self.inner.max_body_bytes()
+    }
+
+    /// Raises the `body_too_large` `PayloadError` that `verify` would for a body of
+    /// `size` bytes, if it is over `max_body_bytes`: a receiver checks a declared
+    /// `Content-Length`, or what it has read so far, before reading on.
+    fn check_body_size(&self, py: Python<'_>, size: u64) -> PyResult<()> {
+        let limit = self.inner.max_body_bytes();
+        match usize::try_from(size) {
+            Ok(size) if size <= limit => Ok(()),
+            _ => Err(to_pyerr(
+                py,
+                &hookshield::Error::BodyTooLarge {
+                    size: usize::try_from(size).unwrap_or(usize::MAX),
+                    limit,
+                },
+            )),
+        }
     }
 
     /// Verifies a delivery and returns its event, or raises a `VerificationError`
@@ -417,15 +434,22 @@ fn unix_seconds(value: &Bound<'_, PyAny>) -> PyResult<i64> {
     )))
 }
 
-/// The sample body of a documented event type, from the provider's document.
+/// The sample body of a documented event type, from the provider's document, with its
+/// event time stamped `timestamp` (Unix seconds or an aware `datetime`; now by default).
 #[pyfunction]
+#[pyo3(signature = (provider, event_type, *, timestamp = None))]
 pub(crate) fn sample<'py>(
     py: Python<'py>,
     provider: &str,
     event_type: &str,
+    timestamp: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
     let provider = self::provider(py, provider)?;
-    match hookshield::sample(provider, event_type) {
+    let body = match timestamp.filter(|t| !t.is_none()) {
+        Some(t) => hookshield::sample_at(provider, event_type, unix_seconds(t)?),
+        None => hookshield::sample(provider, event_type),
+    };
+    match body {
         Some(body) => Ok(pyo3::types::PyBytes::new(py, body.as_bytes())),
         None => Err(PyValueError::new_err(format!(
             "no sample for {event_type:?} from {}; samples: {}",

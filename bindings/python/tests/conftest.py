@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 import os
 import pathlib
 import shutil
@@ -7,7 +8,7 @@ import socket
 import subprocess
 import time
 import uuid
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 
@@ -18,6 +19,23 @@ REPO_ROOT = PACKAGE_ROOT.parent.parent
 
 def vectors_dir() -> pathlib.Path:
     return pathlib.Path(os.environ.get("HOOKSHIELD_VECTORS", REPO_ROOT / "tests" / "vectors"))
+
+
+def same(got: Any, expected: Any, *, ordered: bool = True) -> bool:
+    """Equal, with the same types all the way down (`0 == 0.0` and `1 == True` are not
+    enough), the same sign of zero and, when `ordered`, the same member order."""
+    if type(got) is not type(expected):
+        return False
+    if isinstance(expected, dict):
+        keys_match = list(got) == list(expected) if ordered else set(got) == set(expected)
+        return keys_match and all(same(got[k], expected[k], ordered=ordered) for k in expected)
+    if isinstance(expected, list):
+        return len(got) == len(expected) and all(same(g, e, ordered=ordered) for g, e in zip(got, expected))
+    if isinstance(expected, float):
+        if math.isnan(expected):
+            return math.isnan(got)
+        return got == expected and math.copysign(1, got) == math.copysign(1, expected)
+    return bool(got == expected)
 
 
 @pytest.fixture

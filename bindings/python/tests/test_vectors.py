@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import urllib.parse
 from typing import Any
 
 import pytest
 
 import hookshield
-from conftest import vectors_dir
+from conftest import same, vectors_dir
 
 FILES = sorted(vectors_dir().glob("*.json"))
 
@@ -103,5 +104,23 @@ def test_vector(case: dict[str, Any]) -> None:
         assert round(event.timestamp.timestamp() * 1000) == want["timestamp_ms"]
     assert event.idempotency_key == want["idempotency_key"]
     assert event.documented == want["documented"]
-    assert event.data == want["data"]
-    assert event.raw == json.loads(body)
+    assert event.untyped_reason == want["untyped_reason"]
+    assert (event.untyped_detail is None) == (want["untyped_reason"] is None)
+    document = json.loads(_json_text(case, body))
+    assert same(event.raw, document)
+    # Data a JSON file cannot carry to every parser (a lone surrogate, deep nesting) is
+    # left out of the case: then it is what json.loads gives for the data's text.
+    if "data" in want:
+        assert same(event.data, want["data"], ordered=False)
+    elif case["provider"] == "github" or not isinstance(document, dict):
+        assert same(event.data, document)
+    else:
+        assert same(event.data, document.get("data"))
+
+
+def _json_text(case: dict[str, Any], body: bytes) -> str:
+    """The JSON text of a delivery: the body, or a GitHub form's `payload` field."""
+    headers = {name.lower(): value for name, value in case["headers"]}
+    if case["provider"] == "github" and headers.get("content-type") == "application/x-www-form-urlencoded":
+        return urllib.parse.parse_qs(body.decode())["payload"][0]
+    return body.decode("utf-8")
