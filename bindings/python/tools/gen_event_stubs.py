@@ -77,8 +77,8 @@ DATA: dict[str, list[tuple[str, str]]] = {
     ],
     "SentrasaJobData": [("job_id", O.format("str")), ("workspace_id", O.format("str")), ("status", O.format("str"))],
     "SentrasaAlertData": [("alert_id", O.format("str")), ("workspace_id", O.format("str")), ("severity", O.format("str"))],
-    "KycSessionData": [("session_id", "str"), ("status", O.format("str")), ("previous_status", O.format("str"))],
-    "KycWatchlistData": [("subject_id", "str"), ("status", O.format("str")), ("matches", O.format("list[Any]"))],
+    "KycSessionData": [("session_id", O.format("str")), ("status", O.format("str")), ("previous_status", O.format("str"))],
+    "KycWatchlistData": [("subject_id", O.format("str")), ("status", O.format("str")), ("matches", O.format("list[Any]"))],
     "SenseiMigrationData": [("migration_id", O.format("str")), ("migration_name", O.format("str")), ("status", O.format("str"))],
     "SenseiPhaseData": [
         ("migration_id", O.format("str")), ("migration_name", O.format("str")), ("phase", O.format("str")),
@@ -113,6 +113,8 @@ def event_class(cls: str, provider: str, type_: str | None, family: str, data: s
         f"    @property\n    def type(self) -> {t}: ...\n"
         f"    @property\n    def family(self) -> Literal[\"{family}\"]: ...\n"
         f"    @property\n    def documented(self) -> Literal[True]: ...\n"
+        f"    @property\n    def untyped_reason(self) -> None: ...\n"
+        f"    @property\n    def untyped_detail(self) -> None: ...\n"
         f"    @property\n    def data(self) -> {data}: ...\n"
     )
 
