@@ -59,7 +59,7 @@ pub(crate) struct Args {
     #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..))]
     body_timeout: u64,
 
-    /// The largest request line and headers, in bytes (431 otherwise).
+    /// The largest request line and headers, in bytes, 1024 to 65536 (431 otherwise).
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_HEADER_BYTES as u64, value_parser = clap::value_parser!(u64).range(1024..=65536))]
     max_header_bytes: u64,
 
