@@ -183,7 +183,8 @@ impl Reply {
         }
     }
 
-    /// A body that did not arrive in time or whole; the connection closes.
+    /// A request the core could not decide (a body late or cut off, a panic); the
+    /// connection closes.
     fn refused(status: u16, code: &'static str, message: String) -> Reply {
         Reply {
             status,
@@ -268,7 +269,7 @@ impl Receiver {
         .await;
         match processed {
             Ok(outcome) => Reply::delivery(outcome, provider, false),
-            // The handler panicked: the delivery is not acknowledged.
+            // The handler (or the store) panicked: the delivery is not acknowledged.
             Err(error) => Reply::refused(500, "handler_failed", error.to_string()),
         }
     }
