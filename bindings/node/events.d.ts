@@ -5,22 +5,26 @@
 //
 // Where the field names come from: the providers' own webhook documents, as the Rust
 // core types them (crates/hookshield/src/events/). Identifiers the core requires are
-// required here; every other documented field may be absent or null, and fields a
-// document does not show are kept (the index signatures), never dropped.
+// required here (data without one arrives untyped, `data_mismatch`); every other
+// documented field may be absent or null, and fields a document does not show are kept
+// (the index signatures), never dropped.
 //
-// Narrowing: a documented type always arrives with its documented data (the core
-// rejects a documented type whose data has another shape, with `invalid_envelope`). An
-// undocumented type is not an error: it arrives as an `UnknownEvent` whose `type` is any
-// string. Because that member's `type` is `string`, TypeScript keeps it when you compare
-// `event.type` with a literal; check `event.documented` first (a boolean discriminant)
-// to narrow to exactly one documented event:
+// Narrowing: an authentic delivery is never refused for its payload. What the core can
+// type arrives documented (`documented: true`, `untypedReason: null`) with its documented
+// data; anything else arrives as an `UnknownEvent` (`documented: false`) whose
+// `untypedReason` says why: an undocumented type, data not matching the documented shape
+// (so a documented type string can arrive untyped), no type in the body (`type` is ""),
+// or a body that is not an object. Its `data` is any JSON. Because that member's `type`
+// is `string`, TypeScript keeps it when you compare `event.type` with a literal; check
+// `event.documented` first (a boolean discriminant) to narrow to exactly one documented
+// event:
 //
 //   if (event.documented && event.type === 'document.failed') {
 //     event.data.error_code; // string | null | undefined
 //   }
 //
-// Without the `documented` check, `event.type === 'document.failed'` still type-checks,
-// and `event.data` is that event's data or an unknown event's `UnknownData`.
+// Without the `documented` check, `event.data` of `event.type === 'document.failed'` is
+// that event's data or any JSON, so reading its fields does not type-check.
 
 /** Any JSON value, as `JSON.parse` returns it. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -33,8 +37,22 @@ export interface Extra {
   readonly [key: string]: unknown;
 }
 
+/**
+ * Why an authentic event arrived untyped: a type hookshield has no data type for, data
+ * not matching the documented shape, a body naming no type, or a body that is not an
+ * object.
+ */
+export type UntypedReason = 'undocumented_type' | 'data_mismatch' | 'missing_type' | 'not_an_object';
+
 /** What every verified event has. */
-export interface EventBase<P extends ProviderId, T extends string, F extends string, D, Documented extends boolean> {
+export interface EventBase<
+  P extends ProviderId,
+  T extends string,
+  F extends string,
+  D,
+  Documented extends boolean,
+  Reason extends UntypedReason | null = Documented extends true ? null : UntypedReason,
+> {
   /** The provider that sent it. */
   readonly provider: P;
   /** The event type, e.g. `document.completed`. */
@@ -51,8 +69,12 @@ export interface EventBase<P extends ProviderId, T extends string, F extends str
   readonly raw: JsonValue;
   /** The key that identifies this event across redeliveries. */
   readonly idempotencyKey: string;
-  /** Whether the type is documented, so `data` has its documented shape. */
+  /** Whether the type is documented and `data` has its documented shape. */
   readonly documented: Documented;
+  /** Why `data` is untyped, or null when it is typed (`documented`). */
+  readonly untypedReason: Reason;
+  /** What the core found, in words (e.g. "`pages`: invalid type: ..."), or null when typed. */
+  readonly untypedDetail: Reason extends null ? null : string;
   /** Whether the type matches a subscription pattern: `*`, `family.*` or an exact type. */
   matches(pattern: string): boolean;
 }
@@ -60,12 +82,17 @@ export interface EventBase<P extends ProviderId, T extends string, F extends str
 /** A documented event of provider `P`. */
 export type Documented<P extends ProviderId, T extends string, F extends string, D> = EventBase<P, T, F, D, true>;
 
-/** The data of an event type hookshield has no shape for: the JSON as sent. */
-export interface UnknownData {
-  readonly [key: string]: unknown;
-}
+/**
+ * The data of an untyped event: the JSON as sent, of any shape (`null` where the body has
+ * no `data` member).
+ */
+export type UnknownData = JsonValue;
 
-/** An event of a type the provider does not document (or any event of GitHub, Standard Webhooks, custom). */
+/**
+ * An untyped event: a type the provider does not document (or any event of GitHub,
+ * Standard Webhooks, custom), a documented type whose data does not match its documented
+ * shape, a body naming no type, or a body that is not an object (see `untypedReason`).
+ */
 export type UnknownEvent<P extends ProviderId = ProviderId> = EventBase<P, string, string, UnknownData, false>;
 
 // ---------------------------------------------------------------------------------
@@ -181,7 +208,8 @@ export type SentrasaEvent =
 // KYC-Webhooks (kyc-webhooks.txt): typed by family, `{id, type, created, data}`.
 
 export interface KycSession extends Extra {
-  session_id: string;
+  /** The session (the document shows no data fields, so none is required). */
+  session_id?: string | null;
   /** Its status after the event. */
   status?: string | null;
   /** The status before a status change. */
@@ -189,8 +217,8 @@ export interface KycSession extends Extra {
 }
 
 export interface KycWatchlist extends Extra {
-  /** The monitored subject. */
-  subject_id: string;
+  /** The monitored subject (not shown by the document either). */
+  subject_id?: string | null;
   status?: string | null;
   /** New matches found. */
   matches?: unknown[] | null;

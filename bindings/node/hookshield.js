@@ -67,7 +67,7 @@ function describe(value) {
 
 const RAW_BODY_HELP =
   'The signature covers the exact bytes that were sent, so pass the raw body: ' +
-  "with Express, `express.raw({ type: 'application/json' })` on this route instead of `express.json()`; " +
+  "with Express, `express.raw({ type: 'application/json', limit: verifier.maxBodyBytes })` on this route instead of `express.json()` (or hookshield.express with no body parser: it reads the body itself); " +
   'with Fetch or Next.js route handlers, `await req.text()` (or `Buffer.from(await req.arrayBuffer())`); ' +
   "with Fastify, a content-type parser with `parseAs: 'buffer'` (or hookshield's Fastify plugin); " +
   'with node:http, the collected request chunks (or `hookshield.httpHandler`).';
@@ -102,18 +102,33 @@ function textOf(body) {
 // ---------------------------------------------------------------------------------
 // Headers: only the values of the headers the scheme reads cross into Rust.
 
-function valueOf(value) {
+/**
+ * A header's value as text. A header sent more than once (an array of values) gives its
+ * first value, except the signature header (`all`), whose values are joined with ", "
+ * as Node's http and Fetch's `Headers.get` join them: the core then tries each entry.
+ */
+function valueOf(value, all) {
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) {
-    // A header sent more than once: its first value, as the core reads repeated headers.
+    let joined;
     for (const item of value) {
-      const text = valueOf(item);
-      if (text !== undefined) return text;
+      const text = valueOf(item, all);
+      if (text === undefined) continue;
+      if (!all) return text;
+      joined = joined === undefined ? text : `${joined}, ${text}`;
     }
-    return undefined;
+    return joined;
   }
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   return undefined;
+}
+
+/** Adds one occurrence of header `index` to `out`: joined for the signature, else the first. */
+function addValue(out, index, value) {
+  const text = valueOf(value, index === 0);
+  if (text === undefined) return;
+  if (out[index] === undefined) out[index] = text;
+  else if (index === 0) out[0] = `${out[0]}, ${text}`;
 }
 
 /**
@@ -121,7 +136,8 @@ function valueOf(value) {
  * header) found in `headers`: a Node `IncomingHttpHeaders` or any object of
  * `name -> string | string[]`, a Fetch `Headers` (or anything with `get`), a `Map`, an
  * array of `[name, value]` pairs, or a flat `[name, value, ...]` array such as
- * `req.rawHeaders`. Names match case-insensitively; the first value wins.
+ * `req.rawHeaders`. Names match case-insensitively. A header sent more than once: every
+ * occurrence of the signature header, joined with ", "; the first of any other.
  */
 function pickHeaders(headers, names, out) {
   out[0] = out[1] = out[2] = out[3] = undefined;
@@ -139,7 +155,7 @@ function pickHeaders(headers, names, out) {
     for (let i = 0; i < 4; i++) {
       if (names[i] !== null) {
         const value = headers.get(names[i]);
-        out[i] = value === null ? undefined : valueOf(value);
+        out[i] = value === null ? undefined : valueOf(value, i === 0);
       }
     }
     return;
@@ -149,7 +165,7 @@ function pickHeaders(headers, names, out) {
   for (let i = 0; i < 4; i++) {
     const name = names[i];
     if (name !== null) {
-      const value = valueOf(headers[name]);
+      const value = valueOf(headers[name], i === 0);
       if (value === undefined) missing = true;
       out[i] = value;
     }
@@ -158,7 +174,7 @@ function pickHeaders(headers, names, out) {
     // Any other spelling (`X-Sentinel-Signature`): one pass over the keys.
     for (const key of Object.keys(headers)) {
       const index = names.indexOf(key.toLowerCase());
-      if (index >= 0 && out[index] === undefined) out[index] = valueOf(headers[key]);
+      if (index >= 0 && out[index] === undefined) out[index] = valueOf(headers[key], index === 0);
     }
   }
 }
@@ -167,7 +183,7 @@ function pickFromEntries(entries, names, out) {
   for (const [key, value] of entries) {
     if (typeof key !== 'string') continue;
     const index = names.indexOf(key.toLowerCase());
-    if (index >= 0 && out[index] === undefined) out[index] = valueOf(value);
+    if (index >= 0) addValue(out, index, value);
   }
 }
 
@@ -177,14 +193,14 @@ function pickFromList(list, names, out) {
     for (let i = 0; i + 1 < list.length; i += 2) {
       if (typeof list[i] !== 'string') continue;
       const index = names.indexOf(list[i].toLowerCase());
-      if (index >= 0 && out[index] === undefined) out[index] = valueOf(list[i + 1]);
+      if (index >= 0) addValue(out, index, list[i + 1]);
     }
     return;
   }
   for (const pair of list) {
     if (!Array.isArray(pair) || typeof pair[0] !== 'string') continue;
     const index = names.indexOf(pair[0].toLowerCase());
-    if (index >= 0 && out[index] === undefined) out[index] = valueOf(pair[1]);
+    if (index >= 0) addValue(out, index, pair[1]);
   }
 }
 
@@ -208,59 +224,77 @@ function field(packed, at, out, slot) {
   return end;
 }
 
-const unpacked = [null, null, null, null];
+const unpacked = [null, null, null, null, null, null, null];
 
 /**
  * A verified delivery. See `events.d.ts` for the typed union on `type`. `raw` and `data`
  * are parsed on first read from the body given to `verify` (not copied: do not write into
- * a Buffer you have verified).
+ * a Buffer you have verified), or from the JSON text the core decoded where it is not
+ * the body (a form-encoded GitHub delivery).
  */
 class Event {
   #body;
   #raw;
   #data;
-  #dataStart = -1;
-  #dataEnd = -1;
-  #dataIsBody;
+  /** Where `data`'s text is: 'body' (the whole JSON text), 'range' (#dataStart..#dataEnd), 'text' (#dataText), or null. */
+  #dataFrom = null;
+  #dataStart = 0;
+  #dataEnd = 0;
+  #dataText;
   #timestampMs = null;
   #timestamp;
 
   /**
-   * `packed`: the native layer's event fields; `body`: the verified body as given to
-   * `verify` (a string or bytes, decoded when `raw` or `data` is first read).
+   * `packed`: the native layer's event fields (see `packed` in src/lib.rs); `body`: the
+   * verified body as given to `verify` (a string or bytes, decoded when `raw` or `data`
+   * is first read).
    */
   constructor(provider, packed, body) {
     const flags = packed.charCodeAt(0) - 48;
     let at = 2;
-    at = field(packed, at, unpacked, 0) + 1;
-    at = field(packed, at, unpacked, 1) + 1;
-    at = field(packed, at, unpacked, 2) + 1;
-    at = field(packed, at, unpacked, 3) + 1;
-    if (packed.charCodeAt(at) === 45 /* - */) {
-      at += 1;
+    for (let slot = 0; slot < 6; slot++) at = field(packed, at, unpacked, slot) + 1;
+    const mark = packed.charCodeAt(at);
+    if (mark === 42 /* * */) {
+      this.#dataFrom = 'body';
+      at += 2;
+    } else if (mark === 61 /* = */) {
+      this.#dataFrom = 'text';
+      at = field(packed, at + 1, unpacked, 6) + 1;
+      this.#dataText = unpacked[6];
+    } else if (mark === 45 /* - */) {
+      at += 2;
     } else {
       const comma = packed.indexOf(',', at);
-      let end = packed.indexOf('|', comma);
-      if (end < 0) end = packed.length;
+      const end = packed.indexOf('|', comma);
+      this.#dataFrom = 'range';
       this.#dataStart = Number(packed.slice(at, comma));
       this.#dataEnd = Number(packed.slice(comma + 1, end));
-      at = end;
+      at = end + 1;
     }
+    let end = packed.indexOf('|', at);
+    if (end < 0) end = packed.length;
+    if (packed.charCodeAt(at) !== 45 /* - */) this.#timestampMs = Number(packed.slice(at, end));
     /** The provider that sent it, e.g. `sentinel`. */
     this.provider = provider;
-    /** The event type, e.g. `document.completed`. */
+    /** The event type, e.g. `document.completed` ("" when the body names none). */
     this.type = unpacked[0];
     /** The documented group of the type, e.g. `document`, `migration.phase`. */
     this.family = unpacked[1];
     /** The provider's event id, or null. */
     this.id = unpacked[2];
-    if (at < packed.length) this.#timestampMs = Number(packed.slice(at + 1));
     /** The key that identifies the event across redeliveries. */
     this.idempotencyKey = unpacked[3];
-    /** Whether the type is documented, so `data` has its documented shape. */
+    /** Whether the type is documented and `data` has its documented shape. */
     this.documented = (flags & 1) === 1;
-    this.#dataIsBody = (flags & 2) === 2;
-    this.#body = body;
+    /**
+     * Why `data` is untyped (`undocumented_type`, `data_mismatch`, `missing_type`,
+     * `not_an_object`), or null when it is typed.
+     */
+    this.untypedReason = unpacked[4];
+    /** What the core found, in words, or null when typed. */
+    this.untypedDetail = unpacked[5];
+    // The JSON text where it is not the body (a form-encoded GitHub delivery).
+    this.#body = end < packed.length ? packed.slice(end + 1) : body;
   }
 
   /** When the event happened, or null. */
@@ -271,16 +305,16 @@ class Event {
     return this.#timestamp;
   }
 
-  /** The verified body as text, decoded once. */
+  /** The verified JSON text, decoded once. */
   #text() {
     if (typeof this.#body !== 'string') this.#body = textOf(this.#body);
     return this.#body;
   }
 
   /**
-   * The whole parsed body. Parsed by V8 on first use from the verified text (the core
-   * has already checked it and parsed what it needs), which measured faster than
-   * building the objects in Rust (see bench/).
+   * The whole parsed body (for a form-encoded GitHub delivery, its `payload`). Parsed by
+   * V8 on first use from the verified text (the core has already checked it and parsed
+   * what it needs), which measured faster than building the objects in Rust (see bench/).
    */
   get raw() {
     if (this.#raw === undefined) this.#raw = JSON.parse(this.#text());
@@ -293,9 +327,19 @@ class Event {
    * the verified text.
    */
   get data() {
-    if (this.#dataIsBody) return this.raw;
     if (this.#data === undefined) {
-      this.#data = this.#dataStart < 0 ? null : JSON.parse(this.#text().slice(this.#dataStart, this.#dataEnd));
+      switch (this.#dataFrom) {
+        case 'body':
+          return this.raw;
+        case 'range':
+          this.#data = JSON.parse(this.#text().slice(this.#dataStart, this.#dataEnd));
+          break;
+        case 'text':
+          this.#data = JSON.parse(this.#dataText);
+          break;
+        default:
+          this.#data = null;
+      }
     }
     return this.#data;
   }
@@ -315,6 +359,8 @@ class Event {
       timestamp: this.timestamp,
       idempotencyKey: this.idempotencyKey,
       documented: this.documented,
+      untypedReason: this.untypedReason,
+      untypedDetail: this.untypedDetail,
       data: this.data,
     };
   }
@@ -786,10 +832,19 @@ function sign(provider, secret, body, options = {}) {
   }
 }
 
-/** The sample body (JSON text, from the provider's document) of `type`, or null. */
-function sample(provider, type) {
+/**
+ * The sample body (JSON text, from the provider's document) of `type`, or null. Its event
+ * time is stamped `options.now` (Unix milliseconds or a Date; default now), so that it
+ * verifies within the replay horizon.
+ */
+function sample(provider, type, options = {}) {
   try {
-    return native.sample(String(provider), String(type));
+    let now = options?.now;
+    if (now instanceof Date) now = now.getTime();
+    if (now !== undefined && (typeof now !== 'number' || !Number.isFinite(now))) {
+      throw configError(`\`now\` must be Unix milliseconds or a Date, found ${describe(now)}`);
+    }
+    return native.sample(String(provider), String(type), now === undefined ? undefined : Math.floor(now / 1000));
   } catch (error) {
     throw toError(error);
   }

@@ -163,8 +163,11 @@ export declare function providers(): Array<string>
  */
 export declare function rejectionStatus(code: string): number
 
-/** The sample body of `event_type` for `provider`, or `null`. */
-export declare function sample(providerName: string, eventType: string): string | null
+/**
+ * The sample body of `event_type` for `provider`, or `null`, its event time stamped
+ * `now` (Unix seconds; default: the system clock's now).
+ */
+export declare function sample(providerName: string, eventType: string, now?: number | undefined | null): string | null
 
 /** The event types `provider` has samples for. */
 export declare function sampleTypes(providerName: string): Array<string>

@@ -30,7 +30,7 @@ function delivery() {
   serial += 1;
   const body = JSON.stringify({
     event: 'document.completed',
-    timestamp: '2026-05-15T10:05:00Z',
+    timestamp: new Date().toISOString(),
     data: {
       document_id: `doc_${process.pid}_${serial}`,
       tenant_id: 'ten_xyz',

@@ -24,6 +24,9 @@ const hookshield = require('../hookshield.js');
 const native = require('../index.js');
 
 const SECRET = 'whsec_bench_0123456789abcdef0123456789abcdef';
+// The event time, now (whole seconds, as the providers' samples write it): an older one
+// would be past the replay horizon.
+const EVENT_TIME = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 const STANDARD_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
 /** A valid Sentinel `document.completed` body of exactly `size` bytes: the documented sample with holdings, padded. */
@@ -43,7 +46,7 @@ export function sentinelBody(size = 1024, typeKey = 'event') {
     processing_time_ms: 45000,
     notes: '',
   };
-  const envelope = () => ({ [typeKey]: 'document.completed', timestamp: '2026-05-15T10:05:00Z', data });
+  const envelope = () => ({ [typeKey]: 'document.completed', timestamp: EVENT_TIME, data });
   const head = JSON.stringify(envelope());
   const pad = size - Buffer.byteLength(head);
   if (pad < 0) throw new Error(`base body is ${Buffer.byteLength(head)} bytes, more than ${size}`);
@@ -121,7 +124,7 @@ for (const [name, seen] of Object.entries(checks)) {
 // The core's own benchmark body (crates/hookshield/benches/verify.rs): the documented
 // sample padded with one long string, so far fewer values to parse.
 const padHead =
-  '{"event":"document.completed","timestamp":"2026-05-15T10:05:00Z","data":{"document_id":"doc_abc123","tenant_id":"ten_xyz","user_id":"usr_456","document_type":"cas_statement","pages":4,"extractions":{"holdings_count":12,"total_aum":12500000,"currency":"INR"},"confidence":{"average":0.94,"minimum":0.87},"processing_time_ms":45000,"notes":"';
+  `{"event":"document.completed","timestamp":"${EVENT_TIME}","data":{"document_id":"doc_abc123","tenant_id":"ten_xyz","user_id":"usr_456","document_type":"cas_statement","pages":4,"extractions":{"holdings_count":12,"total_aum":12500000,"currency":"INR"},"confidence":{"average":0.94,"minimum":0.87},"processing_time_ms":45000,"notes":"`;
 const padded = Buffer.from(`${padHead}${'x'.repeat(1024 - padHead.length - 3)}"}}`);
 const paddedSigned = hookshield.sign('sentinel', SECRET, padded, { timestamp: now });
 const paddedHeaders = {

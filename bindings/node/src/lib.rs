@@ -30,7 +30,7 @@ use std::time::Duration;
 use hookshield::idempotency::DEFAULT_LEASE;
 use hookshield::{
     Claimed, Error, ErrorCode, Event, IdempotencyStore, KeyedStore, Outcome, ProcessOptions,
-    Provider, SchemeHeaderValues, Secret, SignOptions, Verifier,
+    Provider, SchemeHeaderValues, Secret, SignOptions, UntypedReason, Verifier,
 };
 use napi::bindgen_prelude::{AsyncTask, Either, Uint8Array};
 use napi::{Env, Task};
@@ -93,15 +93,18 @@ fn seconds(name: &str, value: Option<f64>, default: Duration) -> Result<Duration
 
 /// A verified event's scalar fields packed in one string, which crosses into JavaScript
 /// faster than an object with one property per field (one string to create instead of
-/// eight properties; see bench/):
+/// ten properties; see bench/):
 ///
-/// `{flags}|{len}:{type}|{len}:{family}|{len}:{id}|{len}:{idempotency key}|{data}[|{timestamp ms}]`
+/// `{flags}|{type}|{family}|{id}|{idempotency key}|{untyped reason}|{untyped detail}|{data}|{timestamp ms}[|{json text}]`
 ///
-/// `flags`: bit 0 documented, bit 1 `data` is the whole body. `len` is the field's length
+/// `flags`: bit 0 documented. Each text field is `{len}:{text}`, `len` being its length
 /// in UTF-16 code units (JavaScript's `length`), so any text, `|` or `:` included, reads
-/// back exactly; an absent id is `-`. `{data}` is `{start},{end}`, where the text of
-/// `data` lies in the body text (UTF-16 indices, for `JSON.parse` of just that slice), or
-/// `-`. The timestamp (Unix milliseconds) is left out when there is none.
+/// back exactly; or `-` for none. `{data}` says where the text of `data` is: `*` the
+/// whole JSON text (GitHub), `{start},{end}` a part of the body text (UTF-16 indices,
+/// for `JSON.parse` of just that slice), `={len}:{text}` the text itself where it is not
+/// part of the body, `-` none. `{timestamp ms}` is Unix milliseconds or `-`. `{json
+/// text}`, to the end, is there only when the JSON text of the delivery is not the body
+/// (the decoded `payload` of a form-encoded GitHub delivery).
 fn packed(event: &Event) -> String {
     fn push_number(out: &mut String, number: impl std::fmt::Display) {
         use std::fmt::Write as _;
@@ -114,37 +117,49 @@ fn packed(event: &Event) -> String {
             text.encode_utf16().count()
         }
     }
+    fn push_text(out: &mut String, text: &str) {
+        push_number(out, utf16_len(text));
+        out.push(':');
+        out.push_str(text);
+    }
     let mut out = String::with_capacity(160);
-    let flags = u8::from(event.data().is_documented()) | (u8::from(event.data_is_body()) << 1);
-    out.push(char::from(b'0' + flags));
+    out.push(char::from(b'0' + u8::from(event.data().is_documented())));
     for field in [
         Some(event.event_type()),
         Some(event.family()),
         event.id(),
         Some(event.idempotency_key()),
+        event.untyped_reason().map(UntypedReason::as_str),
+        event.untyped_detail(),
     ] {
         out.push('|');
         match field {
-            Some(text) => {
-                push_number(&mut out, utf16_len(text));
-                out.push(':');
-                out.push_str(text);
-            }
+            Some(text) => push_text(&mut out, text),
             None => out.push('-'),
         }
     }
     out.push('|');
-    match event.data_text_utf16_range() {
-        Some(range) => {
-            push_number(&mut out, range.start);
-            out.push(',');
-            push_number(&mut out, range.end);
-        }
+    if event.data_is_body() {
+        out.push('*');
+    } else if let Some(range) = event.data_text_utf16_range() {
+        push_number(&mut out, range.start);
+        out.push(',');
+        push_number(&mut out, range.end);
+    } else if let Some(text) = event.data_text() {
+        out.push('=');
+        push_text(&mut out, text);
+    } else {
+        out.push('-');
+    }
+    out.push('|');
+    match event.timestamp_millis() {
+        Some(ms) => push_number(&mut out, ms),
         None => out.push('-'),
     }
-    if let Some(ms) = event.timestamp_millis() {
+    let json = event.json_text();
+    if !std::ptr::eq(json, event.body()) {
         out.push('|');
-        push_number(&mut out, ms);
+        out.push_str(json);
     }
     out
 }
@@ -955,10 +970,20 @@ pub fn sign(
         .collect())
 }
 
-/// The sample body of `event_type` for `provider`, or `null`.
+/// The sample body of `event_type` for `provider`, or `null`, its event time stamped
+/// `now` (Unix seconds; default: the system clock's now).
 #[napi]
-pub fn sample(provider_name: String, event_type: String) -> Result<Option<&'static str>> {
-    Ok(hookshield::sample(provider(&provider_name)?, &event_type))
+pub fn sample(
+    provider_name: String,
+    event_type: String,
+    now: Option<f64>,
+) -> Result<Option<String>> {
+    let provider = provider(&provider_name)?;
+    Ok(match now {
+        Some(now) if now.is_finite() => hookshield::sample_at(provider, &event_type, now as i64),
+        Some(now) => return Err(config(format!("`now` must be Unix seconds, found {now}"))),
+        None => hookshield::sample(provider, &event_type),
+    })
 }
 
 /// The event types `provider` has samples for.

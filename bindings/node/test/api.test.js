@@ -14,7 +14,7 @@ function sentinel(options = {}) {
 }
 
 function signedSentinel(type = 'document.failed', at = NOW) {
-  const body = sample('sentinel', type);
+  const body = sample('sentinel', type, { now: NOW * 1000 });
   return { body, headers: sign('sentinel', SECRET, body, { timestamp: at }) };
 }
 
@@ -43,7 +43,9 @@ describe('verify', () => {
     assert.equal(event.data.error_code, 'EXTRACTION_TIMEOUT');
     assert.deepEqual(event.raw, JSON.parse(body));
     assert.equal(event.documented, true);
-    assert.equal(event.idempotencyKey, 'document.failed:doc_abc123:2026-05-15T10:05:00Z');
+    assert.equal(event.idempotencyKey, 'document.failed:doc_abc123:2026-05-15T10%3A05%3A00Z:390060dff20a9a1cf01d3aa26cf4a0a2');
+    assert.equal(event.untypedReason, null);
+    assert.equal(event.untypedDetail, null);
     assert.equal(event.matches('document.*'), true);
     assert.equal(event.matches('document.failed'), true);
     assert.equal(event.matches('chat.*'), false);
@@ -84,17 +86,31 @@ describe('verify', () => {
     for (const shape of shapes) assert.equal(sentinel().verify(body, shape).type, 'document.failed');
   });
 
-  test('a repeated header: the first value wins, as in the core', () => {
+  test('a repeated signature header: every occurrence counts (joined with ", "); other headers: the first', () => {
     const { body, headers } = signedSentinel();
     const good = headers['X-Sentinel-Signature'];
     const bad = `sha256=${'0'.repeat(64)}`;
     const ts = headers['X-Sentinel-Timestamp'];
-    assert.equal(sentinel().verify(body, { 'x-sentinel-signature': [good, bad], 'x-sentinel-timestamp': ts }).type, 'document.failed');
-    throwsCode(() => sentinel().verify(body, { 'x-sentinel-signature': [bad, good], 'x-sentinel-timestamp': ts }), 'signature_mismatch');
+    const stale = String(NOW - 3600);
+    const shapes = (first, second) => [
+      { 'x-sentinel-signature': [first, second], 'x-sentinel-timestamp': ts },
+      { 'x-sentinel-signature': `${first}, ${second}`, 'x-sentinel-timestamp': ts }, // as node:http joins them
+      [['X-Sentinel-Signature', first], ['x-sentinel-signature', second], ['X-Sentinel-Timestamp', ts]],
+      ['X-Sentinel-Signature', first, 'X-Sentinel-Timestamp', ts, 'x-sentinel-signature', second], // req.rawHeaders
+      new Map([['X-Sentinel-Signature', first], ['x-sentinel-signature', second], ['x-sentinel-timestamp', ts]]),
+      new Headers([['X-Sentinel-Signature', first], ['x-sentinel-signature', second], ['x-sentinel-timestamp', ts]]),
+    ];
+    for (const shape of [...shapes(good, bad), ...shapes(bad, good)]) {
+      assert.equal(sentinel().verify(body, shape).type, 'document.failed', util.inspect(shape));
+    }
+    throwsCode(() => sentinel().verify(body, shapes(bad, bad)[2]), 'signature_mismatch');
+    // The timestamp (like the id and event headers): the first occurrence counts.
+    assert.equal(sentinel().verify(body, [['x-sentinel-signature', good], ['x-sentinel-timestamp', ts], ['x-sentinel-timestamp', stale]]).type, 'document.failed');
     throwsCode(
-      () => sentinel().verify(body, [['X-Sentinel-Signature', bad], ['x-sentinel-signature', good], ['X-Sentinel-Timestamp', ts]]),
-      'signature_mismatch',
+      () => sentinel().verify(body, ['x-sentinel-signature', good, 'x-sentinel-timestamp', stale, 'x-sentinel-timestamp', ts]),
+      'timestamp_too_old',
     );
+    throwsCode(() => sentinel().verify(body, { 'x-sentinel-signature': good, 'x-sentinel-timestamp': [stale, ts] }), 'timestamp_too_old');
   });
 
   test('forged, stale, future and missing headers get their codes', () => {
@@ -163,7 +179,7 @@ describe('verify', () => {
         sentinel().verify(parsed, headers);
       } catch (error) {
         assert.match(error.message, /already parsed/);
-        assert.ok(error.message.includes("express.raw({ type: 'application/json' })"), error.message);
+        assert.ok(error.message.includes("express.raw({ type: 'application/json', limit: verifier.maxBodyBytes })"), error.message);
         assert.ok(error.message.includes('await req.text()'), error.message);
       }
     }

@@ -40,7 +40,7 @@ function delivery(type = 'report.generated') {
   counter += 1;
   const body = JSON.stringify({
     event: type,
-    timestamp: '2026-05-15T10:05:00Z',
+    timestamp: new Date().toISOString(),
     data: { report_id: `rpt_${process.pid}_${counter}`, format: 'pdf' },
   });
   return { body, headers: sign('sentinel', SECRET, body), id: `rpt_${process.pid}_${counter}` };

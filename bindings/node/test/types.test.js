@@ -22,7 +22,8 @@ test('tsc --noEmit: misuse of event data is a type error', () => {
   const result = check('test/types/tsconfig.wrong.json');
   assert.notEqual(result.status, 0);
   const errors = result.stdout.split('\n').filter((line) => line.includes('error TS'));
-  assert.equal(errors.length, 2, result.stdout);
+  assert.equal(errors.length, 3, result.stdout);
   assert.match(errors[0], /wrong\.ts\(8,9\): error TS2322/);
   assert.match(errors[1], /wrong\.ts\(12,9\): error TS2322/);
+  assert.match(errors[2], /wrong\.ts\(16,9\): error TS2322/);
 });

@@ -34,6 +34,23 @@ function bodyOf(vector) {
   return vector.body_hex !== undefined ? Buffer.from(vector.body_hex, 'hex') : Buffer.from(vector.body ?? '', 'utf8');
 }
 
+/** JSON.parse of the body's text, or of a GitHub form's `payload` field. */
+function documentOf(vector) {
+  const text = bodyOf(vector).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    if (vector.provider !== 'github') throw error;
+    return JSON.parse(new URLSearchParams(text).get('payload'));
+  }
+}
+
+/** The event's `data` by the vectors' rule: the whole document for GitHub or a body that is not an object. */
+function dataOf(vector, parsed) {
+  if (vector.provider === 'github' || parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return parsed;
+  return parsed.data ?? null;
+}
+
 function run(vector) {
   const verifier = verifierOf(vector);
   const body = bodyOf(vector);
@@ -75,8 +92,13 @@ for (const file of files) {
       assert.equal(event.timestamp === null ? null : event.timestamp.getTime(), want.timestamp_ms);
       assert.equal(event.idempotencyKey, want.idempotency_key);
       assert.equal(event.documented, want.documented);
-      assert.deepEqual(event.data, want.data);
-      assert.deepEqual(event.raw, JSON.parse(bodyOf(vector).toString('utf8')));
+      if ('untyped_reason' in want) assert.equal(event.untypedReason, want.untyped_reason);
+      assert.equal(event.untypedDetail === null, event.untypedReason === null);
+      const parsed = documentOf(vector);
+      assert.deepEqual(event.raw, parsed);
+      // A case leaves `data` out where a JSON file cannot carry it to every parser (an
+      // unpaired surrogate, deep nesting): then JSON.parse of the body says what it is.
+      assert.deepEqual(event.data, 'data' in want ? want.data : dataOf(vector, parsed));
       assert.equal(event.matches('*'), true);
       assert.equal(event.matches(event.type), true);
     });

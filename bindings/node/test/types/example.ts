@@ -24,13 +24,18 @@ const event = verifier.verify(Buffer.from(body), sign('sentinel', 'whsec_x', bod
 // The provider is known from the verifier.
 const provider: 'sentinel' = event.provider;
 
-// Comparing `type` with a literal type-checks...
+// Comparing `type` with a literal type-checks, but keeps the untyped member (an
+// authentic document.failed whose data drifted arrives untyped, with any JSON as data)...
 if (event.type === 'document.failed') {
-  void event.data.error_code;
+  const data: hookshield.SentinelDocumentFailed | hookshield.JsonValue = event.data;
+  void data;
 }
 
-// ...and with `documented` (the unknown-event member is excluded) narrows to one event.
+// ...and with `documented` (the untyped member is excluded) narrows to one event.
 if (event.documented && event.type === 'document.failed') {
+  const typed: null = event.untypedReason;
+  const noDetail: null = event.untypedDetail;
+  void [typed, noDetail];
   const code: string | null | undefined = event.data.error_code;
   const id: string = event.data.document_id;
   const retryable: boolean | null | undefined = event.data.retryable;
@@ -68,10 +73,13 @@ if (event.documented) {
   // @ts-expect-error a Sentinel verifier never yields Sensei types
   if (event.type === 'migration.phase.completed') void 0;
 } else {
-  // An undocumented type: any string, data as sent.
+  // An untyped event: any type string ("" when the body names none), any JSON, and why.
   const type: string = event.type;
-  const data: unknown = event.data['anything'];
-  void [type, data];
+  const reason: hookshield.UntypedReason = event.untypedReason;
+  const detail: string = event.untypedDetail;
+  const data: hookshield.JsonValue = event.data;
+  if (data !== null && typeof data === 'object' && !Array.isArray(data)) void data['anything'];
+  if (reason === 'data_mismatch') console.log(`${type}: ${detail}`);
 }
 
 // Sensei and KYC: families and template types.
@@ -84,12 +92,12 @@ function handle(any: WebhookEvent): void {
     void [records, family];
   }
   if (any.type === 'kyc.session.processed') {
-    const session: string = any.data.session_id;
+    const session: string | null | undefined = any.data.session_id;
     const family: 'session' = any.family;
     void [session, family];
   }
   if (any.type === 'kyc.watchlist.match_found') {
-    const subject: string = any.data.subject_id;
+    const subject: string | null | undefined = any.data.subject_id;
     void subject;
   }
   if (any.type === 'document.processing.failed') {

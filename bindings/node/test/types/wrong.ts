@@ -12,3 +12,7 @@ if (event.documented && event.type === 'report.generated') {
   const id: string = event.data.document_id; // TS2322: unknown (not a report field)
   void id;
 }
+if (event.type === 'report.generated') {
+  const typed: null = event.untypedReason; // TS2322: without `documented`, it may be untyped
+  void typed;
+}
