@@ -167,3 +167,15 @@ def test_receivers_sharing_a_redis_store(redis_server: Any, prefix: str) -> None
         assert response.status_code == 503, response.text
         assert "store_unavailable" in response.text and "hunter2" not in response.text
     assert calls == ["a", "a/process"]
+
+
+def test_endpoint_reads_the_body_again() -> None:
+    app = FastAPI()
+    dependency = Webhook(hookshield.Verifier("docintell", SECRET))
+
+    @app.post("/again")
+    async def again(event: Annotated[hookshield.Event, Depends(dependency)], request: Request) -> Any:
+        return {"same": await request.body() == BODY}
+
+    response = TestClient(app).post("/again", content=BODY, headers=sign())
+    assert response.json() == {"same": True}

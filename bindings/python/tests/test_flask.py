@@ -108,11 +108,19 @@ def test_failing_handler_is_retried(app_and_calls: tuple[Any, list[Any]]) -> Non
 
 def test_bad_payload(app_and_calls: tuple[Any, list[Any]]) -> None:
     app, calls = app_and_calls
-    body = b'{"event": "document.completed", "data": "not an object"}'
+    body = b'{"event": "document.completed", "data": '
     response = post(app, "/hooks", body, hookshield.sign("sentinel", SECRET, body))
     assert response.status_code == 400
-    assert response.get_json()["code"] == "invalid_envelope"
+    assert response.get_json()["code"] == "invalid_json"
     assert calls == []
+
+
+def test_drifted_payload_is_handled_untyped(app_and_calls: tuple[Any, list[Any]]) -> None:
+    app, calls = app_and_calls
+    body = b'{"event": "document.completed", "data": "not an object"}'
+    response = post(app, "/hooks", body, hookshield.sign("sentinel", SECRET, body))
+    assert response.status_code == 200
+    assert [(e.untyped_reason, e.data) for e in calls] == [("data_mismatch", "not an object")]
 
 
 def test_without_store_handler_response(app_and_calls: tuple[Any, list[Any]]) -> None:
@@ -144,3 +152,20 @@ def test_router_view() -> None:
     response = post(app, "/sensei", body, hookshield.sign("sensei", SECRET, body))
     assert response.status_code == 200
     assert seen == ["migration:migration.phase.completed", "audit:migration.phase.completed"]
+
+
+def test_body_read_before_and_after_the_view() -> None:
+    app = flask.Flask("again")
+    bodies: list[bytes] = []
+
+    @app.before_request
+    def read_first() -> None:
+        bodies.append(flask.request.get_data())
+
+    @app.post("/again")
+    @webhook(hookshield.Verifier("sentinel", SECRET))
+    def again(event: Any) -> Any:
+        return {"same": flask.request.get_data() == BODY}
+
+    response = post(app, "/again", BODY, hookshield.sign("sentinel", SECRET, BODY))
+    assert (response.status_code, response.get_json(), bodies) == (200, {"same": True}, [BODY])

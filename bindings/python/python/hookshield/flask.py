@@ -13,25 +13,32 @@
     def sentinel(event):
         ...   # runs once per event; raising makes the provider retry
 
-The view reads the raw body with ``request.get_data()``, verifies it, claims the event's
-idempotency key in ``store`` and calls the handler with the typed event. It answers
-with the status the provider should get: 200 when processed or a duplicate, 401 for a
-bad signature or a stale timestamp, 400/413 for a bad payload, 409 (503 for DocIntell)
-while another worker holds the event, 500 when the handler raised, 503 when the store
-is unavailable. ``store`` is a ``MemoryStore``, or a ``RedisStore`` shared by receivers
-on several processes or machines. Without ``store``
-the handler runs on every verified delivery. A handler may return its own response for
-a processed delivery; returning ``None`` answers ``{"status": "processed"}``.
+The view reads the raw body from ``request.stream``, never more than the verifier's
+``max_body_bytes`` (a larger declared ``Content-Length`` is answered 413 before any of
+the body is read; a chunked body is read up to one byte past the limit, then answered
+413), verifies it, claims the event's idempotency key in ``store`` and calls the
+handler with the typed event. It answers with the status the provider should get: 200
+when processed or a duplicate, 401 for a bad signature or a stale timestamp, 400/413
+for a bad payload, 409 (503 for DocIntell) while another worker holds the event, 500
+when the handler raised, 503 when the store is unavailable. ``store`` is a
+``MemoryStore`` or a ``RedisStore`` shared by receivers on several processes or
+machines; without one, the view uses a ``MemoryStore`` of the verifier's own, so a
+captured delivery replayed within its retention is answered ``duplicate`` and never
+handled twice. A handler may return its own response for a processed delivery;
+returning ``None`` answers ``{"status": "processed"}``.
+
+The logger ``hookshield`` gets each rejection (its code and the provider, never a
+secret) and a failing handler's exception with its traceback.
 """
 
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable
 
 from ._errors import VerificationError
 from ._hookshield import Verifier
-from ._http import error_body, outcome_body
+from ._http import READ_CHUNK, default_store, error_body, log_outcome, log_rejection, outcome_body
 
 if TYPE_CHECKING:
     from ._hookshield import Store
@@ -39,7 +46,33 @@ if TYPE_CHECKING:
 
 __all__ = ["webhook", "view"]
 
-_F = TypeVar("_F", bound=Callable[..., Any])
+def _read_body(verifier: Verifier[Any]) -> bytes:
+    """The request's body, read from ``request.stream`` no further than one byte past
+    ``max_body_bytes``; raises the ``body_too_large`` error for a larger one (before
+    reading, when its declared length says so). The body is kept as ``get_data()``
+    keeps it, so the handler may read it again."""
+    from flask import request
+
+    cached = getattr(request, "_cached_data", None)  # werkzeug's get_data() cache
+    if isinstance(cached, bytes):
+        verifier.check_body_size(len(cached))
+        return cached
+    if request.content_length is not None:
+        verifier.check_body_size(request.content_length)
+    limit = verifier.max_body_bytes
+    stream = request.stream
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = stream.read(min(READ_CHUNK, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    verifier.check_body_size(size)
+    body = b"".join(chunks)
+    request._cached_data = body  # where get_data() keeps it
+    return body
 
 
 def _make_view(
@@ -49,19 +82,17 @@ def _make_view(
     lease_seconds: float,
     retention_seconds: float | None,
 ) -> Callable[..., ResponseReturnValue]:
+    claims = store if store is not None else default_store(verifier)
+
     @functools.wraps(handler)
     def view(**view_args: Any) -> ResponseReturnValue:
-        from flask import current_app, jsonify, request
+        from flask import jsonify, request
 
-        body = request.get_data()
-        headers = request.headers
-        if store is None:
-            try:
-                event = verifier.verify(body, headers)
-            except VerificationError as err:
-                return jsonify(error_body(err)), err.status
-            result = handler(event, **view_args)
-            return result if result is not None else (jsonify({"status": "processed"}), 200)
+        try:
+            body = _read_body(verifier)
+        except VerificationError as err:
+            log_rejection(verifier.provider, err)
+            return jsonify(error_body(err)), err.status
 
         returned: list[Any] = []
 
@@ -70,18 +101,13 @@ def _make_view(
 
         outcome = verifier.process(
             body,
-            headers,
-            store,
+            request.headers,
+            claims,
             run,
             lease_seconds=lease_seconds,
             retention_seconds=retention_seconds,
         )
-        if outcome.exception is not None:
-            exc = outcome.exception
-            current_app.logger.error(
-                "webhook handler failed; the provider will retry",
-                exc_info=(type(exc), exc, exc.__traceback__),
-            )
+        log_outcome(verifier.provider, outcome)
         if outcome.kind == "processed" and returned and returned[0] is not None:
             return returned[0]  # type: ignore[no-any-return]
         return jsonify(outcome_body(outcome)), outcome.status
