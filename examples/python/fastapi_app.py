@@ -39,6 +39,8 @@ async def docintell_webhook(event: Annotated[hookshield.Event, Depends(docintell
     # Runs once per event. Raising answers 500 and releases the claim, so DocIntell's
     # retry (it stops on any 4xx) is processed.
     log.info("docintell %s for document %s", event.type, event.data.get("document_id"))
+    if event.untyped_reason is not None:  # e.g. a field that drifted from the document
+        log.warning("untyped %s (%s): %s", event.type, event.untyped_reason, event.untyped_detail)
     return {"status": "processed"}
 
 

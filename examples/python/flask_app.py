@@ -42,6 +42,8 @@ sentinel = hookshield.Verifier("sentinel", SENTINEL_SECRET)
 @webhook(sentinel, store=store)
 def sentinel_webhook(event: hookshield.Event) -> None:
     app.logger.info("sentinel %s %s", event.type, event.idempotency_key)
+    if event.untyped_reason is not None:  # e.g. a field that drifted from the document
+        app.logger.warning("untyped %s (%s): %s", event.type, event.untyped_reason, event.untyped_detail)
     if event.type == "document.failed" and event.data.get("retryable"):
         app.logger.warning("document %s failed: %s", event.data["document_id"], event.data.get("error_message"))
 

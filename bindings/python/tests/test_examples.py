@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import pathlib
 import sys
 from types import ModuleType
@@ -37,6 +38,18 @@ def test_flask_example() -> None:
     assert response.status_code == 200
     forged = client.post("/webhooks/sensei", data=body, headers=hookshield.sign("sensei", "wrong", body))
     assert forged.status_code == 401
+
+
+def test_flask_example_logs_a_drifted_delivery(caplog: pytest.LogCaptureFixture) -> None:
+    pytest.importorskip("flask")
+    example = load("flask_app")
+    doc = json.loads(hookshield.sample("sentinel", "document.completed"))
+    doc["data"]["pages"] = "4"
+    body = json.dumps(doc).encode()
+    headers = hookshield.sign("sentinel", example.SENTINEL_SECRET, body)
+    response = example.app.test_client().post("/webhooks/sentinel", data=body, headers=headers)
+    assert response.get_json()["status"] == "processed"
+    assert "untyped document.completed (data_mismatch)" in caplog.text
 
 
 def test_flask_example_on_two_machines_sharing_redis(redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch) -> None:
