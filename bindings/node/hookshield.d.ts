@@ -20,7 +20,11 @@ export class VerificationError extends Error {
 /** The raw body as received. A parsed object is refused with `invalid_config`. */
 export type Body = Buffer | Uint8Array | ArrayBuffer | ArrayBufferView | string;
 
-/** Request headers in any shape receivers hold; names match case-insensitively. */
+/**
+ * Request headers in any shape receivers hold; names match case-insensitively. Every
+ * occurrence of the signature header counts (joined with ", ", as Node's http and
+ * `Headers.get` join them); for the other headers the first occurrence counts.
+ */
 export type HeadersInput =
   | IncomingHttpHeaders
   | Readonly<Record<string, string | readonly string[] | undefined>>
@@ -143,8 +147,11 @@ export class Router<E = WebhookEvent> {
 
 /** The headers `provider` would send with `body`, for testing receivers. */
 export function sign(provider: ProviderId, secret: Secret, body: Body, options?: SignOptions): Record<string, string>;
-/** A sample body from the provider's document, or null. */
-export function sample(provider: ProviderId, type: string): string | null;
+/**
+ * A sample body from the provider's document, or null, its event time stamped `now`
+ * (Unix milliseconds or a Date; default now) so that it verifies within the replay horizon.
+ */
+export function sample(provider: ProviderId, type: string, options?: { now?: number | Date }): string | null;
 export function sampleTypes(provider: ProviderId): string[];
 /** The HTTP status a delivery rejected with this code should get. */
 export function rejectionStatus(code: ErrorCode): number;
@@ -152,21 +159,32 @@ export const providers: ProviderId[];
 
 // Integrations -------------------------------------------------------------------
 
+/** Where the integrations log (default `console`). */
+export interface Logger {
+  /** Each rejected delivery: provider, code, status and the core's message (never a secret). */
+  warn(message: string): unknown;
+  /** What the receiver must fix: a handler's error (passed with its stack), the store down, a wrong setup. */
+  error(message: string, error?: unknown): unknown;
+}
+
 export interface IntegrationOptions<P extends ProviderId = ProviderId> extends ProcessOptions {
   verifier: Verifier<P>;
   handler: Handler<WebhookEvent<P>>;
   /** Default: a new MemoryStore for this integration; a RedisStore when several receivers run. */
   store?: Store;
-  /** Called with every outcome (default: logs what the receiver must fix). */
+  /** Called with every outcome, after it is logged. */
   onOutcome?: (outcome: Outcome<WebhookEvent<P>>) => unknown;
+  /** Default `console`. */
+  logger?: Logger;
 }
 
 /** Minimal shapes of the frameworks' objects, so no framework types are required. */
 export type ExpressMiddleware = (req: any, res: any, next: (error?: unknown) => void) => void;
 
 /**
- * Express middleware. With `handler` it answers the delivery; without one it verifies,
- * sets `req.webhookEvent` and calls `next()`.
+ * Express middleware; needs no body parser (it reads at most `maxBodyBytes` itself). With
+ * `handler` it answers the delivery; without one it verifies, sets `req.webhookEvent` and
+ * calls `next()`.
  */
 export function express<P extends ProviderId>(
   options: Omit<IntegrationOptions<P>, 'handler'> & { handler?: Handler<WebhookEvent<P>> },

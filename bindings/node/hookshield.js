@@ -67,7 +67,8 @@ function describe(value) {
 
 const RAW_BODY_HELP =
   'The signature covers the exact bytes that were sent, so pass the raw body: ' +
-  "with Express, `express.raw({ type: 'application/json', limit: verifier.maxBodyBytes })` on this route instead of `express.json()` (or hookshield.express with no body parser: it reads the body itself); " +
+  "with Express, `express.raw({ type: 'application/json', limit: verifier.maxBodyBytes })` on this route " +
+  'instead of `express.json()` (or hookshield.express with no body parser: it reads the body itself); ' +
   'with Fetch or Next.js route handlers, `await req.text()` (or `Buffer.from(await req.arrayBuffer())`); ' +
   "with Fastify, a content-type parser with `parseAs: 'buffer'` (or hookshield's Fastify plugin); " +
   'with node:http, the collected request chunks (or `hookshield.httpHandler`).';

@@ -21,6 +21,9 @@ function close(server) {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
+/** A logger for receivers whose logs these tests do not read (test/integrations-rules.test.js does). */
+const quiet = { error() {}, warn() {} };
+
 let counter = 0;
 
 /** A fresh Sentinel delivery (unique report id, so each is a new event). */
@@ -61,6 +64,7 @@ function receiver() {
       state.handled.push(event.data.report_id);
     },
     onOutcome: (outcome) => state.outcomes.push(outcome),
+    logger: quiet,
   });
   return state;
 }
@@ -197,6 +201,7 @@ describe('Express with body parsers that are not raw', () => {
       verifier: new hookshield.Verifier({ provider: 'sentinel', secrets: [SECRET] }),
       handler: () => {},
       onOutcome: (outcome) => outcome.error && errors.push(outcome.error),
+      logger: quiet,
     });
     const app = express();
     app.post('/json-first', express.json(), hookshield.express(options()));
@@ -206,7 +211,7 @@ describe('Express with body parsers that are not raw', () => {
     app.post(
       '/verify-only',
       express.raw({ type: 'application/json' }),
-      hookshield.express({ verifier: new hookshield.Verifier({ provider: 'sentinel', secrets: [SECRET] }), onOutcome: () => {} }),
+      hookshield.express({ verifier: new hookshield.Verifier({ provider: 'sentinel', secrets: [SECRET] }), logger: quiet }),
       (req, res) => res.json({ type: req.webhookEvent.type, report: req.webhookEvent.data.report_id }),
     );
     server = http.createServer(app);
@@ -220,7 +225,7 @@ describe('Express with body parsers that are not raw', () => {
       const reply = await post(`${url}${path}`, body, headers);
       assert.equal(reply.status, 500, path);
       assert.equal(reply.json.error.code, 'invalid_config');
-      assert.ok(reply.json.error.message.includes("express.raw({ type: 'application/json' })"), reply.json.error.message);
+      assert.ok(reply.json.error.message.includes("express.raw({ type: 'application/json', limit: verifier.maxBodyBytes })"), reply.json.error.message);
       assert.ok(errors.at(-1).message.includes('already parsed'));
     }
   });
@@ -248,7 +253,7 @@ test('Fastify: the raw-body parser stays inside the plugin', async () => {
   app.register(hookshield.fastify, {
     verifier: new hookshield.Verifier({ provider: 'sentinel', secrets: [SECRET] }),
     handler: () => {},
-    onOutcome: () => {},
+    logger: quiet,
   });
   app.post('/api/echo', async (request) => ({ parsed: request.body }));
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -269,4 +274,5 @@ test('integrations check their options', () => {
   assert.throws(() => hookshield.fetchHandler({ verifier }), TypeError);
   assert.throws(() => hookshield.express({ verifier, handler: 5 }), TypeError);
   assert.throws(() => hookshield.httpHandler({ verifier, handler: () => {}, store: {} }), TypeError);
+  assert.throws(() => hookshield.fetchHandler({ verifier, handler: () => {}, logger: { error() {} } }), TypeError);
 });
