@@ -18,7 +18,6 @@ function bind(raw, isReady) {
   }
 
   const encoder = new TextEncoder();
-  const decoder = new TextDecoder();
   const inspect = Symbol.for('nodejs.util.inspect.custom');
 
   /**
@@ -83,43 +82,58 @@ function bind(raw, isReady) {
     return typeof value === 'object' ? `an object (${value.constructor?.name ?? 'Object'})` : typeof value;
   }
 
-  function first(value) {
-    if (Array.isArray(value)) value = value[0];
+  /** A header's value as text; an array gives its first value, or all of them joined with ", ". */
+  function valueText(value, all) {
+    if (Array.isArray(value)) {
+      if (!all) return valueText(value[0], false);
+      const parts = value.filter((part) => part !== undefined && part !== null).map(String);
+      return parts.length > 0 ? parts.join(', ') : undefined;
+    }
     if (value === undefined || value === null) return undefined;
     return typeof value === 'string' ? value : String(value);
   }
 
   /**
-   * The first value of header `name` (matched case-insensitively) in a Fetch `Headers`,
-   * a `Map`, an array of `[name, value]` pairs, or a plain object such as Node's
-   * `IncomingHttpHeaders`.
+   * The values of the headers a scheme reads (`lower`: signature, timestamp, id, event,
+   * lower-cased; '' where none) in a Fetch `Headers`, a `Map`, an array of
+   * `[name, value]` pairs, a flat `[name, value, ...]` list such as Node's `rawHeaders`,
+   * or a plain object such as Node's `IncomingHttpHeaders`; names match
+   * case-insensitively. Every occurrence of the signature header counts, joined with
+   * ", " as Fetch's `Headers.get` and Node's http module join them; for the others the
+   * first occurrence counts.
    */
-  function headerValue(headers, name, lower) {
-    if (!name) return undefined;
-    if (typeof Headers !== 'undefined' && headers instanceof Headers) {
-      return headers.get(name) ?? undefined;
-    }
+  function pickHeaders(headers, lower) {
+    checkHeaders(headers);
+    const out = [undefined, undefined, undefined, undefined];
+    const add = (name, value) => {
+      if (typeof name !== 'string' || name === '') return;
+      // Most names have none of the four lengths: pass them over without lower-casing.
+      const n = name.length;
+      if (n !== lower[0].length && n !== lower[1].length && n !== lower[2].length && n !== lower[3].length) return;
+      const index = lower.indexOf(name.toLowerCase());
+      if (index === 0) {
+        const text = valueText(value, true);
+        if (text !== undefined) out[0] = out[0] === undefined ? text : `${out[0]}, ${text}`;
+      } else if (index > 0 && out[index] === undefined) {
+        out[index] = valueText(value, false);
+      }
+    };
     if (Array.isArray(headers)) {
-      for (const pair of headers) {
-        if (pair && typeof pair[0] === 'string' && pair[0].toLowerCase() === lower) return first(pair[1]);
+      if (typeof headers[0] === 'string') {
+        for (let i = 0; i + 1 < headers.length; i += 2) add(headers[i], headers[i + 1]);
+      } else {
+        for (const pair of headers) if (pair) add(pair[0], pair[1]);
       }
-      return undefined;
+    } else if (headers instanceof Map) {
+      for (const [name, value] of headers) add(name, value);
+    } else if (typeof headers.get === 'function' && typeof headers.entries === 'function') {
+      // Fetch `Headers` (or one from another realm or a polyfill): `get` matches
+      // case-insensitively and joins repeated values with ", ".
+      for (let i = 0; i < 4; i++) if (lower[i]) out[i] = valueText(headers.get(lower[i]), false);
+    } else {
+      for (const name of Object.keys(headers)) add(name, headers[name]);
     }
-    if (headers instanceof Map) {
-      for (const [key, value] of headers) {
-        if (typeof key === 'string' && key.toLowerCase() === lower) return first(value);
-      }
-      return undefined;
-    }
-    if (typeof headers.get === 'function' && typeof headers.entries === 'function') {
-      // A Headers-like object from another realm or polyfill.
-      return first(headers.get(name));
-    }
-    if (Object.prototype.hasOwnProperty.call(headers, lower)) return first(headers[lower]);
-    for (const key of Object.keys(headers)) {
-      if (key.toLowerCase() === lower) return first(headers[key]);
-    }
-    return undefined;
+    return out;
   }
 
   function checkHeaders(headers) {
@@ -130,94 +144,8 @@ function bind(raw, isReady) {
     }
   }
 
-  /** A verified delivery. `raw` and `data` are parsed from the verified body on first use. */
-  class Event {
-    #body;
-    #raw;
-    #parsed = false;
-    #data;
-    #dataParsed = false;
-    #dataIsBody;
-    #dataRange;
-
-    constructor(meta, body) {
-      /** The provider that sent it, e.g. `sentinel`. */
-      this.provider = meta.provider;
-      /** The event type, e.g. `document.completed`. */
-      this.type = meta.type;
-      /** The documented group of the type, e.g. `document`, `migration.phase`. */
-      this.family = meta.family;
-      /** The provider's event id, or null. */
-      this.id = meta.id;
-      /** When the event happened, in Unix milliseconds, or null. */
-      this.timestampMs = meta.timestampMs;
-      /** The key that identifies the event across redeliveries. */
-      this.idempotencyKey = meta.idempotencyKey;
-      /** Whether the type is documented (its data has a typed shape). */
-      this.documented = meta.documented;
-      this.#dataIsBody = meta.dataIsBody;
-      this.#dataRange = meta.dataRange;
-      this.#body = body;
-    }
-
-    /** When the event happened, or null. */
-    get timestamp() {
-      return this.timestampMs === null ? null : new Date(this.timestampMs);
-    }
-
-    /** The verified body as text, decoded once. */
-    #text() {
-      if (typeof this.#body !== 'string') this.#body = decoder.decode(this.#body);
-      return this.#body;
-    }
-
-    /** The whole parsed body. */
-    get raw() {
-      if (!this.#parsed) {
-        this.#raw = JSON.parse(this.#text());
-        this.#parsed = true;
-      }
-      return this.#raw;
-    }
-
-    /**
-     * The envelope's `data` (the whole body for senders without an envelope, such as
-     * GitHub; null where the envelope has none), parsed from just its part of the body.
-     */
-    get data() {
-      if (this.#dataIsBody) return this.raw;
-      if (!this.#dataParsed) {
-        const range = this.#dataRange;
-        this.#data = range === null ? null : JSON.parse(this.#text().slice(range[0], range[1]));
-        this.#dataParsed = true;
-      }
-      return this.#data;
-    }
-
-    /** Whether the type matches a subscription pattern: `*`, `family.*` or an exact type. */
-    matches(pattern) {
-      if (typeof pattern !== 'string') throw configError(`pattern must be a string, found ${describe(pattern)}`);
-      return raw.typeMatches(pattern, this.type);
-    }
-
-    toJSON() {
-      return {
-        provider: this.provider,
-        type: this.type,
-        family: this.family,
-        id: this.id,
-        timestamp: this.timestamp === null ? null : this.timestamp.toISOString(),
-        timestampMs: this.timestampMs,
-        idempotencyKey: this.idempotencyKey,
-        documented: this.documented,
-        data: this.data,
-      };
-    }
-
-    [inspect]() {
-      return `Event ${JSON.stringify(this.toJSON(), null, 2)}`;
-    }
-  }
+  const { Event, Router } = bindEvent({ raw, configError, describe });
+  const { MemoryStore } = bindStore({ raw, ensureReady, call, configError, describe });
 
   // camelCase option -> the core's override name.
   const OVERRIDE_OPTIONS = {
@@ -290,16 +218,6 @@ function bind(raw, isReady) {
     return call(() => builder.build());
   }
 
-  /** Seconds from an option, as whole milliseconds for the core; undefined when absent. */
-  function secondsOption(options, name) {
-    const value = options?.[name];
-    if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw configError(`\`${name}\` must be a number of seconds of at least 0, found ${describe(value)}`);
-    }
-    return Math.round(value * 1000);
-  }
-
   /**
    * Verifies deliveries from one provider. As in the native package:
    * `new Verifier({ provider: 'sentinel', secrets: ['whsec_...'], tolerance: 300 })`;
@@ -313,7 +231,6 @@ function bind(raw, isReady) {
    */
   class Verifier {
     #raw;
-    #names;
     #lower;
     #clock;
     #store;
@@ -338,8 +255,7 @@ function bind(raw, isReady) {
         throw configError(`\`clock\` must be a function returning Unix milliseconds, found ${describe(clock)}`);
       }
       this.#raw = buildRaw(provider, list, rest);
-      this.#names = this.#raw.headerNames;
-      this.#lower = this.#names.map((n) => n.toLowerCase());
+      this.#lower = this.#raw.headerNames.map((n) => n.toLowerCase());
       this.#clock = clock;
       /** The provider's preset id. */
       this.provider = this.#raw.provider;
@@ -349,18 +265,6 @@ function bind(raw, isReady) {
       this.maxBodyBytes = this.#raw.maxBodyBytes;
       /** The lower-cased names of the headers read: signature, timestamp, id, event (null where none). */
       this.headerNames = this.#lower.map((n) => n || null);
-    }
-
-    #values(headers) {
-      checkHeaders(headers);
-      const names = this.#names;
-      const lower = this.#lower;
-      return [
-        headerValue(headers, names[0], lower[0]),
-        headerValue(headers, names[1], lower[1]),
-        headerValue(headers, names[2], lower[2]),
-        headerValue(headers, names[3], lower[3]),
-      ];
     }
 
     #now(options) {
@@ -375,7 +279,7 @@ function bind(raw, isReady) {
      */
     verify(body, headers, options) {
       const bytes = toBytes(body);
-      const [signature, timestamp, id, event] = this.#values(headers);
+      const [signature, timestamp, id, event] = pickHeaders(headers, this.#lower);
       let meta;
       try {
         meta = this.#raw.verify(bytes, signature, timestamp, id, event, this.#now(options));
@@ -388,7 +292,7 @@ function bind(raw, isReady) {
     /** Checks size, headers, signature and the replay window only: `{timestamp, id, event}`. */
     verifySignature(body, headers, options) {
       const bytes = toBytes(body);
-      const [signature, timestamp, id, event] = this.#values(headers);
+      const [signature, timestamp, id, event] = pickHeaders(headers, this.#lower);
       return JSON.parse(
         call(() => this.#raw.verifySignature(bytes, signature, timestamp, id, event, this.#now(options))),
       );
@@ -400,18 +304,7 @@ function bind(raw, isReady) {
      * bytes read are on `event.body` (and on the error's `body` when it fails).
      */
     async verifyRequest(request, options) {
-      const body = await readRequest(request, this.maxBodyBytes);
-      try {
-        const event = this.verify(body.bytes, request.headers, options);
-        event.body = body.bytes;
-        return event;
-      } catch (error) {
-        if (error instanceof VerificationError) {
-          if (body.truncated && error.code === 'body_too_large') error.message = tooLarge(this.maxBodyBytes);
-          error.body = body.bytes;
-        }
-        throw error;
-      }
+      return web.verifyRequest(this, request, options);
     }
 
     /**
@@ -428,13 +321,7 @@ function bind(raw, isReady) {
       const leaseSeconds = options?.leaseSeconds;
       const retentionSeconds =
         options?.retentionSeconds ?? call(() => raw.defaultRetentionMs(this.provider)) / 1000;
-      const outcome = (kind, event, error) => ({
-        kind,
-        status: call(() => raw.outcomeStatus(kind, this.provider, kind === 'rejected' ? error.code : undefined)),
-        acknowledged: kind === 'processed' || kind === 'duplicate',
-        event,
-        error,
-      });
+      const outcome = (kind, event, error) => outcomeOf(this.provider, kind, event, error);
       let event;
       try {
         event = this.verify(body, headers, options);
@@ -478,10 +365,10 @@ function bind(raw, isReady) {
      * should get: 200 when processed or a duplicate, 401 for a bad signature or a stale
      * timestamp, 400/413 for a bad payload, and a status the provider retries when the
      * handler fails or the event is in progress (never a 4xx for DocIntell).
-     * Options: `store`, `leaseSeconds`, `retentionSeconds`, `onOutcome(outcome)`.
+     * Options: `store`, `leaseSeconds`, `retentionSeconds`, `onOutcome(outcome)`, `logger`.
      */
     async handle(request, handler, options = {}) {
-      return fetchHandler({ ...options, verifier: this, handler })(request);
+      return web.fetchHandler({ ...options, verifier: this, handler })(request);
     }
 
     /** Signs `body` as this verifier's provider (overrides included) would, for tests. */
@@ -524,139 +411,15 @@ function bind(raw, isReady) {
     throw configError(`handler must be a function or a Router, found ${describe(handler)}`);
   }
 
-  function tooLarge(limit) {
-    return `body too large: more than ${limit} bytes, limit is ${limit} bytes`;
-  }
-
-  /**
-   * Reads a Fetch Request's body, stopping after `limit` + 1 bytes (the core then
-   * answers `body_too_large`), so an oversized delivery is never held whole in memory.
-   */
-  async function readRequest(request, limit) {
-    if (!request || typeof request.arrayBuffer !== 'function' || !request.headers) {
-      throw configError(`request must be a Fetch Request, found ${describe(request)}`);
-    }
-    const declared = Number(request.headers.get?.('content-length') ?? NaN);
-    if (!request.body || typeof request.body.getReader !== 'function') {
-      return { bytes: new Uint8Array(await request.arrayBuffer()), truncated: false };
-    }
-    if (Number.isFinite(declared) && declared > limit) {
-      // Declared too large: read nothing; the core sees limit + 1 bytes and rejects them.
-      await request.body.cancel().catch(() => {});
-      return { bytes: new Uint8Array(limit + 1), truncated: true };
-    }
-    const reader = request.body.getReader();
-    const chunks = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        break;
-      }
-    }
-    const bytes = new Uint8Array(size);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-    return { bytes: size > limit ? bytes.subarray(0, limit + 1) : bytes, truncated: size > limit };
-  }
-
-  /** The default `onOutcome`: says loudly what the receiver (not the sender) must fix. */
-  function logProblems(outcome) {
-    const { kind, error } = outcome;
-    if (kind === 'handler_failed' || kind === 'store_unavailable' || error?.code === 'invalid_config') {
-      console.error(`hookshield: ${kind} (${outcome.status}): ${error?.message ?? 'unknown error'}`);
-    }
-  }
-
-  /** The JSON body answering an outcome. Handler errors stay private; verification errors are safe to show. */
-  function responseBody(outcome) {
-    const body = { outcome: outcome.kind };
-    if (outcome.kind === 'rejected' && outcome.error) {
-      body.error = { code: outcome.error.code, message: outcome.error.message };
-    }
-    return JSON.stringify(body);
-  }
-
-  function settings(options) {
-    if (options === null || typeof options !== 'object') {
-      throw configError(`options must be an object { verifier, handler, store? }, found ${describe(options)}`);
-    }
-    if (!(options.verifier instanceof Verifier)) {
-      throw configError(`options.verifier must be a Verifier, found ${describe(options.verifier)}`);
-    }
-    handlerOf(options.handler);
-    if (options.onOutcome !== undefined && typeof options.onOutcome !== 'function') {
-      throw configError(`options.onOutcome must be a function, found ${describe(options.onOutcome)}`);
-    }
+  /** An Outcome of `process`, its status from the core's mapping for `provider`. */
+  function outcomeOf(provider, kind, event, error) {
     return {
-      verifier: options.verifier,
-      handler: options.handler,
-      store: options.store ?? null,
-      onOutcome: options.onOutcome ?? logProblems,
-      processOptions: { leaseSeconds: options.leaseSeconds, retentionSeconds: options.retentionSeconds },
+      kind,
+      status: call(() => raw.outcomeStatus(kind, provider, kind === 'rejected' ? error.code : undefined)),
+      acknowledged: kind === 'processed' || kind === 'duplicate',
+      event,
+      error,
     };
-  }
-
-  async function deliver(config, body, headers) {
-    const outcome = await config.verifier.process(body, headers, config.store, config.handler, config.processOptions);
-    try {
-      await config.onOutcome(outcome);
-    } catch (error) {
-      console.error('hookshield: onOutcome threw:', error);
-    }
-    return outcome;
-  }
-
-  /**
-   * A Fetch handler (Workers, Deno, Vercel Edge, Bun, ...):
-   * `export default { fetch: fetchHandler({ verifier, handler, store }) }`. Reads the
-   * body once, processes it, answers the status the provider should get with a JSON body
-   * `{outcome, error?: {code, message}}`.
-   */
-  function fetchHandler(options) {
-    const config = settings(options);
-    return async function hookshieldFetch(request) {
-      let body;
-      try {
-        body = await readRequest(request, config.verifier.maxBodyBytes);
-      } catch (error) {
-        if (error instanceof VerificationError) throw error;
-        const unreadable = new VerificationError('invalid_json', `the request body could not be read: ${error?.message ?? error}`);
-        return new Response(responseBody({ kind: 'rejected', error: unreadable }), {
-          status: 400,
-          headers: { 'content-type': 'application/json' },
-        });
-      }
-      const outcome = await deliver(config, body.bytes, request.headers);
-      if (body.truncated && outcome.error?.code === 'body_too_large') {
-        outcome.error.message = tooLarge(config.verifier.maxBodyBytes);
-      }
-      return new Response(responseBody(outcome), {
-        status: outcome.status,
-        headers: { 'content-type': 'application/json' },
-      });
-    };
-  }
-
-  /** Verifies and processes one delivery with a handler's options; resolves to the outcome. */
-  function handleDelivery(options, body, headers) {
-    return deliver(settings(options), body, headers);
-  }
-
-  /**
-   * Handles one Fetch `Request` with `verifier`: `handle(verifier, request, handler, options)`,
-   * the same as `verifier.handle(request, handler, options)`.
-   */
-  function handle(verifier, request, handler, options) {
-    if (!(verifier instanceof Verifier)) throw configError(`handle() takes a Verifier first, found ${describe(verifier)}`);
-    return verifier.handle(request, handler, options);
   }
 
   function splitSecret(secret) {
@@ -682,10 +445,15 @@ function bind(raw, isReady) {
     return verifier.sign(secret, body, { timestamp, id, event });
   }
 
-  /** The sample body (JSON text) of a documented event type, or null. */
-  function sample(provider, type) {
+  /**
+   * The sample body (JSON text) of a documented event type, or null, with its event time
+   * stamped `options.now` (Unix milliseconds or a Date; default now), so that it verifies
+   * within the replay horizon.
+   */
+  function sample(provider, type, options) {
     ensureReady();
-    return call(() => raw.sample(provider, type)) ?? null;
+    const now = options?.now ?? Date.now();
+    return call(() => raw.sample(provider, type, now instanceof Date ? now.getTime() : now)) ?? null;
   }
 
   /** The event types `provider` has samples for. */
@@ -700,74 +468,10 @@ function bind(raw, isReady) {
     return call(() => raw.rejectionStatus(String(code)));
   }
 
-  /** The bounded in-memory idempotency store (one isolate), timed by `Date.now()`. */
-  class MemoryStore {
-    #raw;
-
-    constructor(options = {}) {
-      ensureReady();
-      const capacity = options?.capacity ?? 100_000;
-      if (typeof capacity !== 'number') throw configError(`\`capacity\` must be a number, found ${describe(capacity)}`);
-      this.#raw = call(() => new raw.RawMemoryStore(capacity));
-    }
-
-    /** Claims `key` for `leaseSeconds` (default 30): `'fresh'`, `'in_progress'` or `'done'`. */
-    begin(key, options = {}) {
-      return call(() => this.#raw.begin(keyOf(key), secondsOption(options, 'leaseSeconds')));
-    }
-
-    /** Marks this store's claim on `key` done for `retentionSeconds` (default: the longest provider retry horizon). */
-    complete(key, options = {}) {
-      call(() => this.#raw.complete(keyOf(key), secondsOption(options, 'retentionSeconds')));
-    }
-
-    /** Gives this store's claim on `key` up, so a redelivery is processed. */
-    release(key) {
-      call(() => this.#raw.release(keyOf(key)));
-    }
-
-    /** How many keys it remembers now. */
-    get size() {
-      return this.#raw.size;
-    }
-
-    /** The most keys it keeps. */
-    get capacity() {
-      return this.#raw.capacity;
-    }
-  }
-
-  function keyOf(key) {
-    if (typeof key !== 'string') throw configError(`an idempotency key must be a string, found ${describe(key)}`);
-    return key;
-  }
-
-  /** Handlers by subscription pattern (`*`, `family.*`, exact type), run in registration order. */
-  class Router {
-    #routes = [];
-
-    on(pattern, handler) {
-      if (typeof pattern !== 'string') throw configError(`pattern must be a string, found ${describe(pattern)}`);
-      if (typeof handler !== 'function') throw configError(`handler must be a function, found ${describe(handler)}`);
-      this.#routes.push([pattern, handler]);
-      return this;
-    }
-
-    /** The handlers whose pattern matches `type`, in registration order. */
-    handlersFor(type) {
-      return this.#routes.filter(([pattern]) => raw.typeMatches(pattern, type)).map(([, handler]) => handler);
-    }
-
-    /** Awaits every handler matching `event.type`, in registration order; resolves to how many ran. */
-    async dispatch(event) {
-      const handlers = this.handlersFor(event.type);
-      for (const handler of handlers) await handler(event);
-      return handlers.length;
-    }
-  }
-
   /** The provider preset ids (tests check them against the core's list). */
   const providers = Object.freeze(['sentinel', 'docintell', 'sentrasa', 'kyc', 'sensei', 'github', 'standard', 'custom']);
+
+  const web = bindFetch({ Verifier, VerificationError, configError, describe, handlerOf, outcomeOf });
 
   return {
     Verifier,
@@ -779,9 +483,9 @@ function bind(raw, isReady) {
     sample,
     sampleTypes,
     rejectionStatus,
-    handle,
-    fetchHandler,
-    handleDelivery,
+    handle: web.handle,
+    fetchHandler: web.fetchHandler,
+    handleDelivery: web.handleDelivery,
     providers,
     errorCodes: () => raw.errorCodes(),
     coreProviders: () => raw.providers(),

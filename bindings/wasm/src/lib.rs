@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use hookshield::{
     idempotency::DEFAULT_LEASE, Error, ErrorCode, Event, KeyedStore, MemoryStore, OutcomeKind,
-    Provider, SchemeHeaderValues, Secret, SignOptions, Verifier, VerifierBuilder,
+    Provider, SchemeHeaderValues, Secret, SignOptions, UntypedReason, Verifier, VerifierBuilder,
 };
 use wasm_bindgen::prelude::*;
 
@@ -332,6 +332,14 @@ struct EventMeta<'a> {
     /// Where the text of `data` lies in the body text, as `[start, end]` string indices
     /// (UTF-16), so the wrapper parses just that part; `null` where there is none.
     data_range: Option<[usize; 2]>,
+    /// The JSON text of the delivery where it is not the body (a form-encoded GitHub
+    /// delivery's decoded `payload`); `null` when it is the body.
+    json_text: Option<&'a str>,
+    /// Why `data` is untyped (`undocumented_type`, `data_mismatch`, `missing_type`,
+    /// `not_an_object`), or `null` when it is typed.
+    untyped_reason: Option<&'static str>,
+    /// What the core found, in words, or `null` when typed.
+    untyped_detail: Option<&'a str>,
 }
 
 /// An event's scalar members as JSON (a struct, not a `Value`: no map to build).
@@ -348,6 +356,9 @@ fn event_meta(event: &Event) -> String {
         data_range: event
             .data_text_utf16_range()
             .map(|range| [range.start, range.end]),
+        json_text: Some(event.json_text()).filter(|text| !std::ptr::eq(*text, event.body())),
+        untyped_reason: event.untyped_reason().map(UntypedReason::as_str),
+        untyped_detail: event.untyped_detail(),
     };
     // Serialising borrowed strings, integers and booleans cannot fail.
     serde_json::to_string(&meta).unwrap_or_default()
@@ -415,10 +426,19 @@ pub fn sign(
     )
 }
 
-/// The sample body of a documented event type, if there is one.
+/// The sample body of a documented event type with its event time stamped `now_ms`
+/// (Unix milliseconds: the core cannot read a clock here), if there is one.
 #[wasm_bindgen]
-pub fn sample(provider_name: &str, event_type: &str) -> Result<Option<String>, RawError> {
-    Ok(hookshield::sample(provider(provider_name)?, event_type).map(str::to_owned))
+pub fn sample(
+    provider_name: &str,
+    event_type: &str,
+    now_ms: f64,
+) -> Result<Option<String>, RawError> {
+    Ok(hookshield::sample_at(
+        provider(provider_name)?,
+        event_type,
+        unix_seconds(now_ms)?,
+    ))
 }
 
 /// The event types `provider` has samples for.

@@ -6,9 +6,9 @@ const util = require('node:util');
 const h = require('../dist/node');
 
 const SECRET = 'whsec_api_test_secret';
-const body = h.sample('sentinel', 'document.completed');
-const AT = 1_778_839_500; // the sample's own time
+const AT = 1_778_839_500; // the document's example time
 const pinned = { now: AT * 1000 };
+const body = h.sample('sentinel', 'document.completed', pinned);
 
 test('require() of dist/node gives the whole API', () => {
   for (const name of ['Verifier', 'Event', 'VerificationError', 'MemoryStore', 'Router', 'sign', 'sample', 'sampleTypes', 'rejectionStatus', 'handle', 'fetchHandler', 'handleDelivery']) {
@@ -29,6 +29,7 @@ test('headers in every shape a JS receiver holds, matched case-insensitively', (
     new Headers(signed),
     new Map(Object.entries(signed)),
     Object.entries(signed).map(([k, v]) => [k.toUpperCase(), v]),
+    Object.entries(signed).flat(), // a flat list, as Node's req.rawHeaders
   ];
   for (const headers of shapes) {
     assert.equal(verifier.verify(body, headers, pinned).type, 'document.completed');
@@ -73,7 +74,7 @@ test('errors are VerificationError with code and status; secrets never shown', (
     [() => verifier.verify(body, h.sign('sentinel', SECRET, body, { timestamp: AT - 301 }), pinned), 'timestamp_too_old', 401],
     [() => verifier.verify(body, h.sign('sentinel', SECRET, body, { timestamp: AT + 301 }), pinned), 'timestamp_in_future', 401],
     [() => verifier.verify('nope', h.sign('sentinel', SECRET, 'nope', { timestamp: AT }), pinned), 'invalid_json', 400],
-    [() => verifier.verify('{}', h.sign('sentinel', SECRET, '{}', { timestamp: AT }), pinned), 'invalid_envelope', 400],
+    [() => verifier.verify('[1', h.sign('sentinel', SECRET, '[1', { timestamp: AT }), pinned), 'invalid_json', 400],
     [() => new h.Verifier('sentinel', SECRET, { maxBodyBytes: 10 }).verify(body, {}, pinned), 'body_too_large', 413],
     [() => new h.Verifier('sentinel', ''), 'no_secret', 500],
     [() => new h.Verifier('sentinel', SECRET, { tolerance: -1 }), 'invalid_config', 500],

@@ -32,15 +32,37 @@ function bodyOf(c) {
   return c.body_hex !== undefined ? Uint8Array.from(Buffer.from(c.body_hex, 'hex')) : c.body;
 }
 
-// The headers as an object the way Node's http module gives them (lower-cased names,
-// first value kept), when that shape can hold them.
+// The headers as an object the way Node's http module gives them: lower-cased names,
+// repeated values joined with ", ".
 function asObject(pairs) {
   const out = {};
   for (const [name, value] of pairs) {
     const key = name.toLowerCase();
-    if (!(key in out)) out[key] = value;
+    out[key] = key in out ? `${out[key]}, ${value}` : value;
   }
   return out;
+}
+
+// The members of an expected event, by the vector's name.
+const MEMBERS = {
+  provider: (e) => e.provider,
+  type: (e) => e.type,
+  family: (e) => e.family,
+  id: (e) => e.id,
+  timestamp_ms: (e) => e.timestampMs,
+  idempotency_key: (e) => e.idempotencyKey,
+  documented: (e) => e.documented,
+  untyped_reason: (e) => e.untypedReason,
+  data: (e) => e.data,
+};
+
+// What JSON.parse gives for the event's data, for the cases whose data a JSON file
+// cannot hold (their expectation leaves `data` out).
+function parsedData(c) {
+  const bytes = bodyOf(c);
+  const parsed = JSON.parse(typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8'));
+  if (c.provider === 'github' || parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return parsed;
+  return parsed.data ?? null;
 }
 
 function outcome(c, headers) {
@@ -79,19 +101,14 @@ function check(c, result) {
   }
   const want = c.expect.event;
   const got = result.event;
-  assert.deepEqual(
-    {
-      provider: got.provider,
-      type: got.type,
-      family: got.family,
-      id: got.id,
-      timestamp_ms: got.timestampMs,
-      idempotency_key: got.idempotencyKey,
-      documented: got.documented,
-      data: got.data,
-    },
-    want,
-  );
+  const seen = {};
+  for (const name of Object.keys(want)) {
+    assert.ok(name in MEMBERS, `unknown expected member ${name}`);
+    seen[name] = MEMBERS[name](got);
+  }
+  assert.deepEqual(seen, want);
+  if (!('data' in want)) assert.deepStrictEqual(got.data, parsedData(c));
+  assert.equal(got.untypedDetail === null, got.untypedReason === null);
   assert.equal(got.timestamp?.getTime() ?? null, want.timestamp_ms);
   assert.ok(got.matches('*'));
   assert.ok(got.matches(want.type));
@@ -106,7 +123,9 @@ for (const file of files) {
       check(c, outcome(c, c.headers));
       // The same answer whatever shape the headers come in.
       check(c, outcome(c, asObject(c.headers)));
-      check(c, outcome(c, new Map(c.headers)));
+      check(c, outcome(c, new Map(Object.entries(asObject(c.headers)))));
+      check(c, outcome(c, new Headers(c.headers)));
+      check(c, outcome(c, c.headers.flat())); // a flat list, as Node's req.rawHeaders
     });
   }
 }

@@ -25,12 +25,18 @@ export class VerificationError extends Error {
 /** The raw body as received. A parsed object is refused with `invalid_config`. */
 export type Body = Uint8Array | ArrayBuffer | ArrayBufferView | string;
 
-/** Request headers in any shape receivers hold; names match case-insensitively. */
+/**
+ * Request headers in any shape receivers hold; names match case-insensitively. Every
+ * occurrence of the signature header counts (joined with ", ", as `Headers.get` joins
+ * them); for the other headers the first occurrence counts.
+ */
 export type HeadersInput =
   | Headers
   | Readonly<Record<string, string | readonly string[] | undefined>>
   | ReadonlyMap<string, string | readonly string[]>
-  | ReadonlyArray<readonly [string, string | readonly string[]]>;
+  | ReadonlyArray<readonly [string, string | readonly string[]]>
+  /** A flat `[name, value, name, value, ...]` list, such as Node's `req.rawHeaders`. */
+  | readonly string[];
 
 /** Options of a verifier, except the provider and secrets. */
 export interface VerifierSettings extends SchemeOverrides {
@@ -58,7 +64,10 @@ export interface VerifyOptions {
   now?: number | Date;
 }
 
-/** A verified event, plus what this package adds. */
+/**
+ * A verified event, plus what this package adds. `untypedReason` and `untypedDetail`
+ * (null when typed) come with the shared event union (`./events`).
+ */
 export type Event<P extends ProviderId = ProviderId> = WebhookEvent<P> & {
   /** When the event happened, in Unix milliseconds, or null. */
   readonly timestampMs: number | null;
@@ -102,11 +111,21 @@ export interface IdempotencyStore {
 // A Router of any event can take any event: its handlers see the general `Event` type.
 export type Handler<E = Event> = ((event: E) => unknown) | Router<E> | Router<Event>;
 
+/** Where the Fetch helpers log (default `console`). */
+export interface Logger {
+  /** Each rejected delivery: provider, code, status and the core's message (never a secret). */
+  warn(message: string): unknown;
+  /** What the receiver must fix: a handler's error (passed with its stack), the store down. */
+  error(message: string, error?: unknown): unknown;
+}
+
 export interface HandleOptions extends ProcessOptions {
   /** Default: the verifier's own MemoryStore. */
   store?: IdempotencyStore | null;
-  /** Called with every outcome (default: logs what the receiver must fix). */
+  /** Called with every outcome, after it is logged. */
   onOutcome?: (outcome: Outcome) => unknown;
+  /** Default `console`. */
+  logger?: Logger;
 }
 
 export class Verifier<P extends ProviderId = ProviderId> {
@@ -129,8 +148,9 @@ export class Verifier<P extends ProviderId = ProviderId> {
     options?: VerifyOptions,
   ): { timestamp: number | null; id: string | null; event: string | null };
   /**
-   * Reads a Fetch Request's body once (at most `maxBodyBytes` + 1 bytes) and verifies it;
-   * the bytes read are on `event.body` (and on the error's `body`).
+   * Reads a Fetch Request's body once and verifies it; the bytes read are on `event.body`
+   * (and on the error's `body`). A declared Content-Length over `maxBodyBytes` is refused
+   * (`body_too_large`) without reading; otherwise at most `maxBodyBytes` + 1 bytes are read.
    */
   verifyRequest(request: Request, options?: VerifyOptions): Promise<RequestEvent<P>>;
   /**
@@ -175,8 +195,11 @@ export class Router<E = Event> {
 
 /** The headers `provider` would send with `body`, for testing receivers. */
 export function sign(provider: ProviderId, secret: Secret, body: Body, options?: SignOptions): Record<string, string>;
-/** A sample body from the provider's document, or null. */
-export function sample(provider: ProviderId, type: string): string | null;
+/**
+ * A sample body from the provider's document, or null, its event time stamped `now`
+ * (default: now) so that it verifies within the replay horizon.
+ */
+export function sample(provider: ProviderId, type: string, options?: { now?: number | Date }): string | null;
 export function sampleTypes(provider: ProviderId): string[];
 /** The HTTP status a delivery rejected with this code should get. */
 export function rejectionStatus(code: ErrorCode): number;

@@ -3,6 +3,7 @@ import {
   fetchHandler,
   MemoryStore,
   Router,
+  sample,
   sign,
   VerificationError,
   Verifier,
@@ -27,7 +28,14 @@ if (event.documented && event.type === 'report.generated') {
 const when: Date | null = event.timestamp;
 const ms: number | null = event.timestampMs;
 const key: string = event.idempotencyKey;
-void [when, ms, key, same];
+// Untyped deliveries say why; typed ones carry null.
+const reason: 'undocumented_type' | 'data_mismatch' | 'missing_type' | 'not_an_object' | null = event.untypedReason;
+const detail: string | null = event.untypedDetail;
+// @ts-expect-error: not one of the reasons.
+const wrong: typeof event.untypedReason = 'shape_drift';
+const stamped: string | null = sample('sentinel', 'document.completed', { now: new Date() });
+const flat = verifier.verify(body, ['X-Sentinel-Signature', 'sha256=00', 'X-Sentinel-Timestamp', '1']);
+void [when, ms, key, same, reason, detail, wrong, stamped, flat];
 
 // @ts-expect-error: Sentinel has no such documented event data member.
 const nope: string = (event.documented && event.type === 'document.completed') ? event.data.no_such_field : '';
@@ -55,4 +63,6 @@ export async function receive(request: Request): Promise<Response> {
   return verifier.handle(request, router, { store, leaseSeconds: 10 });
 }
 
-export const worker = { fetch: fetchHandler({ verifier, handler: router }) };
+export const worker = {
+  fetch: fetchHandler({ verifier, handler: router, logger: { warn: () => {}, error: (line, error) => console.log(line, error) } }),
+};
