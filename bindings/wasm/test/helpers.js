@@ -1,6 +1,7 @@
 // Starting and stopping the servers the tests drive over HTTP on 127.0.0.1.
 'use strict';
 const { spawn } = require('node:child_process');
+const http = require('node:http');
 const net = require('node:net');
 const path = require('node:path');
 
@@ -59,4 +60,39 @@ async function startServer(command, args, { env = {}, readyUrl, timeoutMs = 2000
   }
 }
 
-module.exports = { bin, freePort, pkg, repo, sleep, startServer };
+/**
+ * POSTs `total` bytes to `url` as a hostile sender would: with a declared Content-Length
+ * (`declared`) or chunked, in 64 KiB writes as fast as the receiver takes them, stopping
+ * once the answer arrives; with `sendBody: false`, only the headers are sent. Resolves to
+ * `{ status, json, sent }` (`sent`: the bytes written before the answer came).
+ */
+function postStream(url, { headers = {}, total, declared, sendBody = true }) {
+  const chunk = Buffer.alloc(64 * 1024, ' ');
+  return new Promise((resolve, reject) => {
+    let sent = 0;
+    let answer = null;
+    const request = http.request(url, { method: 'POST', headers: declared ? { ...headers, 'content-length': total } : headers });
+    request.on('response', (response) => {
+      let text = '';
+      response.on('data', (part) => (text += part));
+      response.on('end', () => {
+        answer = { status: response.statusCode, json: JSON.parse(text), sent };
+        request.destroy();
+        resolve(answer);
+      });
+    });
+    // The receiver may close the connection while bytes are still on their way.
+    request.on('error', (error) => (answer ? resolve(answer) : reject(error)));
+    const pump = () => {
+      while (answer === null && sent < total) {
+        sent += chunk.length;
+        if (!request.write(chunk)) return void request.once('drain', pump);
+      }
+      if (answer === null) request.end();
+    };
+    if (sendBody) pump();
+    else request.flushHeaders();
+  });
+}
+
+module.exports = { bin, freePort, pkg, postStream, repo, sleep, startServer };

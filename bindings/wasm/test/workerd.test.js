@@ -1,11 +1,13 @@
-// The Worker example (examples/wasm/worker) served by workerd, driven over HTTP with
-// valid, duplicate, forged, stale and malformed deliveries.
+// The Worker example (examples/wasm/worker) served by workerd, driven over HTTP on
+// 127.0.0.1 with valid, drifted, duplicate, forged, stale, malformed and oversized
+// deliveries.
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const http = require('node:http');
 const path = require('node:path');
 const hookshield = require('../dist/node');
-const { bin, freePort, repo, startServer } = require('./helpers');
+const { bin, freePort, postStream, repo, sleep, startServer } = require('./helpers');
 
 const SECRET = 'whsec_worker_test_secret';
 let server;
@@ -31,6 +33,29 @@ function body(type, patch = {}) {
   const parsed = JSON.parse(hookshield.sample('sentinel', type));
   Object.assign(parsed.data, patch);
   return JSON.stringify(parsed);
+}
+
+const MIB = 1024 * 1024;
+
+/** Waits (at most 5 s) for workerd to print a line matching `pattern`. */
+async function logged(pattern) {
+  for (let waited = 0; !pattern.test(server.output()); waited += 100) {
+    if (waited > 5000) assert.match(server.output(), pattern);
+    await sleep(100);
+  }
+}
+
+/** POSTs with the header lines exactly as listed (`[name, value, ...]`, repeats kept; no Host added). */
+function postLines(pathname, payload, lines) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(base + pathname, { method: 'POST', headers: lines }, (response) => {
+      let text = '';
+      response.on('data', (part) => (text += part));
+      response.on('end', () => resolve({ status: response.statusCode, json: JSON.parse(text) }));
+    });
+    request.on('error', reject);
+    request.end(payload);
+  });
 }
 
 async function post(pathname, payload, headers) {
@@ -107,7 +132,7 @@ test('a signed body that is not JSON is rejected with 400', async () => {
   assert.equal(json.error.code, 'invalid_json');
 });
 
-test('a failing handler answers 500 so Sentinel retries, and the retry is processed again', async () => {
+test('a failing handler answers 500 so Sentinel retries; its stack is in the log', async () => {
   const payload = body('report.generated', { report_id: 'rpt_explode' });
   const headers = hookshield.sign('sentinel', SECRET, payload);
   for (let attempt = 0; attempt < 2; attempt += 1) {
@@ -115,4 +140,43 @@ test('a failing handler answers 500 so Sentinel retries, and the retry is proces
     assert.equal(status, 500);
     assert.equal(json.outcome, 'handler_failed');
   }
+  await logged(/handler failed on sentinel report\.generated [^\n]*: Error: report store is down\n\s+at /);
+});
+
+test('a drifted payload ("pages": "4") is processed untyped (data_mismatch) with 200', async () => {
+  const payload = body('document.completed', { document_id: 'doc_drifted', pages: '4' });
+  const { status, json } = await post('/webhooks/sentinel', payload, hookshield.sign('sentinel', SECRET, payload));
+  assert.deepEqual([status, json.outcome], [200, 'processed']);
+  const processed = await (await fetch(`${base}/processed`)).json();
+  assert.deepEqual(processed.find((p) => p.documentId === 'doc_drifted').untypedReason, 'data_mismatch');
+});
+
+test('two signature header lines, one forged and one genuine: accepted', async () => {
+  const payload = body('document.completed', { document_id: 'doc_two_headers' });
+  const good = hookshield.sign('sentinel', SECRET, payload);
+  const forged = hookshield.sign('sentinel', 'whsec_forger', payload)['X-Sentinel-Signature'];
+  const { status, json } = await postLines('/webhooks/sentinel', payload, [
+    'Host', new URL(base).host,
+    'X-Sentinel-Signature', forged,
+    'X-Sentinel-Signature', good['X-Sentinel-Signature'],
+    'X-Sentinel-Timestamp', good['X-Sentinel-Timestamp'],
+    'Content-Type', 'application/json',
+  ]);
+  assert.deepEqual([status, json.outcome], [200, 'processed']);
+});
+
+test('a declared 50 MiB body is answered 413 before any of it is sent', async () => {
+  const answer = await postStream(`${base}/webhooks/sentinel`, { total: 50 * MIB, declared: true, sendBody: false });
+  assert.equal(answer.status, 413);
+  assert.equal(answer.json.error.code, 'body_too_large');
+  assert.match(answer.json.error.message, /52428800 bytes declared/);
+  assert.equal(answer.sent, 0);
+  await logged(/rejected a sentinel delivery: body_too_large \(413\)/);
+});
+
+test('a chunked 50 MiB body is cut off past 1 MiB and answered 413', async () => {
+  const answer = await postStream(`${base}/webhooks/sentinel`, { total: 50 * MIB, declared: false });
+  assert.equal(answer.status, 413);
+  assert.match(answer.json.error.message, /more than 1048576 bytes/);
+  assert.ok(answer.sent < 50 * MIB, `the whole body was sent (${answer.sent} bytes) before the answer`);
 });

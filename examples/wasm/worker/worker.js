@@ -6,14 +6,16 @@
 //
 // In a wrangler project import from '@hookshield/wasm' instead; workerd's config.capnp
 // maps the module names used here onto bindings/wasm/dist/web.
-import { MemoryStore, Router, VerificationError, Verifier } from '@hookshield/wasm';
+import { Router, VerificationError, Verifier } from '@hookshield/wasm';
 
 const processed = [];
 
 // Handlers by subscription pattern, run in registration order.
 const router = new Router()
   .on('document.*', (event) => {
-    processed.push({ type: event.type, documentId: event.data.document_id, key: event.idempotencyKey });
+    // A payload that drifted from Sentinel's document (`"pages": "4"`) still arrives,
+    // untyped: `event.untypedReason` says why (`data_mismatch`), `event.data` is the JSON.
+    processed.push({ type: event.type, documentId: event.data.document_id, key: event.idempotencyKey, untypedReason: event.untypedReason });
   })
   .on('report.generated', (event) => {
     if (event.data.report_id === 'rpt_explode') throw new Error('report store is down');
@@ -23,9 +25,10 @@ const router = new Router()
     // e.g. an audit log
   });
 
-// Built once per isolate: the secret's keyed HMAC state is computed here.
+// Built once per isolate: the secret's keyed HMAC state is computed here. Its own
+// MemoryStore (one per isolate) answers redeliveries `duplicate`; pass `{ store }` to
+// handle() for one shared by every isolate (a Durable Object, Workers KV, ...).
 let verifier;
-const store = new MemoryStore({ capacity: 10_000 });
 
 export default {
   async fetch(request, env) {
@@ -33,8 +36,10 @@ export default {
     const { pathname } = new URL(request.url);
 
     if (request.method === 'POST' && pathname === '/webhooks/sentinel') {
-      // 200 processed/duplicate, 401 forged or stale, 400 bad payload, 500 handler failed.
-      return verifier.handle(request, router, { store });
+      // 200 processed/duplicate, 401 forged or stale, 400 not JSON, 413 over maxBodyBytes
+      // (1 MiB; a larger Content-Length is refused unread), 500 handler failed (logged with
+      // its stack). Each rejection is logged as a warning.
+      return verifier.handle(request, router);
     }
 
     if (request.method === 'POST' && pathname === '/verify') {
