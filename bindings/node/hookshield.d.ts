@@ -68,7 +68,10 @@ export interface Outcome<E = WebhookEvent> {
 export interface ProcessOptions {
   /** How long a claim holds before a redelivery may take it over (default 30). */
   leaseSeconds?: number;
-  /** How long a processed key is remembered (default: the provider's retry horizon). */
+  /**
+   * How long a processed key is remembered (default: the provider's retry horizon plus a
+   * day), and the replay horizon: an older signed event time is refused (`timestamp_too_old`).
+   */
   retentionSeconds?: number;
 }
 

@@ -584,7 +584,8 @@ class Verifier {
    * retry is processed. Never rejects for a delivery: resolves to the outcome
    * `{ kind, status, event, error }`, with the HTTP status the provider should get.
    * `options`: `leaseSeconds` (default 30), `retentionSeconds` (default: the provider's
-   * retry horizon).
+   * retry horizon plus a day), which is also the replay horizon: an event whose signed
+   * time is older is refused (`timestamp_too_old`) rather than processed again.
    */
   async process(body, headers, store, handler, options = {}) {
     if (!isStore(store)) {
@@ -672,7 +673,7 @@ class MemoryStore {
     return storeCall(() => this[NATIVE].begin(keyOf(key), numberOption(options ?? {}, 'leaseSeconds')));
   }
 
-  /** Marks this store's claim on `key` done for `retentionSeconds` (default 48 h, the longest provider retry horizon). */
+  /** Marks this store's claim on `key` done for `retentionSeconds` (default 72 h, the longest default retention of a provider). */
   complete(key, options = {}) {
     storeCall(() => this[NATIVE].complete(keyOf(key), numberOption(options ?? {}, 'retentionSeconds')));
   }
@@ -725,7 +726,7 @@ class RedisStore {
     return answerOf(await storeCall(() => store.beginAsync(keyOf(key), numberOption(options ?? {}, 'leaseSeconds'))));
   }
 
-  /** Marks this store's claim on `key` done for `retentionSeconds` (default 48 h, the longest provider retry horizon). */
+  /** Marks this store's claim on `key` done for `retentionSeconds` (default 72 h, the longest default retention of a provider). */
   async complete(key, options = {}) {
     const store = this[NATIVE];
     answerOf(await storeCall(() => store.completeAsync(keyOf(key), numberOption(options ?? {}, 'retentionSeconds'))));

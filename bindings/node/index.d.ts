@@ -74,7 +74,7 @@ export declare class NativeStore {
   begin(key: string, leaseSeconds?: number | undefined | null): string
   /**
    * Marks this handle's claim on `key` done for `retention_seconds` (default: the
-   * longest retry horizon of any provider preset).
+   * longest default retention of any provider preset: its retry horizon plus a day).
    */
   complete(key: string, retentionSeconds?: number | undefined | null): void
   /** Releases this handle's claim on `key` so a redelivery is processed. */

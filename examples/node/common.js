@@ -24,12 +24,20 @@ const router = new Router()
     }
   })
   .on('report.generated', (event) => console.log(`report ready: ${event.data.url ?? event.data.report_id}`))
-  .on('*', (event) => console.log(`[audit] ${event.provider} ${event.type} key=${event.idempotencyKey}`));
+  .on('*', (event) => {
+    // An authentic delivery hookshield cannot type (an undocumented type, drifted data, no
+    // type) still arrives: untypedReason says why, data is the JSON as sent.
+    const untyped = event.untypedReason === null ? '' : ` untyped=${event.untypedReason} (${event.untypedDetail})`;
+    console.log(`[audit] ${event.provider} ${event.type} key=${event.idempotencyKey}${untyped}`);
+  });
 
-/** Logs every outcome: what happened and the status the provider got. */
+/**
+ * Logs each delivery the provider should consider received. (hookshield itself logs
+ * each rejection with console.warn and a failing handler's error, with its stack, with
+ * console.error; pass `logger` to an integration to send them elsewhere.)
+ */
 function onOutcome(outcome) {
-  const what = outcome.error ? `${outcome.error.code ?? 'error'}: ${outcome.error.message}` : outcome.event?.type;
-  console.log(`-> ${outcome.status} ${outcome.kind} ${what ?? ''}`);
+  if (outcome.acknowledged) console.log(`-> ${outcome.status} ${outcome.kind} ${outcome.event?.type ?? ''}`);
 }
 
 const PORT = Number(process.env.PORT ?? 3000);

@@ -1,6 +1,6 @@
 'use strict';
 // Smoke test of the examples: start each receiver on a free port, send it a delivery,
-// a duplicate, a forged and a stale one.
+// a duplicate, a forged and a stale one, and a genuine 200 KiB one.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
@@ -32,15 +32,21 @@ for (const file of ['express-receiver.js', 'fastify-receiver.js', 'http-receiver
   test(file, async () => {
     const { child, url, output } = await start(file);
     try {
-      const first = await send(url, 'document.failed');
+      const now = Date.now(); // one event time: the second send is the same event
+      const first = await send(url, 'document.failed', { now });
       assert.equal(first.status, 200, first.body);
       assert.equal(JSON.parse(first.body).outcome, 'processed');
-      const again = await send(url, 'document.failed');
+      const again = await send(url, 'document.failed', { now });
       assert.equal(JSON.parse(again.body).outcome, 'duplicate');
       assert.equal((await send(url, 'report.generated', { forge: true })).status, 401);
       assert.equal((await send(url, 'report.generated', { stale: true })).status, 401);
+      const big = await send(url, 'report.generated', { pad: 200 * 1024 });
+      assert.equal(big.status, 200, big.body);
+      assert.equal(JSON.parse(big.body).outcome, 'processed');
       await new Promise((resolve) => setTimeout(resolve, 50));
       assert.match(output(), /document doc_abc123 failed: EXTRACTION_TIMEOUT/);
+      assert.match(output(), /rejected a sentinel delivery: signature_mismatch \(401\)/);
+      assert.match(output(), /rejected a sentinel delivery: timestamp_too_old \(401\)/);
     } finally {
       child.kill();
     }
@@ -61,9 +67,10 @@ test('two express receivers sharing REDIS_URL', { skip: skipRedis }, async () =>
   try {
     receivers.push(await start('express-receiver.js', env), await start('fastify-receiver.js', env));
     const [a, b] = receivers;
-    const first = await send(a.url, 'document.failed');
+    const now = Date.now();
+    const first = await send(a.url, 'document.failed', { now });
     assert.equal(JSON.parse(first.body).outcome, 'processed', first.body);
-    const second = await send(b.url, 'document.failed');
+    const second = await send(b.url, 'document.failed', { now });
     assert.equal(second.status, 200, second.body);
     assert.equal(JSON.parse(second.body).outcome, 'duplicate');
     await redis.stop();

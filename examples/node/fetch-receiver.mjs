@@ -10,6 +10,7 @@
 //   node fetch-receiver.mjs   then   node send.js http://127.0.0.1:3000/webhooks
 import http from 'node:http';
 import { createRequire } from 'node:module';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import * as hookshield from 'hookshield';
 
@@ -19,13 +20,13 @@ const { verifier, store, router, onOutcome, PORT, HOST } = require('./common.js'
 export const POST = hookshield.fetchHandler({ verifier, store, handler: router, onOutcome });
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  // The Request's body streams from the socket, so the handler reads only what it needs.
   const server = http.createServer(async (req, res) => {
-    const chunks = [];
-    for await (const chunk of req) chunks.push(chunk);
     const request = new Request(`http://${req.headers.host}${req.url}`, {
       method: req.method,
       headers: req.headers,
-      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : Buffer.concat(chunks),
+      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : Readable.toWeb(req),
+      duplex: 'half',
     });
     const response = req.method === 'POST' && req.url === '/webhooks' ? await POST(request) : new Response(null, { status: 404 });
     res.writeHead(response.status, Object.fromEntries(response.headers));

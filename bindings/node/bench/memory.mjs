@@ -5,7 +5,7 @@
 // resident set, /proc/<pid>/status) across the big request. The sender stops sending
 // once the answer arrives or the connection closes.
 //
-// Run (build first: npm run build):
+// Run (build first: npm run build): npm run bench:memory, or
 //   node bench/memory.mjs [package dir]     e.g. a worktree of the previous commit:
 //   git worktree add /tmp/before HEAD~1 && (cd /tmp/before/bindings/node && npm ci && npm run build)
 //   node bench/memory.mjs /tmp/before/bindings/node

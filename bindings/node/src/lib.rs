@@ -844,7 +844,7 @@ impl NativeStore {
     }
 
     /// Marks this handle's claim on `key` done for `retention_seconds` (default: the
-    /// longest retry horizon of any provider preset).
+    /// longest default retention of any provider preset: its retry horizon plus a day).
     #[napi]
     pub fn complete(&self, key: String, retention_seconds: Option<f64>) -> Result<()> {
         let retention = seconds("retentionSeconds", retention_seconds, longest_retention())?;
