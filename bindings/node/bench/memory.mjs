@@ -6,8 +6,8 @@
 // once the answer arrives or the connection closes.
 //
 // Run (build first: npm run build): npm run bench:memory, or
-//   node bench/memory.mjs [package dir]     e.g. a worktree of the previous commit:
-//   git worktree add /tmp/before HEAD~1 && (cd /tmp/before/bindings/node && npm ci && npm run build)
+//   node bench/memory.mjs [package dir]     e.g. a worktree of a commit before a change:
+//   git worktree add /tmp/before <commit> && (cd /tmp/before/bindings/node && npm ci && npm run build)
 //   node bench/memory.mjs /tmp/before/bindings/node
 // BENCH_MIB (default 50) sets the body size; BENCH_SETUPS a comma-separated subset of
 // express,express-raw,fastify,http,fetch.
