@@ -18,7 +18,6 @@ function signedSentinel(type = 'document.failed', at = NOW) {
   return { body, headers: sign('sentinel', SECRET, body, { timestamp: at }) };
 }
 
-const lower = (headers) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 
 function throwsCode(fn, code) {
   assert.throws(fn, (error) => {
@@ -69,48 +68,6 @@ describe('verify', () => {
       offset.subarray(4, 4 + bytes.length),
     ];
     for (const shape of shapes) assert.equal(sentinel().verify(shape, headers).type, 'document.failed');
-  });
-
-  test('every header shape, matched case-insensitively', () => {
-    const { body, headers } = signedSentinel();
-    const pairs = Object.entries(headers);
-    const shapes = [
-      headers, // X-Sentinel-Signature spelling
-      lower(headers), // IncomingHttpHeaders
-      Object.fromEntries(pairs.map(([k, v]) => [k.toUpperCase(), [v]])), // string[] values
-      new Headers(headers), // Fetch
-      new Map(pairs),
-      pairs,
-      pairs.flat(), // req.rawHeaders
-    ];
-    for (const shape of shapes) assert.equal(sentinel().verify(body, shape).type, 'document.failed');
-  });
-
-  test('a repeated signature header: every occurrence counts (joined with ", "); other headers: the first', () => {
-    const { body, headers } = signedSentinel();
-    const good = headers['X-Sentinel-Signature'];
-    const bad = `sha256=${'0'.repeat(64)}`;
-    const ts = headers['X-Sentinel-Timestamp'];
-    const stale = String(NOW - 3600);
-    const shapes = (first, second) => [
-      { 'x-sentinel-signature': [first, second], 'x-sentinel-timestamp': ts },
-      { 'x-sentinel-signature': `${first}, ${second}`, 'x-sentinel-timestamp': ts }, // as node:http joins them
-      [['X-Sentinel-Signature', first], ['x-sentinel-signature', second], ['X-Sentinel-Timestamp', ts]],
-      ['X-Sentinel-Signature', first, 'X-Sentinel-Timestamp', ts, 'x-sentinel-signature', second], // req.rawHeaders
-      new Map([['X-Sentinel-Signature', first], ['x-sentinel-signature', second], ['x-sentinel-timestamp', ts]]),
-      new Headers([['X-Sentinel-Signature', first], ['x-sentinel-signature', second], ['x-sentinel-timestamp', ts]]),
-    ];
-    for (const shape of [...shapes(good, bad), ...shapes(bad, good)]) {
-      assert.equal(sentinel().verify(body, shape).type, 'document.failed', util.inspect(shape));
-    }
-    throwsCode(() => sentinel().verify(body, shapes(bad, bad)[2]), 'signature_mismatch');
-    // The timestamp (like the id and event headers): the first occurrence counts.
-    assert.equal(sentinel().verify(body, [['x-sentinel-signature', good], ['x-sentinel-timestamp', ts], ['x-sentinel-timestamp', stale]]).type, 'document.failed');
-    throwsCode(
-      () => sentinel().verify(body, ['x-sentinel-signature', good, 'x-sentinel-timestamp', stale, 'x-sentinel-timestamp', ts]),
-      'timestamp_too_old',
-    );
-    throwsCode(() => sentinel().verify(body, { 'x-sentinel-signature': good, 'x-sentinel-timestamp': [stale, ts] }), 'timestamp_too_old');
   });
 
   test('forged, stale, future and missing headers get their codes', () => {
