@@ -18,7 +18,6 @@ function signedSentinel(type = 'document.failed', at = NOW) {
   return { body, headers: sign('sentinel', SECRET, body, { timestamp: at }) };
 }
 
-
 function throwsCode(fn, code) {
   assert.throws(fn, (error) => {
     assert.ok(error instanceof VerificationError, `expected VerificationError, got ${util.inspect(error)}`);
