@@ -149,7 +149,12 @@ const app = express();
 app.post('/webhooks', express.raw({ type: 'application/json' }), hookshield.express({ verifier, handler: () => {} }));
 const fastify = Fastify();
 fastify.register(hookshield.fastify, { verifier, handler: () => {}, path: '/webhooks' });
-http.createServer(hookshield.httpHandler({ verifier, handler: (e) => void e.type }));
+http.createServer(hookshield.httpHandler({ verifier, handler: (e) => void e.type, logger: console }));
+const lines: string[] = [];
+const logger: hookshield.Logger = { warn: (m) => lines.push(m), error: (m, e) => lines.push(`${m} ${String(e)}`) };
+hookshield.fetchHandler({ verifier, handler: () => {}, logger, onOutcome: (o) => void o.status });
+const stamped: string | null = sample('sentinel', 'report.generated', { now: new Date() });
+void stamped;
 export const POST: (request: Request) => Promise<Response> = hookshield.fetchHandler({
   verifier,
   handler: async (e) => {
