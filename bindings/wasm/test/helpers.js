@@ -61,12 +61,13 @@ async function startServer(command, args, { env = {}, readyUrl, timeoutMs = 2000
 }
 
 /**
- * POSTs `total` bytes to `url` as a hostile sender would: with a declared Content-Length
- * (`declared`) or chunked, in 64 KiB writes as fast as the receiver takes them, stopping
- * once the answer arrives; with `sendBody: false`, only the headers are sent. Resolves to
+ * POSTs as a hostile sender would: announces `total` bytes (a Content-Length when
+ * `declared`, else a chunked body), writes the first `send` of them (default: all) in
+ * 64 KiB writes as fast as the receiver takes them, and, when `send` is short of `total`,
+ * waits for the answer without ever finishing the body. Resolves to
  * `{ status, json, sent }` (`sent`: the bytes written before the answer came).
  */
-function postStream(url, { headers = {}, total, declared, sendBody = true }) {
+function postStream(url, { headers = {}, total, declared, send = total }) {
   const chunk = Buffer.alloc(64 * 1024, ' ');
   return new Promise((resolve, reject) => {
     let sent = 0;
@@ -81,16 +82,16 @@ function postStream(url, { headers = {}, total, declared, sendBody = true }) {
         resolve(answer);
       });
     });
-    // The receiver may close the connection while bytes are still on their way.
     request.on('error', (error) => (answer ? resolve(answer) : reject(error)));
     const pump = () => {
-      while (answer === null && sent < total) {
-        sent += chunk.length;
-        if (!request.write(chunk)) return void request.once('drain', pump);
+      while (answer === null && sent < send) {
+        const piece = chunk.subarray(0, Math.min(chunk.length, send - sent));
+        sent += piece.length;
+        if (!request.write(piece)) return void request.once('drain', pump);
       }
-      if (answer === null) request.end();
+      if (answer === null && sent === total) request.end();
     };
-    if (sendBody) pump();
+    if (send > 0) pump();
     else request.flushHeaders();
   });
 }

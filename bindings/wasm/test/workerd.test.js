@@ -166,7 +166,7 @@ test('two signature header lines, one forged and one genuine: accepted', async (
 });
 
 test('a declared 50 MiB body is answered 413 before any of it is sent', async () => {
-  const answer = await postStream(`${base}/webhooks/sentinel`, { total: 50 * MIB, declared: true, sendBody: false });
+  const answer = await postStream(`${base}/webhooks/sentinel`, { total: 50 * MIB, declared: true, send: 0 });
   assert.equal(answer.status, 413);
   assert.equal(answer.json.error.code, 'body_too_large');
   assert.match(answer.json.error.message, /52428800 bytes declared/);
@@ -174,9 +174,10 @@ test('a declared 50 MiB body is answered 413 before any of it is sent', async ()
   await logged(/rejected a sentinel delivery: body_too_large \(413\)/);
 });
 
-test('a chunked 50 MiB body is cut off past 1 MiB and answered 413', async () => {
-  const answer = await postStream(`${base}/webhooks/sentinel`, { total: 50 * MIB, declared: false });
+test('a chunked body is cut off past 1 MiB and answered 413, without waiting for its end', async () => {
+  // 1.25 MiB of a body whose end never comes: the answer must not wait for it. (Sending
+  // no further keeps the sender from writing into a connection workerd has closed.)
+  const answer = await postStream(`${base}/webhooks/sentinel`, { total: 50 * MIB, declared: false, send: 1.25 * MIB });
   assert.equal(answer.status, 413);
   assert.match(answer.json.error.message, /more than 1048576 bytes/);
-  assert.ok(answer.sent < 50 * MIB, `the whole body was sent (${answer.sent} bytes) before the answer`);
 });
