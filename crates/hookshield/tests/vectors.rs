@@ -109,8 +109,11 @@ fn every_vector_passes() {
             count += 1;
             let mut got = run(case);
             // Data a vector file cannot hold is left out of the expectation.
-            if case["expect"]["event"].is_object() && case["expect"]["event"].get("data").is_none() {
-                got["event"].as_object_mut().map(|event| event.remove("data"));
+            if case["expect"]["event"].is_object() && case["expect"]["event"].get("data").is_none()
+            {
+                got["event"]
+                    .as_object_mut()
+                    .map(|event| event.remove("data"));
             }
             if got != case["expect"] {
                 failures.push(format!(

@@ -4,15 +4,18 @@
 //! [`HeaderMap`], verifies them with hookshield, claims the event in a [`MemoryStore`] so
 //! each event is handled once (redeliveries are acknowledged without running the
 //! handler), and answers the status the outcome earns for Sentinel's retry policy.
+//! The body is read within the verifier's `max_body_bytes`: a larger declared
+//! `Content-Length` is refused before reading, and a chunked body is cut off one byte
+//! past the limit.
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
-use hookshield::{Event, MemoryStore, Outcome, ProcessOptions, Verifier};
+use hookshield::{Error, Event, MemoryStore, Outcome, ProcessOptions, Verifier};
 
 /// What every request shares: the verifier (keyed once) and the dedup store.
 #[derive(Debug)]
@@ -41,21 +44,28 @@ pub fn app(receiver: Receiver) -> Router {
 async fn sentinel(
     State(receiver): State<Arc<Receiver>>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> (StatusCode, String) {
-    let outcome = receiver.verifier.process(
-        &body,
-        &headers,
-        &receiver.store,
-        ProcessOptions::default(),
-        handle,
-    );
+    let outcome = match read_body(&receiver.verifier, &headers, body).await {
+        Ok(body) => receiver.verifier.process(
+            &body,
+            &headers,
+            &receiver.store,
+            ProcessOptions::default(),
+            handle,
+        ),
+        Err(too_large) => Outcome::Rejected(too_large),
+    };
     let status = outcome.status(receiver.verifier.provider());
     let detail = match &outcome {
         Outcome::Rejected(error) => {
             // Error messages never contain the secret or the expected signature.
-            eprintln!("rejected: {error}");
+            eprintln!("rejected ({}): {error}", receiver.verifier.provider());
             format!(r#"{{"outcome":"rejected","code":"{}"}}"#, error.code())
+        }
+        Outcome::HandlerFailed { message, .. } => {
+            eprintln!("handler failed: {message}");
+            r#"{"outcome":"handler_failed"}"#.to_owned()
         }
         other => format!(r#"{{"outcome":"{}"}}"#, other.kind()),
     };
@@ -63,6 +73,25 @@ async fn sentinel(
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
         detail,
     )
+}
+
+/// The body, read only while it stays within the verifier's limit.
+async fn read_body(
+    verifier: &Verifier,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<axum::body::Bytes, Error> {
+    let limit = verifier.max_body_bytes();
+    let too_large = |size| Error::BodyTooLarge { size, limit };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse::<usize>().ok());
+    if let Some(size) = declared.filter(|size| *size > limit) {
+        return Err(too_large(size));
+    }
+    axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| too_large(limit + 1))
 }
 
 /// The application's handler: runs once per event. Returning an error releases the

@@ -53,6 +53,47 @@ fn start() -> (Server, BufReader<std::process::ChildStdout>) {
     (server, stdout)
 }
 
+/// Sends `head` (the request line and headers, with the blank line) and at most
+/// `body`, then returns the status of the answer.
+fn status_of(addr: SocketAddr, head: &str, body: &[u8]) -> u16 {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    // The receiver may answer and close before the whole body is sent.
+    let _ = stream.write_all(body);
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    String::from_utf8_lossy(&response)
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no HTTP answer: {response:?}"))
+}
+
+#[test]
+fn bodies_over_the_limit_are_refused_without_being_buffered() {
+    let (server, _stdout) = start();
+    let addr = server.addr;
+    // A declared length over the limit: refused before any byte of the body is sent.
+    let declared = format!(
+        "POST /webhooks/sentinel HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+        50 << 20
+    );
+    assert_eq!(status_of(addr, &declared, b""), 413);
+    // A chunked body is cut off at the limit (1 MiB by default).
+    let chunk = vec![b'x'; 256 * 1024];
+    let mut chunked = Vec::new();
+    for _ in 0..8 {
+        chunked.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        chunked.extend_from_slice(&chunk);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    let head = format!(
+        "POST /webhooks/sentinel HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n"
+    );
+    assert_eq!(status_of(addr, &head, &chunked), 413);
+}
+
 /// POSTs `body` with `headers` and returns the status and the response body.
 fn post(addr: SocketAddr, headers: &[(String, String)], body: &[u8]) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).unwrap();
@@ -83,9 +124,8 @@ fn post(addr: SocketAddr, headers: &[(String, String)], body: &[u8]) -> (u16, St
 #[test]
 fn valid_forged_and_duplicate_deliveries_over_http() {
     let (server, stdout) = start();
-    let body = hookshield::sample(Provider::Sentinel, "document.completed")
-        .unwrap()
-        .as_bytes();
+    let body = hookshield::sample(Provider::Sentinel, "document.completed").unwrap();
+    let body = body.as_bytes();
     let headers =
         hookshield::sign(Provider::Sentinel, SECRET, body, &SignOptions::default()).unwrap();
 
