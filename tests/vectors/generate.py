@@ -419,11 +419,6 @@ def provider_files():
     return files
 
 
-# JSON's grammar allows it, but no binding can represent it: refused as invalid JSON.
-NUMBER_OVERFLOW = (b'{"event":"report.generated","timestamp":"2026-05-15T10:15:00Z",'
-                   b'"data":{"report_id":"rpt_1","size":4500e335}}')
-
-
 def error_cases():
     sbody = sample("sentinel", "document.completed")
     sh = signed_headers("sentinel", sbody)
@@ -462,8 +457,6 @@ def error_cases():
         err("signed body is not JSON", "sensei", b"not json", signed_headers("sensei", b"not json"), "invalid_json"),
         err("signed body is not UTF-8", "sensei", b"\xff\xfe{}", signed_headers("sensei", b"\xff\xfe{}"),
             "invalid_json"),
-        err("a number past the range of a double", "sentinel", NUMBER_OVERFLOW,
-            signed_headers("sentinel", NUMBER_OVERFLOW), "invalid_json"),
     ]
     def signed_err(name, provider, obj, code, **kw):
         body = obj if isinstance(obj, bytes) else compact(obj)
@@ -585,6 +578,10 @@ def drift_cases():
                b'{"event":"document.completed","timestamp":"2026-05-15T10:05:00Z",'
                b'"data":{"document_id":"doc_1","note":"\\udc00 and \\ud83d\\ude00"}}', omit_data=True),
         signed("data nested 200 levels deep", "sentinel", sentinel_data(deep=deep), omit_data=True),
+        # JSON's grammar allows it; JavaScript and Python read it as infinity.
+        signed("a number past the range of a double", "sentinel",
+               b'{"event":"report.generated","timestamp":"2026-05-15T10:15:00Z",'
+               b'"data":{"report_id":"rpt_1","size":4500e335}}', omit_data=True),
         signed("a big integer and a whole float", "sentinel",
                b'{"event":"document.completed","timestamp":"2026-05-15T10:05:00Z",'
                b'"data":{"document_id":"doc_1","big":18446744073709551617,"float":4.0}}'),

@@ -11,7 +11,8 @@
 //! let verifier = Verifier::new(Provider::DocIntell, ["whsec_abcdefghijklmnopqrstuvwxyz1234567890ABC"])?;
 //!
 //! // What DocIntell sends (here signed locally, as tests do):
-//! let body = hookshield::sample(Provider::DocIntell, "document.processing.failed").unwrap().as_bytes();
+//! let body = hookshield::sample(Provider::DocIntell, "document.processing.failed").unwrap();
+//! let body = body.as_bytes();
 //! let headers = hookshield::sign(Provider::DocIntell, "whsec_abcdefghijklmnopqrstuvwxyz1234567890ABC", body, &SignOptions::default())?;
 //!
 //! let event = verifier.verify(body, &headers)?;

@@ -329,7 +329,7 @@ impl Verifier {
         let retention = options.retention.or(self.replay_horizon());
         let event = self
             .now()
-            .and_then(|now| self.verify_within(body, headers, now, retention))
+            .and_then(|now| self.verify_within_at(body, headers, now, retention))
             .map_err(Outcome::Rejected)?;
         self.claim_event(event, store, options)
     }
@@ -371,7 +371,8 @@ impl Verifier {
     ///
     /// let verifier = Verifier::new(Provider::Sensei, ["whsec_s"])?;
     /// let store = MemoryStore::new(10_000);
-    /// let body = hookshield::sample(Provider::Sensei, "approval.required").unwrap().as_bytes();
+    /// let body = hookshield::sample(Provider::Sensei, "approval.required").unwrap();
+    /// let body = body.as_bytes();
     /// let headers = hookshield::sign(Provider::Sensei, "whsec_s", body, &SignOptions::default())?;
     ///
     /// let first = verifier.process(body, &headers, &store, Default::default(), |event| {

@@ -162,12 +162,26 @@ impl Verifier {
         headers: &(impl Headers + ?Sized),
         now: i64,
     ) -> Result<Event, Error> {
-        self.verify_within(body, headers, now, self.replay_horizon)
+        self.verify_within_at(body, headers, now, self.replay_horizon)
     }
 
-    /// [`Verifier::verify_at`] with the replay horizon given (the retention of the
-    /// store the event is claimed in).
-    pub(crate) fn verify_within(
+    /// [`Verifier::verify_at`] with the replay horizon given: the retention of the store
+    /// the event will be claimed in, so that a replay is either remembered or refused
+    /// ([`Verifier::claim`] does this with its retention).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use hookshield::{ErrorCode, Provider, SignOptions, Verifier};
+    /// let body = br#"{"id":"e1","type":"error.occurred","created_at":"2026-01-01T00:00:00Z","data":{}}"#;
+    /// let signed = hookshield::sign(Provider::Sensei, "s", body, &SignOptions::default())?;
+    /// let verifier = Verifier::new(Provider::Sensei, ["s"])?;
+    /// let now = 1_767_225_600 + 3600; // an hour after the event
+    /// assert!(verifier.verify_within_at(body, &signed, now, Some(Duration::from_secs(7200))).is_ok());
+    /// let err = verifier.verify_within_at(body, &signed, now, Some(Duration::from_secs(600))).unwrap_err();
+    /// assert_eq!(err.code(), ErrorCode::TimestampTooOld);
+    /// # Ok::<(), hookshield::Error>(())
+    /// ```
+    pub fn verify_within_at(
         &self,
         body: &[u8],
         headers: &(impl Headers + ?Sized),

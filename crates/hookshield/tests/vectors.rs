@@ -91,7 +91,7 @@ fn run(case: &Value) -> Value {
             "timestamp_ms": event.timestamp_millis(),
             "idempotency_key": event.idempotency_key(),
             "documented": event.data().is_documented(),
-            "untyped_reason": event.untyped_reason().map(|reason| reason.as_str()),
+            "untyped_reason": event.untyped_reason().map(hookshield::UntypedReason::as_str),
             "data": event.raw_data(),
         }}),
         Err(error) => json!({ "error": error.code().as_str() }),

@@ -11,7 +11,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::json::{kind_of, may_hold_out_of_range_number, Checked, DataIds, Members, Text};
+use super::json::{kind_of, DataIds, Members, Text};
 use super::{
     docintell::DocIntellEvent, kyc::KycEvent, sensei::SenseiEvent, sentinel::SentinelEvent,
 };
@@ -279,9 +279,8 @@ struct EarlyData<'a> {
 /// The body checked to be JSON, its top-level members, and what `at_data` made of the
 /// value of `data` (see [`Members::read_object`]); `None` for JSON that is not an object.
 ///
-/// Reading members checks the syntax of every value it skips, but not whether its numbers
-/// fit an `f64` (an exponent past the range passes a skip); bodies that may hold such a
-/// number are also checked to parse as the JSON every binding builds from them will.
+/// The check is JSON's grammar, as JavaScript's and Python's parsers read it: a number
+/// past an `f64`'s range (`1e400`) is JSON too, read there as infinity.
 fn read_members<'a, T>(
     text: &'a str,
     at_data: impl FnMut(&Members<'a>, &'a str) -> Option<(T, usize)>,
@@ -298,15 +297,12 @@ fn read_members<'a, T>(
         serde_json::from_str::<&RawValue>(text).map_err(invalid_json)?;
         None
     };
-    if may_hold_out_of_range_number(text) {
-        serde_json::from_str::<Checked>(text).map_err(invalid_json)?;
-    }
     Ok(read)
 }
 
 /// JSON already validated as part of the body, as a [`Value`]: an unpaired surrogate
 /// escape (which a Rust string cannot hold) reads as U+FFFD; nesting past `serde_json`'s
-/// limit reads as `null`.
+/// limit, or a number past an `f64`'s range, reads as `null`.
 pub(crate) fn parse_verified(text: &str) -> Value {
     serde_json::from_str(text)
         .or_else(|_| serde_json::from_str(&replace_lone_surrogates(text)))
@@ -415,8 +411,8 @@ fn family(provider: Provider, event_type: &str) -> Cow<'static, str> {
 /// configured as `application/x-www-form-urlencoded` carries the JSON in its `payload`
 /// field.
 fn github_event(text: &str, facts: HeaderFacts<'_>) -> Result<Event, Error> {
-    let (raw, decoded) = match serde_json::from_str::<Value>(text) {
-        Ok(raw) => (raw, None),
+    let (raw, decoded) = match serde_json::from_str::<&RawValue>(text) {
+        Ok(_) => (parse_verified(text), None),
         Err(error) => {
             let payload = form_urlencoded::parse(text.as_bytes())
                 .find(|(name, _)| name == "payload")
@@ -427,10 +423,10 @@ fn github_event(text: &str, facts: HeaderFacts<'_>) -> Result<Event, Error> {
                          for the content type application/x-www-form-urlencoded)"
                     ),
                 })?;
-            let raw = serde_json::from_str::<Value>(&payload).map_err(|e| Error::InvalidJson {
+            serde_json::from_str::<&RawValue>(&payload).map_err(|e| Error::InvalidJson {
                 reason: format!("the form's `payload` field is not JSON: {e}"),
             })?;
-            (raw, Some(payload))
+            (parse_verified(&payload), Some(payload))
         }
     };
     let family = facts.event.map_or("unknown", |(_, value)| value).to_owned();

@@ -186,6 +186,26 @@ pub(crate) mod whole {
     }
 }
 
+/// Why the JSON value at the start of `text` is not a `T`, naming the field: for the
+/// details of an untyped event (the error path only, so the reading stays one pass).
+pub(crate) fn shape_mismatch<'a, T: Deserialize<'a>>(text: &'a str) -> String {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(_) => "the value does not match".to_owned(),
+        Err(error) => {
+            let message = error.inner().to_string();
+            // Line and column count from the start of `data`, which only confuses.
+            let message = message
+                .rsplit_once(" at line ")
+                .map_or(&*message, |(m, _)| m);
+            match error.path().to_string().as_str() {
+                "." => message.to_owned(),
+                path => format!("`{path}`: {message}"),
+            }
+        }
+    }
+}
+
 /// The identifiers in an envelope's `data` that idempotency keys are built from.
 #[derive(Debug, Default)]
 pub(crate) struct DataIds {
@@ -244,144 +264,6 @@ impl<'de> Deserialize<'de> for StringOrOther {
     }
 }
 
-/// Checks that text parses as a [`serde_json::Value`] would, numbers included (an
-/// exponent past `f64`'s range is refused there, though skipping over it is not), while
-/// keeping nothing.
-pub(crate) struct Checked;
-
-impl<'de> Deserialize<'de> for Checked {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct CheckVisitor;
-        impl<'de> Visitor<'de> for CheckVisitor {
-            type Value = Checked;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("JSON")
-            }
-
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Checked, E> {
-                Ok(Checked)
-            }
-
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Checked, E> {
-                Ok(Checked)
-            }
-
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Checked, E> {
-                Ok(Checked)
-            }
-
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Checked, E> {
-                Ok(Checked)
-            }
-
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Checked, E> {
-                Ok(Checked)
-            }
-
-            fn visit_unit<E: de::Error>(self) -> Result<Checked, E> {
-                Ok(Checked)
-            }
-
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Checked, A::Error> {
-                while seq.next_element::<Checked>()?.is_some() {}
-                Ok(Checked)
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<Checked>()?;
-                }
-                Ok(Checked)
-            }
-        }
-        deserializer.deserialize_any(CheckVisitor)
-    }
-}
-
-/// Whether well-formed JSON `text` may hold a number that [`Checked`] refuses: one with an
-/// exponent or a long run of digits. Strings are skipped; the answer errs towards `true`.
-///
-/// Skipping a number (as reading [`Members`] does) checks its syntax but not its range, and
-/// a number out of `f64`'s range needs an exponent or hundreds of digits; so when this says
-/// `false`, a text that [`Members`] read is one [`Checked`] accepts, and the second pass
-/// over the whole body can be left out.
-pub(crate) fn may_hold_out_of_range_number(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    // Most bodies have no digit followed by `e` and no long run of digits anywhere,
-    // strings included; one quick look settles those.
-    if !has_exponent_or_digit_block(bytes) {
-        return false;
-    }
-    // Where the current stretch outside strings began; `None` inside a string.
-    let mut outside_from = Some(0);
-    let mut marks = memchr::memchr2_iter(b'"', b'\\', bytes);
-    while let Some(at) = marks.next() {
-        match (bytes[at], outside_from) {
-            (b'"', Some(from)) => {
-                if holds_long_number(&bytes[from..at]) {
-                    return true;
-                }
-                outside_from = None;
-            }
-            (b'"', None) => outside_from = Some(at + 1),
-            // A backslash in a string escapes the next byte, which may be a mark itself.
-            (_, None) => {
-                if matches!(bytes.get(at + 1), Some(b'"' | b'\\')) {
-                    marks.next();
-                }
-            }
-            // Not JSON: the full check will say so.
-            (_, Some(_)) => return true,
-        }
-    }
-    outside_from.map_or(true, |from| holds_long_number(&bytes[from..]))
-}
-
-/// Whether a digit is followed by `e` or `E`, or a block of [`DIGIT_BLOCK`] bytes holds
-/// only digits (which a run of more than 300 does), anywhere in `bytes`. Written as
-/// branch-free folds so that it compiles to vector instructions.
-#[allow(clippy::needless_bitwise_bool)] // `&&` would branch and stop the vectorizing
-fn has_exponent_or_digit_block(bytes: &[u8]) -> bool {
-    let is_digit = |byte: u8| byte.wrapping_sub(b'0') < 10;
-    let exponent = bytes
-        .iter()
-        .zip(bytes.iter().skip(1))
-        .fold(false, |seen, (&before, &after)| {
-            seen | (is_digit(before) & (after | 0x20 == b'e'))
-        });
-    exponent
-        || bytes
-            .chunks_exact(DIGIT_BLOCK)
-            .any(|block| block.iter().all(|&byte| is_digit(byte)))
-}
-
-/// See [`has_exponent_or_digit_block`].
-const DIGIT_BLOCK: usize = 64;
-
-/// Whether a stretch of JSON outside strings holds a number with an exponent or a long
-/// run of digits.
-fn holds_long_number(stretch: &[u8]) -> bool {
-    let mut digits = 0;
-    for &byte in stretch {
-        match byte {
-            b'0'..=b'9' => {
-                digits += 1;
-                if digits > MAX_PLAIN_DIGITS {
-                    return true;
-                }
-            }
-            b'e' | b'E' if digits > 0 => return true,
-            _ => digits = 0,
-        }
-    }
-    false
-}
-
-/// Runs of digits longer than this send the body to the full check (`f64` holds 17
-/// significant digits; overflowing it takes more than 300).
-const MAX_PLAIN_DIGITS: usize = 17;
-
 /// What kind of JSON value a raw value is, for error messages.
 pub(crate) fn kind_of(raw: &str) -> &'static str {
     match raw.trim_start().as_bytes().first() {
@@ -391,60 +273,5 @@ pub(crate) fn kind_of(raw: &str) -> &'static str {
         Some(b't' | b'f') => "a boolean",
         Some(b'n') => "null",
         _ => "a number",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use proptest::prelude::*;
-
-    use super::{may_hold_out_of_range_number, Checked, Members};
-
-    #[test]
-    fn numbers_that_need_the_full_check_are_flagged() {
-        let long = format!(r#"{{"a":[{}]}}"#, "9".repeat(320));
-        for text in [
-            r#"{"a":1e400}"#,
-            r#"{"a":[-1.5E+3]}"#,
-            r#"{"id":"x1e","a":12345678901234567890e1}"#,
-            r#"{"id":"1e","a":"unterminated"#,
-            &long,
-        ] {
-            assert!(may_hold_out_of_range_number(text), "{text}");
-        }
-    }
-
-    #[test]
-    fn strings_keywords_and_short_numbers_are_not() {
-        for text in [
-            r#"{"id":"evt_1e400","ok":true,"no":false,"n":null}"#,
-            r#"{"esc":"a\"1e9\\","deep":{"x":[1,-2.5,0.94,12500000]}}"#,
-            r#"{"quote\\":"\\","e":"\u00e9","9e":"1"}"#,
-            r#"{"no digit before e":"sentinel","time":1778839500000}"#,
-        ] {
-            assert!(!may_hold_out_of_range_number(text), "{text}");
-        }
-    }
-
-    fn json_number() -> impl Strategy<Value = String> {
-        "-?(0|[1-9][0-9]{0,400})(\\.[0-9]{1,40})?([eE][+-]?[0-9]{1,4})?"
-    }
-
-    proptest! {
-        /// Leaving out the full check never lets through a body it would refuse.
-        #[test]
-        fn skipping_the_full_check_is_safe(
-            numbers in prop::collection::vec(json_number(), 1..4),
-            name in "[a-z0-9\"\\\\e]{0,6}",
-        ) {
-            let name = serde_json::to_string(&name).expect("a string");
-            let text = format!(r#"{{{name}:[{}],"s":"1e999"}}"#, numbers.join(","));
-            prop_assert!(serde_json::from_str::<Members<'_>>(&text).is_ok());
-            let full = serde_json::from_str::<Checked>(&text).is_ok();
-            prop_assert_eq!(full, serde_json::from_str::<serde_json::Value>(&text).is_ok());
-            if !may_hold_out_of_range_number(&text) {
-                prop_assert!(full, "{text}");
-            }
-        }
     }
 }

@@ -11,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::json::parse_prefix;
+use super::json::{parse_prefix, shape_mismatch};
 
 /// A KYC-Webhooks event, typed by family.
 ///
@@ -96,16 +96,16 @@ impl KycEvent {
     pub(crate) fn parse(event_type: &str, text: &str) -> Option<Result<(Self, usize), String>> {
         let family = Self::family_of(event_type)?;
         let action = event_type[4 + family.len() + 1..].to_owned();
-        let invalid = |e: serde_json::Error| {
-            format!("`data` of `{event_type}` does not match the {family} family's shape: {e}")
+        let invalid = |detail: String| {
+            format!("`data` of `{event_type}` does not match the {family} family's shape: {detail}")
         };
         Some(match family {
             "session" => parse_prefix::<SessionData>(text)
                 .map(|(data, length)| (KycEvent::Session { action, data }, length))
-                .map_err(invalid),
+                .map_err(|_| invalid(shape_mismatch::<SessionData>(text))),
             _ => parse_prefix::<WatchlistData>(text)
                 .map(|(data, length)| (KycEvent::Watchlist { action, data }, length))
-                .map_err(invalid),
+                .map_err(|_| invalid(shape_mismatch::<WatchlistData>(text))),
         })
     }
 }

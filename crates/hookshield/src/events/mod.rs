@@ -151,7 +151,7 @@ impl Event {
     ///
     /// ```
     /// use hookshield::{Provider, SignOptions, Verifier};
-    /// let body = br#"{"id":"e1","type":"error.occurred","created_at":"2026-02-02T14:45:30Z","data":{"error_id":"x"}}"#;
+    /// let body = br#"{"id":"e1","type":"error.occurred","data":{"error_id":"x"}}"#;
     /// let signed = hookshield::sign(Provider::Sensei, "s", body, &SignOptions::default())?;
     /// let event = Verifier::new(Provider::Sensei, ["s"])?.verify(body, &signed)?;
     /// assert_eq!(event.data_text(), Some(r#"{"error_id":"x"}"#));
@@ -392,8 +392,8 @@ macro_rules! documented_events {
             /// why it does not match; `None` for an undocumented type.
             pub(crate) fn parse(event_type: &str, text: &str) -> Option<Result<(Self, usize), String>> {
                 match event_type {
-                    $( $type_str => Some(super::json::parse_prefix::<$data>(text).map(|(data, length)| ($name::$variant(data), length)).map_err(|e| {
-                        format!("`data` of `{}` does not match its documented shape: {e}", $type_str)
+                    $( $type_str => Some(super::json::parse_prefix::<$data>(text).map(|(data, length)| ($name::$variant(data), length)).map_err(|_| {
+                        format!("`data` of `{}` does not match its documented shape: {}", $type_str, super::json::shape_mismatch::<$data>(text))
                     })), )+
                     _ => None,
                 }

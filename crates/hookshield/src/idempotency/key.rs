@@ -80,27 +80,33 @@ pub(crate) fn derive_key(input: &KeyInput<'_>) -> String {
 /// The SHA-256 of JSON text, leaving out the whitespace between tokens.
 fn digest_of_json(text: &str) -> [u8; 32] {
     let bytes = text.as_bytes();
-    let mut hasher = Sha256::new();
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut from = 0;
-    for (at, &byte) in bytes.iter().enumerate() {
-        if in_string {
-            match (escaped, byte) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
+    let mut compact = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        // Outside strings, up to the next string: tokens and whitespace.
+        let quote = memchr::memchr(b'"', &bytes[at..]).map_or(bytes.len(), |found| at + found);
+        compact.extend(
+            bytes[at..quote]
+                .iter()
+                .filter(|byte| !matches!(byte, b' ' | b'\t' | b'\n' | b'\r')),
+        );
+        // The string, kept whole: up to its closing quote, stepping over escapes.
+        let mut end = quote + 1;
+        while let Some(found) = bytes
+            .get(end..)
+            .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+        {
+            end += found;
+            if bytes[end] == b'"' {
+                break;
             }
-        } else if matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
-            hasher.update(&bytes[from..at]);
-            from = at + 1;
-        } else if byte == b'"' {
-            in_string = true;
+            end += 2;
         }
+        let end = (end + 1).min(bytes.len());
+        compact.extend_from_slice(&bytes[quote.min(end)..end]);
+        at = end;
     }
-    hasher.update(&bytes[from..]);
-    hasher.finalize().into()
+    Sha256::digest(&compact).into()
 }
 
 /// `parts` joined with `:`, each escaped so that no join of other parts can equal it.
