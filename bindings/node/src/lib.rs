@@ -295,15 +295,20 @@ impl NativeVerifier {
         SchemeHeaderValues::new(self.inner.scheme(), [signature, timestamp, id, event])
     }
 
+    /// Verifies with the replay horizon `horizon` (the verifier's, or the retention of
+    /// the store the event is claimed in).
     fn check(
         &self,
         body: &[u8],
         headers: &SchemeHeaderValues<'_, String>,
         now: Option<f64>,
+        horizon: Option<Duration>,
     ) -> std::result::Result<Event, Error> {
         match now {
-            Some(now) => self.inner.verify_at(body, headers, now as i64),
-            None => self.inner.verify(body, headers),
+            Some(now) => self
+                .inner
+                .verify_within_at(body, headers, now as i64, horizon),
+            None => self.inner.verify_within(body, headers, horizon),
         }
     }
 
@@ -322,10 +327,12 @@ impl NativeVerifier {
         now: Option<f64>,
     ) -> Result<String> {
         let found = self.found(signature, timestamp, id, event);
-        Ok(match self.check(body, &found, now) {
-            Ok(event) => packed(&event),
-            Err(error) => packed_error(&error),
-        })
+        Ok(
+            match self.check(body, &found, now, self.inner.replay_horizon()) {
+                Ok(event) => packed(&event),
+                Err(error) => packed_error(&error),
+            },
+        )
     }
 
     /// Checks size, headers, signature and the replay window without parsing the body.
@@ -384,7 +391,9 @@ impl NativeVerifier {
         now: Option<f64>,
     ) -> Result<EventWithData> {
         let found = self.found(signature, timestamp, id, event);
-        let event = self.check(body, &found, now).map_err(|e| to_js(&e))?;
+        let event = self
+            .check(body, &found, now, self.inner.replay_horizon())
+            .map_err(|e| to_js(&e))?;
         let meta = packed(&event);
         let data = event.raw_data().clone();
         let (_, raw) = event.into_parts();
@@ -422,7 +431,9 @@ impl NativeVerifier {
             Either::B(text) => text.as_bytes(),
         };
         let store_handle = store.keyed.inner().clone();
-        let state = match self.check(body, &found, now) {
+        // The retention is the replay horizon: a replay is either remembered or refused.
+        let horizon = options.retention.or(self.inner.replay_horizon());
+        let state = match self.check(body, &found, now, horizon) {
             Err(error) => ClaimInner::Final(Outcome::Rejected(error)),
             // A store doing I/O is claimed off the JavaScript thread (`begin_async`).
             Ok(event) if store.blocking => ClaimInner::Pending {

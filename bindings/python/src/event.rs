@@ -85,7 +85,9 @@ impl Event {
     /// `"missing_type"` or `"not_an_object"`; None when it is typed.
     #[getter]
     fn untyped_reason(&self) -> Option<&'static str> {
-        self.inner.untyped_reason().map(hookshield::UntypedReason::as_str)
+        self.inner
+            .untyped_reason()
+            .map(hookshield::UntypedReason::as_str)
     }
 
     /// What made `data` untyped, in words (e.g. which field did not match); None when

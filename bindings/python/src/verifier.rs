@@ -139,7 +139,7 @@ impl Verifier {
         body: &Bound<'_, PyAny>,
         headers: &Bound<'_, PyAny>,
     ) -> PyResult<Event> {
-        let event = self.verify_core(py, body, headers)?;
+        let event = self.verify_core(py, body, headers, self.inner.replay_horizon())?;
         event.map(Event::new).map_err(|e| to_pyerr(py, &e))
     }
 
@@ -309,14 +309,15 @@ impl Verifier {
         py: Python<'_>,
         body: &Bound<'_, PyAny>,
         headers: &Bound<'_, PyAny>,
+        horizon: Option<std::time::Duration>,
     ) -> PyResult<Result<hookshield::Event, hookshield::Error>> {
         let body = convert::body(body)?;
         let headers = convert::headers(headers, &self.headers)?;
         let now = self.now(py)?;
         let bytes = body.as_bytes();
         let run = || match now {
-            Some(now) => self.inner.verify_at(bytes, &headers, now),
-            None => self.inner.verify(bytes, &headers),
+            Some(now) => self.inner.verify_within_at(bytes, &headers, now, horizon),
+            None => self.inner.verify_within(bytes, &headers, horizon),
         };
         Ok(if bytes.len() >= DETACH_ABOVE_BYTES {
             py.detach(run)
@@ -340,7 +341,9 @@ impl Verifier {
         options.retention = retention_seconds
             .map(|s| store::duration(py, "retention_seconds", s))
             .transpose()?;
-        let event = match self.verify_core(py, body, headers)? {
+        // The retention is the replay horizon: a replay is either remembered or refused.
+        let horizon = options.retention.or(self.inner.replay_horizon());
+        let event = match self.verify_core(py, body, headers, horizon)? {
             Ok(event) => event,
             Err(error) => {
                 let outcome = Outcome::rejected(py, self.inner.provider(), &error)?;

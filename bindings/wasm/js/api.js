@@ -282,7 +282,7 @@ function bind(raw, isReady) {
       const [signature, timestamp, id, event] = pickHeaders(headers, this.#lower);
       let meta;
       try {
-        meta = this.#raw.verify(bytes, signature, timestamp, id, event, this.#now(options));
+        meta = this.#raw.verify(bytes, signature, timestamp, id, event, this.#now(options), options?.horizonMs);
       } catch (error) {
         throw convert(error);
       }
@@ -324,7 +324,8 @@ function bind(raw, isReady) {
       const outcome = (kind, event, error) => outcomeOf(this.provider, kind, event, error);
       let event;
       try {
-        event = this.verify(body, headers, options);
+        // The retention is the replay horizon: a replay is either remembered or refused.
+        event = this.verify(body, headers, { now: options?.now, horizonMs: retentionSeconds * 1000 });
       } catch (error) {
         if (!(error instanceof VerificationError)) throw error;
         return outcome('rejected', null, error);

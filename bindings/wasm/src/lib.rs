@@ -234,6 +234,9 @@ impl RawVerifier {
 
     /// Verifies a delivery at `now_ms` (Unix milliseconds) and answers the event's
     /// metadata as JSON; the wrapper parses the body itself when `raw`/`data` are read.
+    /// `horizon_ms`: the replay horizon (the retention of the store the event will be
+    /// claimed in); absent, the verifier's.
+    #[allow(clippy::too_many_arguments)]
     pub fn verify(
         &self,
         body: &[u8],
@@ -242,11 +245,16 @@ impl RawVerifier {
         id: Option<String>,
         event: Option<String>,
         now_ms: f64,
+        horizon_ms: Option<f64>,
     ) -> Result<String, RawError> {
         let headers = self.headers([signature, timestamp, id, event]);
+        let horizon = match horizon_ms {
+            Some(ms) => Some(millis("retentionSeconds", ms)?),
+            None => self.inner.replay_horizon(),
+        };
         let event = self
             .inner
-            .verify_at(body, &headers, unix_seconds(now_ms)?)?;
+            .verify_within_at(body, &headers, unix_seconds(now_ms)?, horizon)?;
         Ok(event_meta(&event))
     }
 

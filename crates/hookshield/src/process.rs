@@ -328,8 +328,7 @@ impl Verifier {
     ) -> Result<Claimed<S>, Outcome> {
         let retention = options.retention.or(self.replay_horizon());
         let event = self
-            .now()
-            .and_then(|now| self.verify_within_at(body, headers, now, retention))
+            .verify_within(body, headers, retention)
             .map_err(Outcome::Rejected)?;
         self.claim_event(event, store, options)
     }

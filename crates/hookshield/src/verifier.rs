@@ -165,6 +165,17 @@ impl Verifier {
         self.verify_within_at(body, headers, now, self.replay_horizon)
     }
 
+    /// [`Verifier::verify`] with the replay horizon given (see
+    /// [`Verifier::verify_within_at`]), taking "now" from the configured clock.
+    pub fn verify_within(
+        &self,
+        body: &[u8],
+        headers: &(impl Headers + ?Sized),
+        horizon: Option<Duration>,
+    ) -> Result<Event, Error> {
+        self.verify_within_at(body, headers, self.now()?, horizon)
+    }
+
     /// [`Verifier::verify_at`] with the replay horizon given: the retention of the store
     /// the event will be claimed in, so that a replay is either remembered or refused
     /// ([`Verifier::claim`] does this with its retention).

@@ -77,20 +77,29 @@ pub(crate) fn derive_key(input: &KeyInput<'_>) -> String {
     ])
 }
 
-/// The SHA-256 of JSON text, leaving out the whitespace between tokens.
+/// The SHA-256 of JSON text, leaving out the whitespace between tokens. The text is fed
+/// to the hash in the runs between such whitespace, so compact JSON is one run.
 fn digest_of_json(text: &str) -> [u8; 32] {
     let bytes = text.as_bytes();
-    let mut compact = Vec::with_capacity(bytes.len());
+    // Compact JSON with no whitespace even in its strings needs no scan.
+    if memchr::memchr3(b' ', b'\n', b'\r', bytes).is_none()
+        && memchr::memchr(b'\t', bytes).is_none()
+    {
+        return Sha256::digest(bytes).into();
+    }
+    let mut hasher = Sha256::new();
+    let mut run_start = 0;
     let mut at = 0;
     while at < bytes.len() {
         // Outside strings, up to the next string: tokens and whitespace.
         let quote = memchr::memchr(b'"', &bytes[at..]).map_or(bytes.len(), |found| at + found);
-        compact.extend(
-            bytes[at..quote]
-                .iter()
-                .filter(|byte| !matches!(byte, b' ' | b'\t' | b'\n' | b'\r')),
-        );
-        // The string, kept whole: up to its closing quote, stepping over escapes.
+        for (offset, byte) in bytes[at..quote].iter().enumerate() {
+            if matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
+                hasher.update(&bytes[run_start..at + offset]);
+                run_start = at + offset + 1;
+            }
+        }
+        // The string, whitespace and all: up to its closing quote, stepping over escapes.
         let mut end = quote + 1;
         while let Some(found) = bytes
             .get(end..)
@@ -102,11 +111,10 @@ fn digest_of_json(text: &str) -> [u8; 32] {
             }
             end += 2;
         }
-        let end = (end + 1).min(bytes.len());
-        compact.extend_from_slice(&bytes[quote.min(end)..end]);
-        at = end;
+        at = end + 1;
     }
-    Sha256::digest(&compact).into()
+    hasher.update(&bytes[run_start..]);
+    hasher.finalize().into()
 }
 
 /// `parts` joined with `:`, each escaped so that no join of other parts can equal it.
