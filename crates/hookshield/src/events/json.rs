@@ -186,23 +186,31 @@ pub(crate) mod whole {
     }
 }
 
-/// Why the JSON value at the start of `text` is not a `T`, naming the field: for the
-/// details of an untyped event (the error path only, so the reading stays one pass).
+/// Why the JSON value at the start of `text` is not a `T`, naming the field (with the
+/// `field-paths` feature): for the details of an untyped event, on the error path only,
+/// so the reading stays one pass.
 pub(crate) fn shape_mismatch<'a, T: Deserialize<'a>>(text: &'a str) -> String {
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Ok(_) => "the value does not match".to_owned(),
-        Err(error) => {
-            let message = error.inner().to_string();
-            // Line and column count from the start of `data`, which only confuses.
-            let message = message
-                .rsplit_once(" at line ")
-                .map_or(&*message, |(m, _)| m);
-            match error.path().to_string().as_str() {
-                "." => message.to_owned(),
-                path => format!("`{path}`: {message}"),
-            }
+    #[cfg(feature = "field-paths")]
+    let (path, error) = {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+            Ok(_) => return "the value does not match".to_owned(),
+            Err(error) => (error.path().to_string(), error.into_inner()),
         }
+    };
+    #[cfg(not(feature = "field-paths"))]
+    let (path, error) = match parse_prefix::<T>(text) {
+        Ok(_) => return "the value does not match".to_owned(),
+        Err(error) => (".".to_owned(), error),
+    };
+    let message = error.to_string();
+    // Line and column count from the start of `data`, which only confuses.
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(&*message, |(m, _)| m);
+    match path.as_str() {
+        "." => message.to_owned(),
+        path => format!("`{path}`: {message}"),
     }
 }
 
