@@ -30,10 +30,12 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
+mod answer;
 mod error;
 pub mod events;
 mod headers;
 pub mod idempotency;
+pub mod options;
 pub mod process;
 mod provider;
 mod router;
@@ -44,6 +46,7 @@ mod signing;
 pub mod timestamp;
 mod verifier;
 
+pub use answer::{Answer, HANDLER_FAILED_MESSAGE, STORE_UNAVAILABLE_MESSAGE};
 pub use error::{Error, ErrorCode, ErrorKind, UnknownErrorCode};
 pub use events::{Event, EventData, UntypedReason};
 pub use headers::{Headers, SchemeHeaderValues};

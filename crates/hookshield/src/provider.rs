@@ -194,6 +194,21 @@ impl Provider {
     pub const fn default_retention(self) -> Duration {
         Duration::from_secs(self.retry_policy().horizon.as_secs() + 24 * 3600)
     }
+
+    /// The longest [`Provider::default_retention`] of all: what a store that does not
+    /// know the provider keeps a key for, so that no provider's retry runs twice.
+    ///
+    /// ```
+    /// use hookshield::Provider;
+    /// assert!(Provider::ALL.iter().all(|p| p.default_retention() <= Provider::longest_default_retention()));
+    /// ```
+    pub fn longest_default_retention() -> Duration {
+        Provider::ALL
+            .iter()
+            .map(|provider| provider.default_retention())
+            .max()
+            .unwrap_or_default()
+    }
 }
 
 impl fmt::Display for Provider {

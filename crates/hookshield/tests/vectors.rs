@@ -2,72 +2,11 @@
 //! binding runs too) through the core.
 #![allow(missing_docs)]
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use hookshield::{Provider, Secret, Verifier};
+use common::{body, build, headers, vector_files};
+use hookshield::Provider;
 use serde_json::{json, Value};
-
-fn vector_files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/vectors exists")
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no vector files in {}", dir.display());
-    files
-}
-
-fn secret(value: &Value) -> Secret {
-    match value {
-        Value::String(text) => Secret::from(text.as_str()),
-        Value::Object(o) => Secret::from(hex::decode(o["hex"].as_str().unwrap()).unwrap()),
-        other => panic!("bad secret {other}"),
-    }
-}
-
-fn build(case: &Value) -> Result<Verifier, hookshield::Error> {
-    let provider: Provider = case["provider"].as_str().unwrap().parse()?;
-    let mut builder =
-        Verifier::builder(provider).secrets(case["secrets"].as_array().unwrap().iter().map(secret));
-    let options = &case["options"];
-    if let Some(tolerance) = options["tolerance"].as_u64() {
-        builder = builder.tolerance(tolerance);
-    }
-    if let Some(limit) = options["max_body_bytes"].as_u64() {
-        builder = builder.max_body_bytes(limit as usize);
-    }
-    if let Some(overrides) = options["overrides"].as_object() {
-        for (name, value) in overrides {
-            builder = builder.set(name, value.as_str().unwrap())?;
-        }
-    }
-    let now = case["now"].as_i64().unwrap();
-    builder.clock(move || now).build()
-}
-
-fn body(case: &Value) -> Vec<u8> {
-    match (&case["body"], &case["body_hex"]) {
-        (Value::String(text), _) => text.as_bytes().to_vec(),
-        (_, Value::String(hex)) => hex::decode(hex).unwrap(),
-        _ => panic!("case without body"),
-    }
-}
-
-fn headers(case: &Value) -> Vec<(String, String)> {
-    case["headers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|pair| {
-            (
-                pair[0].as_str().unwrap().to_owned(),
-                pair[1].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
-}
 
 /// What the core produced, in the vectors' shape.
 fn run(case: &Value) -> Value {
@@ -102,7 +41,7 @@ fn run(case: &Value) -> Value {
 fn every_vector_passes() {
     let mut failures = Vec::new();
     let mut count = 0;
-    for file in vector_files() {
+    for file in vector_files("") {
         let content: Value =
             serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
         for case in content["cases"].as_array().unwrap() {
@@ -139,7 +78,7 @@ fn every_vector_passes() {
 fn vectors_cover_every_error_code_and_every_sample() {
     let mut codes = std::collections::BTreeSet::new();
     let mut typed = std::collections::BTreeSet::new();
-    for file in vector_files() {
+    for file in vector_files("") {
         let content: Value =
             serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
         for case in content["cases"].as_array().unwrap() {
