@@ -2,8 +2,8 @@
 """Writes the cross-language test vectors in this folder.
 
 Signatures are made with Python's standard library (hmac, hashlib, base64), independent
-of the Rust core; expected events follow the rules in ../../shared/API.md and the
-providers' documents. Deterministic: running it twice writes the same files.
+of the Rust core; expected events follow the rules of the README's provider table and
+security model, and the providers' documents. Deterministic: running it twice writes the same files.
 
     python3 tests/vectors/generate.py          # rewrite the files
     python3 tests/vectors/generate.py --check  # fail if they are out of date

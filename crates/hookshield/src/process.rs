@@ -1,8 +1,9 @@
 //! Processing a delivery exactly once, and the HTTP status each outcome earns.
 //!
 //! [`Verifier::process`] runs verify -> claim -> handler -> complete (or release on
-//! failure). Hosts whose handlers are asynchronous (the Node and WebAssembly bindings)
-//! drive the same steps with [`Verifier::claim`] and [`Claimed::finish`].
+//! failure). Hosts whose handlers are asynchronous or whose clock is their own (the
+//! Python and Node bindings) verify first, then drive the same steps with
+//! [`Verifier::claim_event`] and [`Claimed::finish`].
 
 use std::fmt;
 use std::time::Duration;

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::IntoResponse;
 use axum::routing::post;
 use axum::Router;
 use hookshield::{Error, Event, MemoryStore, Outcome, ProcessOptions, Verifier};
@@ -45,7 +46,7 @@ async fn sentinel(
     State(receiver): State<Arc<Receiver>>,
     headers: HeaderMap,
     body: Body,
-) -> (StatusCode, String) {
+) -> impl IntoResponse {
     let outcome = match read_body(&receiver.verifier, &headers, body).await {
         Ok(body) => receiver.verifier.process(
             &body,
@@ -56,22 +57,19 @@ async fn sentinel(
         ),
         Err(too_large) => Outcome::Rejected(too_large),
     };
-    let status = outcome.status(receiver.verifier.provider());
-    let detail = match &outcome {
-        Outcome::Rejected(error) => {
-            // Error messages never contain the secret or the expected signature.
-            eprintln!("rejected ({}): {error}", receiver.verifier.provider());
-            format!(r#"{{"outcome":"rejected","code":"{}"}}"#, error.code())
-        }
-        Outcome::HandlerFailed { message, .. } => {
-            eprintln!("handler failed: {message}");
-            r#"{"outcome":"handler_failed"}"#.to_owned()
-        }
-        other => format!(r#"{{"outcome":"{}"}}"#, other.kind()),
-    };
+    let provider = receiver.verifier.provider();
+    match &outcome {
+        // Error messages never contain the secret or the expected signature.
+        Outcome::Rejected(error) => eprintln!("rejected ({provider}): {error}"),
+        Outcome::HandlerFailed { message, .. } => eprintln!("handler failed: {message}"),
+        _ => {}
+    }
+    // The status and JSON body every hookshield helper sends.
+    let answer = outcome.answer(provider);
     (
-        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        detail,
+        StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        [(header::CONTENT_TYPE, "application/json")],
+        answer.body,
     )
 }
 

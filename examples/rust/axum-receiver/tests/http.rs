@@ -128,11 +128,20 @@ fn valid_forged_and_duplicate_deliveries_over_http() {
     let body = body.as_bytes();
     let headers =
         hookshield::sign(Provider::Sentinel, SECRET, body, &SignOptions::default()).unwrap();
+    let key = hookshield::Verifier::new(Provider::Sentinel, [SECRET])
+        .unwrap()
+        .verify(body, &headers)
+        .unwrap()
+        .idempotency_key()
+        .to_owned();
 
     let (status, answer) = post(server.addr, &headers, body);
     assert_eq!(
         (status, answer.as_str()),
-        (200, r#"{"outcome":"processed"}"#)
+        (
+            200,
+            format!(r#"{{"outcome":"processed","idempotency_key":"{key}"}}"#).as_str()
+        )
     );
 
     // Signed with another secret: rejected before the body is looked at.
@@ -146,7 +155,10 @@ fn valid_forged_and_duplicate_deliveries_over_http() {
     let (status, answer) = post(server.addr, &forged, body);
     assert_eq!(
         (status, answer.as_str()),
-        (401, r#"{"outcome":"rejected","code":"signature_mismatch"}"#)
+        (
+            401,
+            r#"{"outcome":"rejected","error":{"code":"signature_mismatch","message":"signature mismatch: none of the 1 signature(s) in `X-Sentinel-Signature` matches any of the 1 configured secret(s)"}}"#
+        )
     );
 
     // The same body with a valid signature but a tampered byte.
@@ -162,7 +174,10 @@ fn valid_forged_and_duplicate_deliveries_over_http() {
     let (status, answer) = post(server.addr, &retry, body);
     assert_eq!(
         (status, answer.as_str()),
-        (200, r#"{"outcome":"duplicate"}"#)
+        (
+            200,
+            format!(r#"{{"outcome":"duplicate","idempotency_key":"{key}"}}"#).as_str()
+        )
     );
 
     // Missing headers and stale deliveries get 401 too.
@@ -185,7 +200,10 @@ fn valid_forged_and_duplicate_deliveries_over_http() {
     let (status, answer) = post(server.addr, &stale, body);
     assert_eq!(
         (status, answer.as_str()),
-        (401, r#"{"outcome":"rejected","code":"timestamp_too_old"}"#)
+        (
+            401,
+            r#"{"outcome":"rejected","error":{"code":"timestamp_too_old","message":"timestamp too old: sent 600 s ago, tolerance is 300 s"}}"#
+        )
     );
 
     // The handler ran exactly once.
