@@ -54,31 +54,44 @@ pub(crate) struct KeyArgs {
     overrides: Vec<(String, String)>,
 }
 
-/// What a receiving command builds its verifier from: the key, the replay window and the
-/// body limit.
+/// What a receiving command builds its verifier from: the key, the replay window, the
+/// body limit and the clock. Numbers are taken as given and checked by the core
+/// (`hookshield::options`), as every binding's are.
 #[derive(clap::Args)]
 pub(crate) struct VerifierArgs {
     #[command(flatten)]
     pub(crate) key: KeyArgs,
 
-    /// The replay window in seconds, each way.
-    #[arg(long, value_name = "SECS", default_value_t = 300)]
-    tolerance: u64,
+    /// The replay window in seconds, each way (a whole number, 0 or more).
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        value_name = "SECS",
+        default_value_t = 300.0
+    )]
+    tolerance: f64,
 
     /// The largest body accepted, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = hookshield::DEFAULT_MAX_BODY_BYTES)]
-    max_body_bytes: usize,
+    #[arg(long, allow_negative_numbers = true, value_name = "BYTES", default_value_t = hookshield::DEFAULT_MAX_BODY_BYTES as f64)]
+    max_body_bytes: f64,
+
+    /// Verify as if now were this Unix time (reproduce an old delivery).
+    #[arg(long, value_name = "UNIX")]
+    now: Option<i64>,
 }
 
 impl VerifierArgs {
     /// The verifier these arguments describe.
     pub(crate) fn build(&self) -> Result<Verifier> {
-        Ok(self
+        let mut builder = self
             .key
             .builder()?
-            .tolerance(self.tolerance)
-            .max_body_bytes(self.max_body_bytes)
-            .build()?)
+            .tolerance(hookshield::options::tolerance(self.tolerance)?)
+            .max_body_bytes(hookshield::options::max_body_bytes(self.max_body_bytes)?);
+        if let Some(now) = self.now {
+            builder = builder.clock(move || now);
+        }
+        Ok(builder.build()?)
     }
 }
 

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use hookshield::{Event, MemoryStore, Provider, Secret, Verifier};
+use hookshield::{Event, MemoryStore, ProcessOptions, Provider, Secret, Verifier};
 use serde_json::json;
 
 use crate::args::{event_header_value, provider_parser, sample_body};
@@ -96,6 +96,7 @@ fn start(provider: Provider, runtime: &tokio::runtime::Runtime) -> Result<Listen
     let receiver = Receiver {
         verifier: Verifier::new(provider, [secret.as_str()])?,
         store: Box::new(MemoryStore::new(10_000)),
+        options: ProcessOptions::default(),
         limits: Limits::default(),
         // The handler: count how many times it runs for each event.
         handler: Box::new({

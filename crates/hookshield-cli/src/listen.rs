@@ -4,8 +4,8 @@ use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hookshield::idempotency::RedisStore;
-use hookshield::{IdempotencyStore, MemoryStore, Outcome, Provider};
+use hookshield::idempotency::{RedisStore, DEFAULT_LEASE};
+use hookshield::{options, IdempotencyStore, MemoryStore, Outcome, ProcessOptions, Provider};
 use serde_json::{json, Value};
 
 use crate::args::VerifierArgs;
@@ -20,13 +20,14 @@ use crate::{Failure, Result};
 /// Run a local receiver on 127.0.0.1 that verifies, de-duplicates and prints each
 /// delivery.
 ///
-/// It accepts POSTs on any path and answers each with the status the provider should
-/// get (`Outcome::status`: 200 processed or duplicate, 401 bad signature or stale, 400
-/// bad payload, 413 too large, ...) and a JSON body saying what happened. Each event is
-/// handled once: a redelivery is acknowledged as a duplicate. Connections are served
-/// concurrently, and every read is bounded: a stalled or oversized request is answered
-/// (408, 413, 431) and logged without holding up the others. Colour on a terminal;
-/// --json for JSON lines. The address is printed on stderr.
+/// It accepts POSTs on any path and answers each as every hookshield helper does (the
+/// core's `Answer`): the status the provider should get (200 processed or duplicate, 401
+/// bad signature or stale, 400 bad payload, 413 too large, 500 handler failed, ...) and
+/// the JSON body `{"outcome", "idempotency_key", "error": {"code", "message"}}`. Each
+/// event is handled once: a redelivery is acknowledged as a duplicate. Connections are
+/// served concurrently, and every read is bounded: a stalled or oversized request is
+/// answered (408, 413, 431) and logged without holding up the others. Colour on a
+/// terminal; --json for JSON lines. The address is printed on stderr.
 #[derive(clap::Args)]
 #[command(after_help = "Example:\n  \
     export SENSEI_SECRET=whsec_...\n  \
@@ -46,8 +47,29 @@ pub(crate) struct Args {
     store: String,
 
     /// How many keys the memory store keeps.
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
-    capacity: usize,
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        value_name = "N",
+        default_value_t = 10_000.0
+    )]
+    capacity: f64,
+
+    /// Seconds a delivery's claim holds while its handler runs; a redelivery meanwhile
+    /// is answered in progress (409; 503 for docintell).
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS", default_value_t = DEFAULT_LEASE.as_secs_f64())]
+    lease: f64,
+
+    /// Seconds a processed key is remembered, which is also the replay horizon (default:
+    /// the provider's retry horizon and a day).
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS")]
+    retention: Option<f64>,
+
+    /// The handler: run this shell command for each new event, with the event as JSON
+    /// on its standard input. A non-zero exit is a failure: answered 500 and the key
+    /// released, so the provider's retry runs it again. Without it, every event succeeds.
+    #[arg(long, value_name = "COMMAND")]
+    exec: Option<String>,
 
     /// Seconds for a request's line and headers to arrive (and for an idle
     /// keep-alive connection to stay open).
@@ -85,20 +107,29 @@ fn store(spec: &str, capacity: usize) -> Result<(Box<dyn IdempotencyStore>, &'st
 }
 
 pub(crate) fn run(args: &Args) -> Result<()> {
-    let (store, store_name) = store(&args.store, args.capacity)?;
+    let (store, store_name) = store(&args.store, options::capacity(args.capacity)?)?;
+    let mut process = ProcessOptions::default().lease(options::lease(args.lease)?);
+    if let Some(retention) = args.retention {
+        process = process.retention(options::retention(retention)?);
+    }
     let provider = args.verifier.key.provider;
     let verifier = args.verifier.build()?;
     let style = Style::stdout();
     let json = args.json;
+    let exec = args.exec.clone();
     let receiver = Receiver {
         verifier,
         store,
+        options: process,
         limits: Limits {
             header_timeout: Duration::from_secs(args.header_timeout),
             body_timeout: Duration::from_secs(args.body_timeout),
             max_header_bytes: args.max_header_bytes as usize,
         },
-        handler: Box::new(|_| Ok(())),
+        handler: Box::new(move |event| match &exec {
+            Some(command) => crate::exec::run(command, event),
+            None => Ok(()),
+        }),
         report: Box::new(move |handled| {
             if json {
                 outln!("{}", json_line(provider, handled));
@@ -154,13 +185,6 @@ fn print_pretty(style: Style, handled: &Handled) {
         .status
         .map_or_else(|| "-".to_owned(), |status| status.to_string());
     let outcome = match &handled.result {
-        Answered::NotADelivery => {
-            outln!(
-                "{head}  {}  not a delivery (POST webhooks here)",
-                style.yellow(&status)
-            );
-            return;
-        }
         Answered::Refused { code, message } => {
             outln!(
                 "{head}  {} {}  {code}: {message}",

@@ -9,6 +9,7 @@
 
 mod args;
 mod demo;
+mod exec;
 mod listen;
 mod output;
 mod send;

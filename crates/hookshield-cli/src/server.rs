@@ -10,6 +10,11 @@
 //! - Header values are bytes: whatever the sender put there reaches the core, which
 //!   answers. Nothing a sender can put in a head drops the connection unanswered.
 //!
+//! Every answer the receiver writes has the core's body shape ([`Answer`]): a delivery's
+//! is the core's own, and a request refused before the core gets one with the same
+//! members (`{"outcome":"rejected","error":{"code","message"}}`). Only the answers hyper
+//! writes itself, to a head too large (431) or malformed (400), have no body.
+//!
 //! Verification, the idempotency store and the handler run on tokio's blocking pool (a
 //! Redis store does network I/O), so a slow one never stalls other connections.
 
@@ -19,7 +24,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use hookshield::{Error, Event, IdempotencyStore, Outcome, ProcessOptions, Verifier};
+use hookshield::{Answer, Error, Event, IdempotencyStore, Outcome, ProcessOptions, Verifier};
 use http_body_util::{BodyExt as _, Full};
 use hyper::body::{Body as _, Bytes, Incoming};
 use hyper::header::{HeaderValue, CONNECTION, CONTENT_TYPE};
@@ -64,10 +69,12 @@ pub(crate) type Handler = dyn Fn(&Event) -> Result<(), String> + Send + Sync;
 /// What is told of each request, before it is answered.
 pub(crate) type Reporter = dyn Fn(&Handled) + Send + Sync;
 
-/// A receiver: a verifier, an idempotency store, a handler and a reporter.
+/// A receiver: a verifier, an idempotency store and its lease and retention, a handler
+/// and a reporter.
 pub(crate) struct Receiver {
     pub(crate) verifier: Verifier,
     pub(crate) store: Box<dyn IdempotencyStore>,
+    pub(crate) options: ProcessOptions,
     pub(crate) limits: Limits,
     pub(crate) handler: Box<Handler>,
     pub(crate) report: Box<Reporter>,
@@ -84,17 +91,17 @@ pub(crate) struct Handled {
 
 /// How a request ended.
 pub(crate) enum Answered {
-    /// The core decided (including 413 for a body over the limit).
+    /// The core decided (including 413 for a body over the limit, and a handler that
+    /// panicked).
     Delivery(Outcome),
-    /// Not a POST: not a delivery.
-    NotADelivery,
-    /// Refused before the core saw it: a head too large, late or malformed, a body too
-    /// slow, a connection that failed mid-body.
+    /// Refused before the core saw it: not a POST, a head too large, late or malformed,
+    /// a body too slow, a connection that failed mid-body.
     Refused { code: &'static str, message: String },
 }
 
 impl Answered {
-    /// The `error` member of the answer and of `--json` lines, if any.
+    /// The `error` member of `--json` lines, if any: what the receiver's log says, which
+    /// for a failed handler or store is more than the answer tells the sender.
     pub(crate) fn error(&self) -> Option<Value> {
         match self {
             Answered::Delivery(Outcome::Rejected(error)) => {
@@ -107,36 +114,17 @@ impl Answered {
                 Some(json!({"code": error.code(), "message": error.to_string()}))
             }
             Answered::Refused { code, message } => Some(json!({"code": code, "message": message})),
-            Answered::Delivery(_) | Answered::NotADelivery => None,
+            Answered::Delivery(_) => None,
         }
     }
 
-    /// `processed`, `duplicate`, `rejected`, ... or `not_a_delivery`.
+    /// `processed`, `duplicate`, `rejected`, ...: the answer's `outcome`.
     pub(crate) fn kind(&self) -> &'static str {
         match self {
             Answered::Delivery(outcome) => outcome.kind(),
-            Answered::NotADelivery => "not_a_delivery",
             Answered::Refused { .. } => "rejected",
         }
     }
-}
-
-/// The JSON body a receiver answers with.
-fn answer_body(answered: &Answered) -> Value {
-    if let Answered::NotADelivery = answered {
-        return json!({"error": "method_not_allowed", "message": "POST webhook deliveries here"});
-    }
-    let mut answer = json!({"outcome": answered.kind()});
-    if let Answered::Delivery(outcome) = answered {
-        if let Some(event) = outcome.event() {
-            answer["type"] = json!(event.event_type());
-            answer["idempotency_key"] = json!(event.idempotency_key());
-        }
-    }
-    if let Some(error) = answered.error() {
-        answer["error"] = error;
-    }
-    answer
 }
 
 /// Why reading a body stopped.
@@ -165,31 +153,35 @@ async fn read_body(mut body: Incoming, limit: usize) -> Result<Vec<u8>, BodyErro
     Ok(bytes)
 }
 
-/// How a request is answered: its status, what happened, and whether the connection
-/// must close because the body was left unread.
+/// How a request is answered: the status and body, what happened, and whether the
+/// connection must close because the body was left unread.
 struct Reply {
-    status: u16,
+    answer: Answer,
     answered: Answered,
     close: bool,
 }
 
 impl Reply {
-    /// A delivery the core decided.
+    /// A delivery the core decided: the core's answer.
     fn delivery(outcome: Outcome, provider: hookshield::Provider, close: bool) -> Reply {
         Reply {
-            status: outcome.status(provider),
+            answer: outcome.answer(provider),
             answered: Answered::Delivery(outcome),
             close,
         }
     }
 
-    /// A request the core could not decide (a body late or cut off, a panic); the
-    /// connection closes.
-    fn refused(status: u16, code: &'static str, message: String) -> Reply {
+    /// A request refused before the core could decide (not a POST, a body late or cut
+    /// off), answered in the core's shape with the receiver's own code.
+    fn refused(status: u16, code: &'static str, message: String, close: bool) -> Reply {
+        let body = json!({"outcome": "rejected", "error": {"code": code, "message": message}});
         Reply {
-            status,
+            answer: Answer {
+                status,
+                body: body.to_string(),
+            },
             answered: Answered::Refused { code, message },
-            close: true,
+            close,
         }
     }
 }
@@ -200,15 +192,15 @@ impl Receiver {
     async fn respond(self: Arc<Self>, request: Request<Incoming>) -> Response<Full<Bytes>> {
         let target = (request.method().to_string(), request.uri().to_string());
         let reply = Arc::clone(&self).reply(request).await;
-        let body = answer_body(&reply.answered).to_string();
+        let Answer { status, body } = reply.answer;
         (self.report)(&Handled {
             request: Some(target),
-            status: Some(reply.status),
+            status: Some(status),
             result: reply.answered,
         });
         let mut response = Response::new(Full::new(Bytes::from(body)));
         *response.status_mut() =
-            hyper::StatusCode::from_u16(reply.status).expect("the core's statuses are valid");
+            hyper::StatusCode::from_u16(status).expect("the core's statuses are valid");
         let headers = response.headers_mut();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         if reply.close {
@@ -220,11 +212,8 @@ impl Receiver {
     /// Reads and processes one request.
     async fn reply(self: Arc<Self>, request: Request<Incoming>) -> Reply {
         if request.method() != Method::POST {
-            return Reply {
-                status: 405,
-                answered: Answered::NotADelivery,
-                close: false,
-            };
+            let message = "not a delivery: POST webhook deliveries here".to_owned();
+            return Reply::refused(405, "method_not_allowed", message, false);
         }
         let provider = self.verifier.provider();
         let limit = self.verifier.max_body_bytes();
@@ -248,12 +237,12 @@ impl Receiver {
             }
             Ok(Err(BodyError::Read(error))) => {
                 let message = format!("the body could not be read: {error}");
-                return Reply::refused(400, "bad_request", message);
+                return Reply::refused(400, "bad_request", message, true);
             }
             Err(_) => {
                 let seconds = timeout.as_secs_f64();
                 let message = format!("the body did not arrive within {seconds} s");
-                return Reply::refused(408, "request_timeout", message);
+                return Reply::refused(408, "request_timeout", message, true);
             }
         };
         let receiver = Arc::clone(&self);
@@ -262,16 +251,20 @@ impl Receiver {
                 &body,
                 &headers,
                 &receiver.store,
-                ProcessOptions::default(),
+                receiver.options,
                 |event| (receiver.handler)(event),
             )
         })
         .await;
-        match processed {
-            Ok(outcome) => Reply::delivery(outcome, provider, false),
-            // The handler (or the store) panicked: the delivery is not acknowledged.
-            Err(error) => Reply::refused(500, "handler_failed", error.to_string()),
-        }
+        let outcome = processed.unwrap_or_else(|panic| {
+            // The handler (or the store) panicked: the delivery is not acknowledged, and
+            // the panic is logged, never sent.
+            Outcome::HandlerFailed {
+                event: None,
+                message: panic.to_string(),
+            }
+        });
+        Reply::delivery(outcome, provider, false)
     }
 }
 

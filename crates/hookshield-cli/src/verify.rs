@@ -38,10 +38,6 @@ pub(crate) struct Args {
     #[arg(long, short = 'b', value_name = "FILE|-", default_value = "-")]
     body: PathBuf,
 
-    /// Verify as if now were this Unix time (reproduce an old delivery).
-    #[arg(long, value_name = "UNIX")]
-    now: Option<i64>,
-
     /// Print the event on one line instead of indented.
     #[arg(long)]
     compact: bool,
@@ -84,10 +80,7 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     }
     let body = read_body(&args.body)?;
     let verifier = args.verifier.build()?;
-    let event = match args.now {
-        Some(now) => verifier.verify_at(&body, &headers, now)?,
-        None => verifier.verify(&body, &headers)?,
-    };
+    let event = verifier.verify(&body, &headers)?;
     let json = event_json(&event);
     let text = if args.compact {
         serde_json::to_string(&json)

@@ -400,11 +400,11 @@ fn the_curl_command_is_accepted_by_listen() {
     assert!(answer.status.success(), "{}", text(&answer.stderr));
     let answer: Value = serde_json::from_slice(&answer.stdout).unwrap();
     assert_eq!(answer["outcome"], "processed");
-    assert_eq!(answer["type"], "issues.opened");
     let printed = listen.stop();
     let line: Value = serde_json::from_str(printed.lines().next().unwrap()).unwrap();
     assert_eq!(line["status"], 200);
     assert_eq!(line["event"]["family"], "issues");
+    assert_eq!(answer["idempotency_key"], line["event"]["idempotency_key"]);
 }
 
 #[test]

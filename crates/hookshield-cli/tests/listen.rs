@@ -10,59 +10,22 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use common::{run, secret_for, signed, temp_file, text, Listen};
+use common::{read_reply, request, run, secret_for, signed, temp_file, text, Listen};
 
-/// A connection to the receiver, giving up on a read after 10 s.
+/// A connection to the receiver.
 fn connect(listen: &Listen) -> TcpStream {
-    let address = listen
-        .url
-        .trim_start_matches("http://")
-        .trim_end_matches('/');
-    let stream = TcpStream::connect(address).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    stream
-}
-
-/// A POST with these headers and body, asking the receiver to close afterwards.
-fn request(headers: &[(&str, &[u8])], body: &[u8]) -> Vec<u8> {
-    let mut bytes = b"POST /hooks HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n".to_vec();
-    for (name, value) in headers {
-        bytes.extend_from_slice(name.as_bytes());
-        bytes.extend_from_slice(b": ");
-        bytes.extend_from_slice(value);
-        bytes.extend_from_slice(b"\r\n");
-    }
-    bytes.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
-    bytes.extend_from_slice(body);
-    bytes
+    common::connect(&listen.url)
 }
 
 /// Reads the answer up to the end of the connection: its status and JSON body (`null`
-/// when empty). What arrived before a reset counts.
+/// when empty), which is always sent as JSON.
 fn read_answer(stream: &mut TcpStream) -> (u16, Value) {
-    let mut bytes = Vec::new();
-    let mut buffer = [0; 8192];
-    loop {
-        match stream.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(n) => bytes.extend_from_slice(&buffer[..n]),
-            Err(error) if bytes.is_empty() => panic!("no answer: {error}"),
-            Err(_) => break,
-        }
+    let reply = read_reply(stream);
+    if !reply.body.is_empty() {
+        assert_eq!(reply.content_type.as_deref(), Some("application/json"));
     }
-    let answer = text(&bytes);
-    let (head, body) = answer
-        .split_once("\r\n\r\n")
-        .unwrap_or_else(|| panic!("not an HTTP answer: {answer:?}"));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("no status in {head:?}"));
-    let body = serde_json::from_str(body).unwrap_or(Value::Null);
-    (status, body)
+    let body = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
+    (reply.status, body)
 }
 
 /// POSTs one request and reads its answer.
@@ -128,6 +91,7 @@ fn a_stalled_upload_or_head_holds_up_no_other_delivery() {
     // The stalled upload is answered once its time is up...
     let (status, answer) = read_answer(&mut stalled_body);
     assert_eq!(status, 408, "{answer}");
+    assert_eq!(answer["outcome"], "rejected");
     assert_eq!(answer["error"]["code"], "request_timeout");
     // ...and the stalled head, which is no request yet, is closed.
     let mut rest = Vec::new();

@@ -4,8 +4,10 @@
 #![allow(dead_code)]
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -93,19 +95,25 @@ pub(crate) struct Listen {
 }
 
 impl Listen {
+    /// `listen` for `provider` with its test secret (from the environment) on a free
+    /// port, and `extra` arguments.
     pub(crate) fn start(provider: &str, extra: &[&str]) -> Listen {
-        let mut args = vec![
-            "listen",
-            "-p",
-            provider,
-            "--secret-env",
-            "HOOKSHIELD_TEST_SECRET",
-            "--port",
-            "0",
-        ];
+        let mut args = vec!["-p", provider, "--secret-env", "HOOKSHIELD_TEST_SECRET"];
         args.extend_from_slice(extra);
-        let mut child = hookshield(&args)
-            .env("HOOKSHIELD_TEST_SECRET", secret_for(provider))
+        let mut command = hookshield(&[]);
+        command.env("HOOKSHIELD_TEST_SECRET", secret_for(provider));
+        let listen = Listen::spawn(command, &args);
+        assert!(!listen.first_line.contains(secret_for(provider)));
+        listen.listen
+    }
+
+    /// `listen ARGS --port 0`, run by `command`; its first line on standard error (which
+    /// has the address) with it.
+    pub(crate) fn spawn(mut command: Command, args: &[&str]) -> Started {
+        let mut child = command
+            .arg("listen")
+            .args(args)
+            .args(["--port", "0"])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -119,8 +127,10 @@ impl Listen {
             .find(|w| w.starts_with("http://127.0.0.1:"))
             .unwrap_or_else(|| panic!("no address in {line:?}"))
             .to_owned();
-        assert!(!line.contains(secret_for(provider)));
-        Listen { child, url }
+        Started {
+            listen: Listen { child, url },
+            first_line: line,
+        }
     }
 
     /// Stops the receiver and returns what it printed.
@@ -135,6 +145,12 @@ impl Listen {
             .unwrap();
         out
     }
+}
+
+/// A `listen` process just started, and what it said first.
+pub(crate) struct Started {
+    pub(crate) listen: Listen,
+    pub(crate) first_line: String,
 }
 
 impl Listen {
@@ -170,5 +186,70 @@ impl Drop for Listen {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A connection to a receiver at `url`, giving up on a read after 10 s.
+pub(crate) fn connect(url: &str) -> TcpStream {
+    let address = url.trim_start_matches("http://").trim_end_matches('/');
+    let stream = TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream
+}
+
+/// A POST with these headers and body, asking the receiver to close afterwards.
+pub(crate) fn request(headers: &[(&str, &[u8])], body: &[u8]) -> Vec<u8> {
+    let mut bytes = b"POST /hooks HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n".to_vec();
+    for (name, value) in headers {
+        bytes.extend_from_slice(name.as_bytes());
+        bytes.extend_from_slice(b": ");
+        bytes.extend_from_slice(value);
+        bytes.extend_from_slice(b"\r\n");
+    }
+    bytes.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+    bytes.extend_from_slice(body);
+    bytes
+}
+
+/// An HTTP answer as read off the wire.
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    /// The `Content-Type` header's value, if any.
+    pub(crate) content_type: Option<String>,
+    pub(crate) body: String,
+}
+
+/// Reads an answer up to the end of the connection. What arrived before a reset counts.
+pub(crate) fn read_reply(stream: &mut TcpStream) -> Reply {
+    let mut bytes = Vec::new();
+    let mut buffer = [0; 8192];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => bytes.extend_from_slice(&buffer[..n]),
+            Err(error) if bytes.is_empty() => panic!("no answer: {error}"),
+            Err(_) => break,
+        }
+    }
+    let answer = text(&bytes);
+    let (head, body) = answer
+        .split_once("\r\n\r\n")
+        .unwrap_or_else(|| panic!("not an HTTP answer: {answer:?}"));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {head:?}"));
+    let content_type = head.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.eq_ignore_ascii_case("content-type")
+            .then(|| value.trim().to_owned())
+    });
+    Reply {
+        status,
+        content_type,
+        body: body.to_owned(),
     }
 }
