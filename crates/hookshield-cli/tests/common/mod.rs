@@ -51,6 +51,26 @@ pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Every sample type of a provider, as the CLI lists them in its error message.
+pub(crate) fn sample_types(provider: &str) -> Vec<String> {
+    let out = run(&[
+        "sign",
+        "-p",
+        provider,
+        "-s",
+        secret_for(provider),
+        "--event",
+        "no.such.event",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    let list = stderr
+        .split("samples: ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no sample list in {stderr:?}"));
+    list.trim().split(", ").map(str::to_owned).collect()
+}
+
 pub(crate) fn temp_file(name: &str, contents: &[u8]) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("hookshield-cli-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
