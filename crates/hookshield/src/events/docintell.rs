@@ -23,6 +23,7 @@ super::documented_events! {
 
 /// Data of `document.uploaded`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DocumentUploaded {
     /// The document.
     pub document_id: String,
@@ -36,6 +37,7 @@ pub struct DocumentUploaded {
 
 /// Data of `document.processing.completed`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProcessingCompleted {
     /// The document.
     pub document_id: String,
@@ -56,6 +58,7 @@ pub struct ProcessingCompleted {
 
 /// Data of `document.processing.failed`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProcessingFailed {
     /// The document.
     pub document_id: String,

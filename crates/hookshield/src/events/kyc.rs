@@ -52,6 +52,7 @@ pub const SAMPLE_TYPES: &[&str] = &[
 
 /// Data of a session event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SessionData {
     /// The KYC session (the document shows no data fields, so none is required).
     pub session_id: Option<String>,
@@ -63,6 +64,7 @@ pub struct SessionData {
 
 /// Data of a watchlist event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WatchlistData {
     /// The monitored subject (not shown by the document either).
     pub subject_id: Option<String>,

@@ -13,6 +13,8 @@ pub mod docintell;
 pub(crate) mod envelope;
 pub(crate) mod json;
 pub mod kyc;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod sensei;
 pub mod sentinel;
 pub mod sentrasa;
@@ -397,6 +399,22 @@ macro_rules! documented_events {
                     })), )+
                     _ => None,
                 }
+            }
+        }
+
+        #[cfg(feature = "schema")]
+        impl $name {
+            /// This enum's name and, for each documented type, the JSON Schema facts
+            /// [`super::schema`] writes: its variant, type, family and data.
+            pub(crate) fn schema_types(
+                generator: &mut schemars::SchemaGenerator,
+            ) -> (&'static str, Vec<super::schema::DocumentedType>) {
+                (stringify!($name), vec![$(super::schema::DocumentedType {
+                    variant: stringify!($variant),
+                    event_type: super::schema::EventType::Exact($type_str),
+                    family: $family,
+                    data: generator.subschema_for::<$data>(),
+                }, )+])
             }
         }
     };

@@ -68,6 +68,7 @@ super::documented_events! {
 
 /// Data of the `migration.*` lifecycle events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MigrationData {
     /// The migration, e.g. `mig_xyz789`.
     pub migration_id: Option<String>,
@@ -79,6 +80,7 @@ pub struct MigrationData {
 
 /// Data of `migration.phase.completed`, every field the document shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PhaseCompleted {
     /// The migration.
     pub migration_id: String,
@@ -108,6 +110,7 @@ pub struct PhaseCompleted {
 
 /// Data of `migration.phase.started` and `migration.phase.failed`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PhaseData {
     /// The migration.
     pub migration_id: Option<String>,
@@ -125,6 +128,7 @@ pub struct PhaseData {
 
 /// Data of the `approval.*` events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApprovalData {
     /// The approval request.
     pub approval_id: Option<String>,
@@ -134,6 +138,7 @@ pub struct ApprovalData {
 
 /// Data of the `error.*` events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorData {
     /// The error.
     pub error_id: Option<String>,
@@ -145,6 +150,7 @@ pub struct ErrorData {
 
 /// Data of the `validation.*` events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ValidationData {
     /// The migration being validated.
     pub migration_id: Option<String>,
@@ -154,6 +160,7 @@ pub struct ValidationData {
 
 /// Data of `certificate.generated`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CertificateData {
     /// The migration certified.
     pub migration_id: Option<String>,

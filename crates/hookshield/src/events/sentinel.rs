@@ -28,6 +28,7 @@ super::documented_events! {
 
 /// Data of `document.completed`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DocumentCompleted {
     /// The document, e.g. `doc_abc123`.
     pub document_id: String,
@@ -51,6 +52,7 @@ pub struct DocumentCompleted {
 
 /// `extractions` of `document.completed`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Extractions {
     /// Number of holdings found.
     #[serde(default, deserialize_with = "super::json::whole::optional")]
@@ -63,6 +65,7 @@ pub struct Extractions {
 
 /// `confidence` of `document.completed`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Confidence {
     /// Mean confidence, 0 to 1.
     pub average: Option<f64>,
@@ -72,6 +75,7 @@ pub struct Confidence {
 
 /// Data of `document.failed`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DocumentFailed {
     /// The document.
     pub document_id: String,
@@ -87,6 +91,7 @@ pub struct DocumentFailed {
 
 /// Data of `chat.session.closed`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ChatSessionClosed {
     /// The chat session, e.g. `ses_def456`.
     pub session_id: String,
@@ -103,6 +108,7 @@ pub struct ChatSessionClosed {
 
 /// `token_usage` of `chat.session.closed`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TokenUsage {
     /// Input tokens.
     #[serde(default, deserialize_with = "super::json::whole::optional")]
@@ -114,6 +120,7 @@ pub struct TokenUsage {
 
 /// Data of `report.generated`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReportGenerated {
     /// The report, e.g. `rpt_ghi789`.
     pub report_id: String,

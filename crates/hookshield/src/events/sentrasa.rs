@@ -27,6 +27,7 @@ super::documented_events! {
 
 /// Data of `job.completed` and `job.failed`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct JobData {
     /// The job.
     pub job_id: Option<String>,
@@ -38,6 +39,7 @@ pub struct JobData {
 
 /// Data of `alert.triggered`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AlertData {
     /// The alert.
     pub alert_id: Option<String>,
