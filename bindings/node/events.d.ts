@@ -1,13 +1,18 @@
 // Typed webhook events of hookshield: one discriminated union on `type` per provider.
 //
+// Generated: `node bindings/node/scripts/gen-events-dts.mjs` writes this file from
+// crates/hookshield/schema/events.json, the JSON Schema the Rust core writes of its event
+// types (crates/hookshield/src/events/, `cargo run -p hookshield --features schema
+// --example event_schema`). Do not edit it: change the core's types or the script, then
+// run both. CI fails when it is stale.
+//
 // Self-contained on purpose (no imports): the native package `hookshield` and the
 // WebAssembly package `@hookshield/wasm` ship this same file.
 //
 // Where the field names come from: the providers' own webhook documents, as the Rust
-// core types them (crates/hookshield/src/events/). Identifiers the core requires are
-// required here (data without one arrives untyped, `data_mismatch`); every other
-// documented field may be absent or null, and fields a document does not show are kept
-// (the index signatures), never dropped.
+// core types them. Identifiers the core requires are required here (data without one
+// arrives untyped, `data_mismatch`); every other documented field may be absent or null,
+// and fields a document does not show are kept (the index signatures), never dropped.
 //
 // Narrowing: an authentic delivery is never refused for its payload. What the core can
 // type arrives documented (`documented: true`, `untypedReason: null`) with its documented
@@ -98,23 +103,45 @@ export type UnknownEvent<P extends ProviderId = ProviderId> = EventBase<P, strin
 // ---------------------------------------------------------------------------------
 // Sentinel (sentinel.txt): `{event, timestamp, data}`.
 
+/** Data of `document.completed`. */
 export interface SentinelDocumentCompleted extends Extra {
   /** The document, e.g. `doc_abc123`. */
   document_id: string;
+  /** The tenant. */
   tenant_id?: string | null;
+  /** The user who uploaded it. */
   user_id?: string | null;
   /** The classified type, e.g. `cas_statement`. */
   document_type?: string | null;
+  /** Page count. */
   pages?: number | null;
-  extractions?: ({ holdings_count?: number | null; total_aum?: number | null; currency?: string | null } & Extra) | null;
-  confidence?: ({ average?: number | null; minimum?: number | null } & Extra) | null;
+  /** What was extracted. */
+  extractions?: ({
+    /** Number of holdings found. */
+    holdings_count?: number | null;
+    /** Total assets under management. */
+    total_aum?: number | null;
+    /** ISO 4217 currency of `total_aum`. */
+    currency?: string | null;
+  } & Extra) | null;
+  /** Extraction confidence. */
+  confidence?: ({
+    /** Mean confidence, 0 to 1. */
+    average?: number | null;
+    /** Lowest confidence, 0 to 1. */
+    minimum?: number | null;
+  } & Extra) | null;
+  /** Processing time in milliseconds. */
   processing_time_ms?: number | null;
 }
 
+/** Data of `document.failed`. */
 export interface SentinelDocumentFailed extends Extra {
+  /** The document. */
   document_id: string;
   /** Machine-readable cause, e.g. `EXTRACTION_TIMEOUT`. */
   error_code?: string | null;
+  /** Human-readable cause. */
   error_message?: string | null;
   /** The pipeline stage that failed, e.g. `layout_extraction`. */
   stage?: string | null;
@@ -122,22 +149,38 @@ export interface SentinelDocumentFailed extends Extra {
   retryable?: boolean | null;
 }
 
+/** Data of `chat.session.closed`. */
 export interface SentinelChatSessionClosed extends Extra {
   /** The chat session, e.g. `ses_def456`. */
   session_id: string;
+  /** The user. */
   user_id?: string | null;
+  /** Messages exchanged. */
   message_count?: number | null;
-  token_usage?: ({ input?: number | null; output?: number | null } & Extra) | null;
+  /** Tokens used. */
+  token_usage?: ({
+    /** Input tokens. */
+    input?: number | null;
+    /** Output tokens. */
+    output?: number | null;
+  } & Extra) | null;
+  /** A summary of the session. */
   summary?: string | null;
 }
 
+/** Data of `report.generated`. */
 export interface SentinelReportGenerated extends Extra {
   /** The report, e.g. `rpt_ghi789`. */
   report_id: string;
+  /** Its kind, e.g. `portfolio_review`. */
   report_type?: string | null;
+  /** The client it is for. */
   client_id?: string | null;
+  /** Where to fetch it. */
   url?: string | null;
+  /** File format, e.g. `pdf`. */
   format?: string | null;
+  /** The user who requested it. */
   generated_by?: string | null;
 }
 
@@ -150,32 +193,47 @@ export type SentinelEvent =
 // ---------------------------------------------------------------------------------
 // DocIntell (docintell.txt): `{event, timestamp, data}`, `X-DocIntell-Event`.
 
+/** Data of `document.uploaded`. */
 export interface DocIntellDocumentUploaded extends Extra {
+  /** The document. */
   document_id: string;
+  /** The processing job. */
   job_id: string;
+  /** The tenant. */
   tenant_id?: string | null;
   /** `queued`. */
   status?: string | null;
 }
 
+/** Data of `document.processing.completed`. */
 export interface DocIntellProcessingCompleted extends Extra {
+  /** The document. */
   document_id: string;
+  /** The processing job. */
   job_id: string;
+  /** The tenant. */
   tenant_id?: string | null;
   /** `completed`. */
   status?: string | null;
+  /** Seconds spent processing. */
   processing_time_seconds?: number | null;
+  /** Page count. */
   page_count?: number | null;
-  /** e.g. `v001`. */
+  /** Version of the intermediate representation, e.g. `v001`. */
   ir_version?: string | null;
 }
 
+/** Data of `document.processing.failed`. */
 export interface DocIntellProcessingFailed extends Extra {
+  /** The document. */
   document_id: string;
+  /** The processing job. */
   job_id: string;
+  /** The tenant. */
   tenant_id?: string | null;
   /** `failed`. */
   status?: string | null;
+  /** Why it failed. */
   error_message?: string | null;
 }
 
@@ -187,15 +245,23 @@ export type DocIntellEvent =
 // ---------------------------------------------------------------------------------
 // Sentrasa (sentrasa.txt): names the events, shows no payload.
 
+/** Data of `job.completed` and `job.failed`. */
 export interface SentrasaJob extends Extra {
+  /** The job. */
   job_id?: string | null;
+  /** The workspace the webhook belongs to. */
   workspace_id?: string | null;
+  /** The job's status. */
   status?: string | null;
 }
 
+/** Data of `alert.triggered`. */
 export interface SentrasaAlert extends Extra {
+  /** The alert. */
   alert_id?: string | null;
+  /** The workspace the webhook belongs to. */
   workspace_id?: string | null;
+  /** The alert's severity. */
   severity?: string | null;
 }
 
@@ -207,8 +273,9 @@ export type SentrasaEvent =
 // ---------------------------------------------------------------------------------
 // KYC-Webhooks (kyc-webhooks.txt): typed by family, `{id, type, created, data}`.
 
+/** Data of a session event. */
 export interface KycSession extends Extra {
-  /** The session (the document shows no data fields, so none is required). */
+  /** The KYC session (the document shows no data fields, so none is required). */
   session_id?: string | null;
   /** Its status after the event. */
   status?: string | null;
@@ -216,9 +283,11 @@ export interface KycSession extends Extra {
   previous_status?: string | null;
 }
 
+/** Data of a watchlist event. */
 export interface KycWatchlist extends Extra {
   /** The monitored subject (not shown by the document either). */
   subject_id?: string | null;
+  /** Its monitoring status. */
   status?: string | null;
   /** New matches found. */
   matches?: unknown[] | null;
@@ -229,60 +298,92 @@ export type KycSessionEvent = Documented<'kyc', `kyc.session.${string}`, 'sessio
 /** `kyc.watchlist.match_found`, `kyc.watchlist.status_changed`, ... */
 export type KycWatchlistEvent = Documented<'kyc', `kyc.watchlist.${string}`, 'watchlist', KycWatchlist>;
 
-export type KycEvent = KycSessionEvent | KycWatchlistEvent;
+export type KycEvent =
+  | KycSessionEvent
+  | KycWatchlistEvent;
 
 // ---------------------------------------------------------------------------------
-// Sensei (sensei.md): 22 types in 5 families, `{id, type, created_at, data, metadata}`.
+// Sensei (sensei.md): `{id, type, created_at, data, metadata}`.
 
+/** Data of the `migration.*` lifecycle events. */
 export interface SenseiMigration extends Extra {
-  /** e.g. `mig_xyz789`. */
+  /** The migration, e.g. `mig_xyz789`. */
   migration_id?: string | null;
+  /** Its name, e.g. `Q1 Database Modernization`. */
   migration_name?: string | null;
+  /** Its status after the event. */
   status?: string | null;
 }
 
-/** `migration.phase.completed`: every field the document shows. */
-export interface SenseiPhaseCompleted extends Extra {
-  migration_id: string;
-  migration_name: string;
-  /** e.g. `data_transfer`. */
-  phase: string;
-  phase_number: number;
-  total_phases: number;
-  duration_seconds: number;
-  records_processed: number;
-  errors_recovered: number;
-  errors_escalated: number;
-}
-
+/** Data of `migration.phase.started` and `migration.phase.failed`. */
 export interface SenseiPhase extends Extra {
+  /** The migration. */
   migration_id?: string | null;
+  /** Its name. */
   migration_name?: string | null;
+  /** The phase. */
   phase?: string | null;
+  /** 1-based position of the phase. */
   phase_number?: number | null;
+  /** Phases in the migration. */
   total_phases?: number | null;
 }
 
+/** Data of `migration.phase.completed`, every field the document shows. */
+export interface SenseiPhaseCompleted extends Extra {
+  /** The migration. */
+  migration_id: string;
+  /** Its name. */
+  migration_name: string;
+  /** The phase, e.g. `data_transfer`. */
+  phase: string;
+  /** 1-based position of the phase. */
+  phase_number: number;
+  /** Phases in the migration. */
+  total_phases: number;
+  /** Time the phase took. */
+  duration_seconds: number;
+  /** Records moved. */
+  records_processed: number;
+  /** Errors recovered automatically. */
+  errors_recovered: number;
+  /** Errors escalated to a human. */
+  errors_escalated: number;
+}
+
+/** Data of the `approval.*` events. */
 export interface SenseiApproval extends Extra {
+  /** The approval request. */
   approval_id?: string | null;
+  /** The migration waiting on it. */
   migration_id?: string | null;
 }
 
+/** Data of the `error.*` events. */
 export interface SenseiError extends Extra {
+  /** The error. */
   error_id?: string | null;
+  /** The migration it occurred in. */
   migration_id?: string | null;
+  /** A description. */
   message?: string | null;
 }
 
+/** Data of the `validation.*` events. */
 export interface SenseiValidation extends Extra {
+  /** The migration being validated. */
   migration_id?: string | null;
+  /** The validation run. */
   validation_id?: string | null;
 }
 
+/** Data of `certificate.generated`. */
 export interface SenseiCertificate extends Extra {
+  /** The migration certified. */
   migration_id?: string | null;
   /** The Behavioral Equivalence Certificate. */
   certificate_id?: string | null;
+  /** Where to fetch it. */
   url?: string | null;
 }
 

@@ -1,106 +1,94 @@
-"""Writes the event part of `python/hookshield/_hookshield.pyi` (between the markers).
+"""Writes the event part of `python/hookshield/_hookshield.pyi` (between the markers)
+from the core's JSON Schema of every documented event,
+`crates/hookshield/schema/events.json` (which
+`cargo run -p hookshield --features schema --example event_schema` writes).
 
-The documented types, families and fields follow the core's `events/*.rs`; run this
-after the core adds an event type: `python tools/gen_event_stubs.py`.
+    python tools/gen_event_stubs.py          # rewrite the stub
+    python tools/gen_event_stubs.py --check  # exit 1 when the stub is not what it writes
+
+Each data struct becomes a TypedDict named as in the schema's `$defs`, with `Data`
+appended for an event's own data (`SentinelDocumentCompletedData`, nested ones keep
+their name: `SentinelExtractions`); each documented event a class named by its title
+(`SentinelDocumentCompleted`; a family of types, KYC's, `KycSessionEvent` with `type`
+a `str`); each provider a union named by its title (`SentinelEvent`) with `UnknownEvent`.
 """
 
 from __future__ import annotations
 
+import json
 import pathlib
 import re
+import sys
+from typing import Any
 
-O = "NotRequired[{} | None]"  # an `Option<T>` field: absent or null
+HERE = pathlib.Path(__file__).resolve().parent
+STUB = HERE.parent / "python" / "hookshield" / "_hookshield.pyi"
+SCHEMA = HERE.parents[2] / "crates" / "hookshield" / "schema" / "events.json"
 
-# provider -> list of (class prefix, type, family, data TypedDict name)
-SENTINEL = [
-    ("SentinelDocumentCompleted", "document.completed", "document", "SentinelDocumentCompletedData"),
-    ("SentinelDocumentFailed", "document.failed", "document", "SentinelDocumentFailedData"),
-    ("SentinelChatSessionClosed", "chat.session.closed", "chat", "SentinelChatSessionClosedData"),
-    ("SentinelReportGenerated", "report.generated", "report", "SentinelReportGeneratedData"),
-]
-DOCINTELL = [
-    ("DocIntellDocumentUploaded", "document.uploaded", "document", "DocIntellDocumentUploadedData"),
-    ("DocIntellProcessingCompleted", "document.processing.completed", "document", "DocIntellProcessingCompletedData"),
-    ("DocIntellProcessingFailed", "document.processing.failed", "document", "DocIntellProcessingFailedData"),
-]
-SENTRASA = [
-    ("SentrasaJobCompleted", "job.completed", "job", "SentrasaJobData"),
-    ("SentrasaJobFailed", "job.failed", "job", "SentrasaJobData"),
-    ("SentrasaAlertTriggered", "alert.triggered", "alert", "SentrasaAlertData"),
-]
-_MIG = ["created", "started", "paused", "resumed", "completed", "failed", "cancelled"]
-SENSEI = (
-    [(f"SenseiMigration{a.title()}", f"migration.{a}", "migration", "SenseiMigrationData") for a in _MIG]
-    + [
-        ("SenseiPhaseStarted", "migration.phase.started", "migration.phase", "SenseiPhaseData"),
-        ("SenseiPhaseCompleted", "migration.phase.completed", "migration.phase", "SenseiPhaseCompletedData"),
-        ("SenseiPhaseFailed", "migration.phase.failed", "migration.phase", "SenseiPhaseData"),
-    ]
-    + [(f"SenseiApproval{a.title()}", f"approval.{a}", "approval", "SenseiApprovalData") for a in ["required", "granted", "denied", "timeout"]]
-    + [(f"SenseiError{a.title()}", f"error.{a}", "error", "SenseiErrorData") for a in ["occurred", "recovered", "escalated", "resolved"]]
-    + [(f"SenseiValidation{a.title()}", f"validation.{a}", "validation", "SenseiValidationData") for a in ["started", "completed", "failed"]]
-    + [("SenseiCertificateGenerated", "certificate.generated", "validation", "SenseiCertificateData")]
-)
-
-DATA: dict[str, list[tuple[str, str]]] = {
-    "SentinelExtractions": [("holdings_count", O.format("int")), ("total_aum", O.format("float")), ("currency", O.format("str"))],
-    "SentinelConfidence": [("average", O.format("float")), ("minimum", O.format("float"))],
-    "SentinelTokenUsage": [("input", O.format("int")), ("output", O.format("int"))],
-    "SentinelDocumentCompletedData": [
-        ("document_id", "str"), ("tenant_id", O.format("str")), ("user_id", O.format("str")),
-        ("document_type", O.format("str")), ("pages", O.format("int")),
-        ("extractions", O.format("SentinelExtractions")), ("confidence", O.format("SentinelConfidence")),
-        ("processing_time_ms", O.format("int")),
-    ],
-    "SentinelDocumentFailedData": [
-        ("document_id", "str"), ("error_code", O.format("str")), ("error_message", O.format("str")),
-        ("stage", O.format("str")), ("retryable", O.format("bool")),
-    ],
-    "SentinelChatSessionClosedData": [
-        ("session_id", "str"), ("user_id", O.format("str")), ("message_count", O.format("int")),
-        ("token_usage", O.format("SentinelTokenUsage")), ("summary", O.format("str")),
-    ],
-    "SentinelReportGeneratedData": [
-        ("report_id", "str"), ("report_type", O.format("str")), ("client_id", O.format("str")),
-        ("url", O.format("str")), ("format", O.format("str")), ("generated_by", O.format("str")),
-    ],
-    "DocIntellDocumentUploadedData": [
-        ("document_id", "str"), ("job_id", "str"), ("tenant_id", O.format("str")), ("status", O.format("str")),
-    ],
-    "DocIntellProcessingCompletedData": [
-        ("document_id", "str"), ("job_id", "str"), ("tenant_id", O.format("str")), ("status", O.format("str")),
-        ("processing_time_seconds", O.format("float")), ("page_count", O.format("int")), ("ir_version", O.format("str")),
-    ],
-    "DocIntellProcessingFailedData": [
-        ("document_id", "str"), ("job_id", "str"), ("tenant_id", O.format("str")), ("status", O.format("str")),
-        ("error_message", O.format("str")),
-    ],
-    "SentrasaJobData": [("job_id", O.format("str")), ("workspace_id", O.format("str")), ("status", O.format("str"))],
-    "SentrasaAlertData": [("alert_id", O.format("str")), ("workspace_id", O.format("str")), ("severity", O.format("str"))],
-    "KycSessionData": [("session_id", O.format("str")), ("status", O.format("str")), ("previous_status", O.format("str"))],
-    "KycWatchlistData": [("subject_id", O.format("str")), ("status", O.format("str")), ("matches", O.format("list[Any]"))],
-    "SenseiMigrationData": [("migration_id", O.format("str")), ("migration_name", O.format("str")), ("status", O.format("str"))],
-    "SenseiPhaseData": [
-        ("migration_id", O.format("str")), ("migration_name", O.format("str")), ("phase", O.format("str")),
-        ("phase_number", O.format("int")), ("total_phases", O.format("int")),
-    ],
-    "SenseiPhaseCompletedData": [
-        ("migration_id", "str"), ("migration_name", "str"), ("phase", "str"), ("phase_number", "int"),
-        ("total_phases", "int"), ("duration_seconds", "int"), ("records_processed", "int"),
-        ("errors_recovered", "int"), ("errors_escalated", "int"),
-    ],
-    "SenseiApprovalData": [("approval_id", O.format("str")), ("migration_id", O.format("str"))],
-    "SenseiErrorData": [("error_id", O.format("str")), ("migration_id", O.format("str")), ("message", O.format("str"))],
-    "SenseiValidationData": [("migration_id", O.format("str")), ("validation_id", O.format("str"))],
-    "SenseiCertificateData": [("migration_id", O.format("str")), ("certificate_id", O.format("str")), ("url", O.format("str"))],
-}
+SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+# Providers without documented events: every event of theirs is untyped.
+UNTYPED_PROVIDERS = ["GitHubEvent", "StandardEvent", "CustomEvent"]
 
 
-def typed_dicts() -> str:
+def ref_name(ref: str) -> str:
+    return ref.removeprefix("#/$defs/")
+
+
+def annotation(prop: dict[str, Any], names: dict[str, str]) -> str:
+    """The Python type of one property's schema (`T | None` where it may be null)."""
+    if "$ref" in prop:
+        return names[ref_name(prop["$ref"])]
+    if "anyOf" in prop:
+        members = [m for m in prop["anyOf"] if m != {"type": "null"}]
+        if len(members) != 1:
+            raise SystemExit(f"unsupported anyOf: {prop}")
+        kind = annotation(members[0], names)
+        return f"{kind} | None" if len(members) < len(prop["anyOf"]) else kind
+    types = prop["type"] if isinstance(prop["type"], list) else [prop["type"]]
+    nullable = "null" in types
+    types = [t for t in types if t != "null"]
+    if len(types) != 1:
+        raise SystemExit(f"unsupported type: {prop}")
+    if types[0] == "array":
+        items = prop.get("items", True)
+        kind = "list[Any]" if items is True else f"list[{annotation(items, names)}]"
+    elif types[0] in SCALARS:
+        kind = SCALARS[types[0]]
+    else:
+        raise SystemExit(f"unsupported type: {prop}")
+    return f"{kind} | None" if nullable else kind
+
+
+def providers(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    return schema["oneOf"]
+
+
+def events_of(provider: dict[str, Any]) -> list[dict[str, Any]]:
+    return provider["oneOf"]
+
+
+def def_names(schema: dict[str, Any]) -> dict[str, str]:
+    """Each `$defs` name -> its TypedDict's name."""
+    data = {
+        ref_name(event["properties"]["data"]["$ref"])
+        for provider in providers(schema)
+        for event in events_of(provider)
+    }
+    return {
+        name: f"{name}Data" if name in data and not name.endswith("Data") else name
+        for name in schema["$defs"]
+    }
+
+
+def typed_dicts(schema: dict[str, Any]) -> str:
+    names = def_names(schema)
     out = []
-    for name, fields in DATA.items():
-        out.append(f"@type_check_only\nclass {name}(TypedDict):")
-        out.extend(f"    {field}: {kind}" for field, kind in fields)
+    for name, definition in schema["$defs"].items():
+        required = set(definition.get("required", []))
+        out.append(f"@type_check_only\nclass {names[name]}(TypedDict):")
+        for field, prop in definition["properties"].items():
+            kind = annotation(prop, names)
+            out.append(f"    {field}: {kind if field in required else f'NotRequired[{kind}]'}")
         out.append("")
     return "\n".join(out)
 
@@ -119,42 +107,43 @@ def event_class(cls: str, provider: str, type_: str | None, family: str, data: s
     )
 
 
-def events() -> str:
+def events(schema: dict[str, Any]) -> str:
+    names = def_names(schema)
     out = []
     unions = {}
-    for provider, alias, rows in [
-        ("sentinel", "SentinelEvent", SENTINEL),
-        ("docintell", "DocIntellEvent", DOCINTELL),
-        ("sentrasa", "SentrasaEvent", SENTRASA),
-        ("sensei", "SenseiEvent", SENSEI),
-    ]:
-        for cls, type_, family, data in rows:
-            out.append(event_class(cls, provider, type_, family, data))
-        unions[alias] = [cls for cls, *_ in rows]
-    out.append(event_class("KycSessionEvent", "kyc", None, "session", "KycSessionData"))
-    out.append(event_class("KycWatchlistEvent", "kyc", None, "watchlist", "KycWatchlistData"))
-    unions["KycEvent"] = ["KycSessionEvent", "KycWatchlistEvent"]
+    for provider in providers(schema):
+        members = []
+        for event in events_of(provider):
+            props = event["properties"]
+            type_ = props["type"].get("const")
+            # A family of types (KYC's) has one class, `type` any string of it.
+            cls = event["title"] if type_ else f"{event['title']}Event"
+            data = names[ref_name(props["data"]["$ref"])]
+            out.append(event_class(cls, props["provider"]["const"], type_, props["family"]["const"], data))
+            members.append(cls)
+        unions[provider["title"]] = members
     for alias, members in unions.items():
         out.append(f"{alias}: TypeAlias = Union[\n" + "".join(f"    {m},\n" for m in members) + "    UnknownEvent,\n]")
-    out.append("GitHubEvent: TypeAlias = UnknownEvent")
-    out.append("StandardEvent: TypeAlias = UnknownEvent")
-    out.append("CustomEvent: TypeAlias = UnknownEvent")
+    out.extend(f"{alias}: TypeAlias = UnknownEvent" for alias in UNTYPED_PROVIDERS)
     everything = [m for members in unions.values() for m in members]
     out.append("AnyEvent: TypeAlias = Union[\n" + "".join(f"    {m},\n" for m in everything) + "    UnknownEvent,\n]")
     return "\n".join(out)
 
 
-STUB = pathlib.Path(__file__).resolve().parent.parent / "python" / "hookshield" / "_hookshield.pyi"
-
-
 def render(text: str) -> str:
-    generated = "# BEGIN GENERATED EVENTS\n" + typed_dicts() + "\n" + events() + "\n# END GENERATED EVENTS"
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    generated = "# BEGIN GENERATED EVENTS\n" + typed_dicts(schema) + "\n" + events(schema) + "\n# END GENERATED EVENTS"
     return re.sub(r"# BEGIN GENERATED EVENTS.*# END GENERATED EVENTS", lambda _: generated, text, flags=re.S)
 
 
 def main() -> None:
     text = STUB.read_text(encoding="utf-8")
-    STUB.write_text(render(text), encoding="utf-8")
+    rendered = render(text)
+    if "--check" in sys.argv[1:]:
+        if rendered != text:
+            sys.exit(f"{STUB} is stale: run python3 {pathlib.Path(__file__).relative_to(HERE.parents[2])}")
+        return
+    STUB.write_text(rendered, encoding="utf-8")
 
 
 if __name__ == "__main__":

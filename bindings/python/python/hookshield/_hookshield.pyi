@@ -263,22 +263,6 @@ def sample_types(provider: str) -> list[str]: ...
 
 # BEGIN GENERATED EVENTS
 @type_check_only
-class SentinelExtractions(TypedDict):
-    holdings_count: NotRequired[int | None]
-    total_aum: NotRequired[float | None]
-    currency: NotRequired[str | None]
-
-@type_check_only
-class SentinelConfidence(TypedDict):
-    average: NotRequired[float | None]
-    minimum: NotRequired[float | None]
-
-@type_check_only
-class SentinelTokenUsage(TypedDict):
-    input: NotRequired[int | None]
-    output: NotRequired[int | None]
-
-@type_check_only
 class SentinelDocumentCompletedData(TypedDict):
     document_id: str
     tenant_id: NotRequired[str | None]
@@ -288,6 +272,17 @@ class SentinelDocumentCompletedData(TypedDict):
     extractions: NotRequired[SentinelExtractions | None]
     confidence: NotRequired[SentinelConfidence | None]
     processing_time_ms: NotRequired[int | None]
+
+@type_check_only
+class SentinelExtractions(TypedDict):
+    holdings_count: NotRequired[int | None]
+    total_aum: NotRequired[float | None]
+    currency: NotRequired[str | None]
+
+@type_check_only
+class SentinelConfidence(TypedDict):
+    average: NotRequired[float | None]
+    minimum: NotRequired[float | None]
 
 @type_check_only
 class SentinelDocumentFailedData(TypedDict):
@@ -304,6 +299,11 @@ class SentinelChatSessionClosedData(TypedDict):
     message_count: NotRequired[int | None]
     token_usage: NotRequired[SentinelTokenUsage | None]
     summary: NotRequired[str | None]
+
+@type_check_only
+class SentinelTokenUsage(TypedDict):
+    input: NotRequired[int | None]
+    output: NotRequired[int | None]
 
 @type_check_only
 class SentinelReportGeneratedData(TypedDict):
@@ -580,6 +580,40 @@ class SentrasaAlertTriggered(Event):
     def untyped_detail(self) -> None: ...
     @property
     def data(self) -> SentrasaAlertData: ...
+
+@type_check_only
+class KycSessionEvent(Event):
+    @property
+    def provider(self) -> Literal["kyc"]: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def family(self) -> Literal["session"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def untyped_reason(self) -> None: ...
+    @property
+    def untyped_detail(self) -> None: ...
+    @property
+    def data(self) -> KycSessionData: ...
+
+@type_check_only
+class KycWatchlistEvent(Event):
+    @property
+    def provider(self) -> Literal["kyc"]: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def family(self) -> Literal["watchlist"]: ...
+    @property
+    def documented(self) -> Literal[True]: ...
+    @property
+    def untyped_reason(self) -> None: ...
+    @property
+    def untyped_detail(self) -> None: ...
+    @property
+    def data(self) -> KycWatchlistData: ...
 
 @type_check_only
 class SenseiMigrationCreated(Event):
@@ -955,40 +989,6 @@ class SenseiCertificateGenerated(Event):
     @property
     def data(self) -> SenseiCertificateData: ...
 
-@type_check_only
-class KycSessionEvent(Event):
-    @property
-    def provider(self) -> Literal["kyc"]: ...
-    @property
-    def type(self) -> str: ...
-    @property
-    def family(self) -> Literal["session"]: ...
-    @property
-    def documented(self) -> Literal[True]: ...
-    @property
-    def untyped_reason(self) -> None: ...
-    @property
-    def untyped_detail(self) -> None: ...
-    @property
-    def data(self) -> KycSessionData: ...
-
-@type_check_only
-class KycWatchlistEvent(Event):
-    @property
-    def provider(self) -> Literal["kyc"]: ...
-    @property
-    def type(self) -> str: ...
-    @property
-    def family(self) -> Literal["watchlist"]: ...
-    @property
-    def documented(self) -> Literal[True]: ...
-    @property
-    def untyped_reason(self) -> None: ...
-    @property
-    def untyped_detail(self) -> None: ...
-    @property
-    def data(self) -> KycWatchlistData: ...
-
 SentinelEvent: TypeAlias = Union[
     SentinelDocumentCompleted,
     SentinelDocumentFailed,
@@ -1006,6 +1006,11 @@ SentrasaEvent: TypeAlias = Union[
     SentrasaJobCompleted,
     SentrasaJobFailed,
     SentrasaAlertTriggered,
+    UnknownEvent,
+]
+KycEvent: TypeAlias = Union[
+    KycSessionEvent,
+    KycWatchlistEvent,
     UnknownEvent,
 ]
 SenseiEvent: TypeAlias = Union[
@@ -1033,11 +1038,6 @@ SenseiEvent: TypeAlias = Union[
     SenseiCertificateGenerated,
     UnknownEvent,
 ]
-KycEvent: TypeAlias = Union[
-    KycSessionEvent,
-    KycWatchlistEvent,
-    UnknownEvent,
-]
 GitHubEvent: TypeAlias = UnknownEvent
 StandardEvent: TypeAlias = UnknownEvent
 CustomEvent: TypeAlias = UnknownEvent
@@ -1052,6 +1052,8 @@ AnyEvent: TypeAlias = Union[
     SentrasaJobCompleted,
     SentrasaJobFailed,
     SentrasaAlertTriggered,
+    KycSessionEvent,
+    KycWatchlistEvent,
     SenseiMigrationCreated,
     SenseiMigrationStarted,
     SenseiMigrationPaused,
@@ -1074,8 +1076,6 @@ AnyEvent: TypeAlias = Union[
     SenseiValidationCompleted,
     SenseiValidationFailed,
     SenseiCertificateGenerated,
-    KycSessionEvent,
-    KycWatchlistEvent,
     UnknownEvent,
 ]
 # END GENERATED EVENTS
