@@ -9,87 +9,86 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
-/** What a claim found, and (when fresh) the hold to finish once the handler settled. */
-export declare class NativeClaim {
+/**
+ * One delivery through `process`: verified here, claimed and handled by JavaScript,
+ * answered here by the core.
+ */
+export declare class NativeDelivery {
+  /** The event's packed fields, or `!{code}|{message}` when it was refused. */
+  get packed(): string
+  /** The lease to claim the key for, in seconds. */
+  get lease(): number
+  /** How long to remember the key once processed, in seconds. */
+  get retention(): number
   /**
-   * The state: `pending` (a store doing I/O: claim with `beginAsync`), `fresh` (run
-   * the handler, then `finish`) or the final outcome.
+   * The answer for what became of the delivery (`processed`, `duplicate`,
+   * `in_progress`, `handler_failed`, `store_unavailable`, with the handler's or the
+   * store's message): `{status}|{acknowledged 1/0}|{JSON body}`, from the core.
    */
-  state(): OutcomeInfo
-  /**
-   * Claims a pending delivery's key on a worker thread (the store does I/O); resolves
-   * to the new state, as `state` reports it.
-   */
-  beginAsync(): Promise<OutcomeInfo>
-  /** [`NativeClaim::finish`] on a worker thread (the store does I/O). */
-  finishAsync(failure?: string | undefined | null): Promise<OutcomeInfo>
-  /**
-   * Records the handler's result (`undefined` for success, its message for failure):
-   * success completes the claim, failure releases it. Returns the final outcome.
-   */
-  finish(failure?: string | undefined | null): OutcomeInfo
+  settle(kind: string, message?: string | undefined | null): string
 }
 
-/**
- * Handlers by subscription pattern (`*`, `family.*`, exact); the wrapper keeps the
- * functions and this keeps their indices.
- */
-export declare class NativeRouter {
-  /** An empty router. */
-  constructor()
-  /** Registers handler number `index` for `pattern`. */
-  on(pattern: string, index: number): void
-  /** The indices of the handlers matching `event_type`, in registration order. */
-  handlersFor(eventType: string): Array<number>
-}
-
-/**
- * An idempotency store behind the key-based API: the core's bounded in-memory store,
- * or its Redis store (whose calls do I/O, so the wrapper makes them with the `*_async`
- * methods, on libuv's thread pool).
- */
-export declare class NativeStore {
-  /** A store of at most `capacity` keys. */
+/** The core's bounded in-memory store. */
+export declare class NativeMemoryStore {
+  /** A store of at most `capacity` keys (checked by the core). */
   constructor(capacity: number)
   /**
-   * The core's Redis store at `url` (which may hold a password: it never appears in
-   * an error or in `describe`). Connects lazily: the first call reports an
-   * unreachable server. Throws `store_unavailable` for a URL that cannot be parsed.
+   * Claims `key` for `lease_seconds` (default: the core's lease): `fresh`,
+   * `in_progress` or `done`.
    */
-  static redis(url: string, prefix?: string | undefined | null, timeoutSeconds?: number | undefined | null): NativeStore
-  /**
-   * Whether the store does I/O, so that its calls must go through the `*_async`
-   * methods (the Redis store).
-   */
-  get blocking(): boolean
-  /** The store's configuration, without the URL's password (the core's `Debug`). */
-  describe(): string
-  /** [`NativeStore::begin`] on a worker thread. */
-  beginAsync(key: string, leaseSeconds?: number | undefined | null): Promise<StoreAnswer>
-  /** [`NativeStore::complete`] on a worker thread. */
-  completeAsync(key: string, retentionSeconds?: number | undefined | null): Promise<StoreAnswer>
-  /** [`NativeStore::release`] on a worker thread. */
-  releaseAsync(key: string): Promise<StoreAnswer>
-  /** Claims `key`: `fresh`, `in_progress` or `done`. */
   begin(key: string, leaseSeconds?: number | undefined | null): string
   /**
    * Marks this handle's claim on `key` done for `retention_seconds` (default: the
-   * longest default retention of any provider preset: its retry horizon plus a day).
+   * longest default retention of any provider).
    */
   complete(key: string, retentionSeconds?: number | undefined | null): void
   /** Releases this handle's claim on `key` so a redelivery is processed. */
   release(key: string): void
+  /** How many keys it remembers now. */
+  get size(): number
+  /** The most keys it keeps. */
+  get capacity(): number
+  /** The store, as the core describes it. */
+  describe(): string
+}
+
+/**
+ * The core's Redis store. Its URL (which may hold a password) never appears in an error
+ * or in `describe`.
+ */
+export declare class NativeRedisStore {
+  /**
+   * The store at `url`, keys under `prefix`, each call within `timeout_seconds`.
+   * Connects lazily: the first call reports an unreachable server. Throws
+   * `store_unavailable` for a URL that cannot be parsed.
+   */
+  static open(url: string, prefix: string, timeoutSeconds?: number | undefined | null): NativeRedisStore
+  /** Claims `key` for `lease_seconds` (default: the core's lease), on a worker thread. */
+  beginAsync(key: string, leaseSeconds?: number | undefined | null): Promise<StoreAnswer>
+  /**
+   * Completes this handle's claim on `key` for `retention_seconds` (default: the
+   * longest default retention of any provider), on a worker thread.
+   */
+  completeAsync(key: string, retentionSeconds?: number | undefined | null): Promise<StoreAnswer>
+  /** Releases this handle's claim on `key`, on a worker thread. */
+  releaseAsync(key: string): Promise<StoreAnswer>
+  /** Address, prefix and timeout, without the URL's password (the core's `Debug`). */
+  describe(): string
 }
 
 /** The core verifier. */
 export declare class NativeVerifier {
-  /** Builds a verifier; throws `no_secret` or `invalid_config`. */
-  constructor(provider: string, secrets: Array<string | Uint8Array>, options: VerifierOptions)
   /**
-   * The headers the scheme reads, lower-cased, in the order `verify` takes their
-   * values: signature, timestamp, id, event (`null` where the scheme has none).
+   * Builds a verifier: `provider`'s preset with `secrets`, the replay window and body
+   * limit (checked by the core), and scheme overrides as `[name, value, ...]`. Throws
+   * `no_secret` or `invalid_config`.
    */
-  get headerNames(): Array<string | undefined | null>
+  constructor(provider: string, secrets: Array<string | Uint8Array>, tolerance: number | undefined | null, maxBodyBytes: number | undefined | null, overrides: Array<string>)
+  /**
+   * The headers the scheme reads, lower-cased, in the order the verify methods take
+   * their values: signature, timestamp, id, event ('' where the scheme has none).
+   */
+  get headerNames(): Array<string>
   /** The provider's preset id. */
   get provider(): string
   /** The body size limit in bytes. */
@@ -100,122 +99,73 @@ export declare class NativeVerifier {
   describe(): string
   /**
    * Verifies `body` (bytes) given the values of [`NativeVerifier::header_names`]
-   * (`undefined` when absent) and, when the user set a clock, "now" in Unix seconds.
-   * Returns the event's packed fields, or `!{code}|{message}` when the delivery is
-   * rejected (see `packed_error`).
+   * (`undefined` when absent) at `now` (Unix seconds). Returns the event's packed
+   * fields, or `!{code}|{message}` when the delivery is rejected.
    */
-  verify(body: Uint8Array, signature?: string | undefined | null, timestamp?: string | undefined | null, id?: string | undefined | null, event?: string | undefined | null, now?: number | undefined | null): string
-  /** Checks size, headers, signature and the replay window without parsing the body. */
-  verifySignature(body: Uint8Array | string, signature?: string | undefined | null, timestamp?: string | undefined | null, id?: string | undefined | null, event?: string | undefined | null, now?: number | undefined | null): SignatureInfo
+  verify(body: Uint8Array, signature: string | undefined | null, timestamp: string | undefined | null, id: string | undefined | null, event: string | undefined | null, now: number): string
   /** [`NativeVerifier::verify`] for a body given as text (taken as UTF-8). */
-  verifyText(body: string, signature?: string | undefined | null, timestamp?: string | undefined | null, id?: string | undefined | null, event?: string | undefined | null, now?: number | undefined | null): string
+  verifyText(body: string, signature: string | undefined | null, timestamp: string | undefined | null, id: string | undefined | null, event: string | undefined | null, now: number): string
   /**
-   * [`NativeVerifier::verify`], building `raw` and `data` here as JavaScript objects.
-   * Not used by the package: `bench/` compares it with `JSON.parse` in JavaScript.
+   * Checks size, headers, signature and the replay window without parsing the body:
+   * `[timestamp, id, event]` ('' where absent).
    */
-  verifyWithData(body: Uint8Array, signature?: string | undefined | null, timestamp?: string | undefined | null, id?: string | undefined | null, event?: string | undefined | null, now?: number | undefined | null): EventWithData
+  verifySignature(body: Uint8Array, signature: string | undefined | null, timestamp: string | undefined | null, id: string | undefined | null, event: string | undefined | null, now: number): Array<string>
   /**
-   * Verifies and claims the event's idempotency key in `store`: the first step of
-   * `Verifier.process` with an async handler. The returned claim says what to do.
+   * Starts a delivery through `process`: checks the lease and retention, and verifies
+   * with the retention as the replay horizon.
    */
-  claim(store: NativeStore, body: Uint8Array | string, signature?: string | undefined | null, timestamp?: string | undefined | null, id?: string | undefined | null, event?: string | undefined | null, now?: number | undefined | null, leaseSeconds?: number | undefined | null, retentionSeconds?: number | undefined | null): NativeClaim
+  deliver(body: Uint8Array, signature: string | undefined | null, timestamp: string | undefined | null, id: string | undefined | null, event: string | undefined | null, now: number, leaseSeconds?: number | undefined | null, retentionSeconds?: number | undefined | null): NativeDelivery
+  /** [`NativeVerifier::deliver`] for a body given as text (taken as UTF-8). */
+  deliverText(body: string, signature: string | undefined | null, timestamp: string | undefined | null, id: string | undefined | null, event: string | undefined | null, now: number, leaseSeconds?: number | undefined | null, retentionSeconds?: number | undefined | null): NativeDelivery
+  /**
+   * A delivery refused before verification: a body of `size` bytes over the limit
+   * (its declared length, or what was read), or else an `invalid_config` for `reason`.
+   */
+  refuse(size?: number | undefined | null, reason?: string | undefined | null): NativeDelivery
+  /**
+   * The headers this verifier's scheme (overrides included) sends with `body` signed
+   * with the secret given as text or bytes, at `timestamp` (Unix seconds), as
+   * `[name, value, ...]`.
+   */
+  sign(secretText: string | undefined | null, secretBytes: Uint8Array | undefined | null, body: Uint8Array, timestamp: number, id?: string | undefined | null, event?: string | undefined | null): Array<string>
 }
+
+/** The message of the core's `invalid_config` error for `reason`. */
+export declare function configMessage(reason: string): string
+
+/** Every verification error code, in the contract's order. */
+export declare function errorCodes(): Array<string>
 
 /**
- * A verified event with `raw` and `data` built here as JavaScript objects: the
- * alternative to `JSON.parse` in JavaScript that `bench/` measures.
+ * The HTTP status for a rejection with `code` (or for `store_unavailable`); `undefined`
+ * for a code the core does not know.
  */
-export interface EventWithData {
-  /** The scalar fields, packed as `verify` returns them. */
-  meta: string
-  /** The whole parsed body. */
-  raw: any
-  /** The envelope's `data` (or the whole body). */
-  data: any
-}
-
-/** A settled delivery, as the wrapper reports it. */
-export interface OutcomeInfo {
-  /**
-   * `processed`, `duplicate`, `in_progress`, `rejected`, `handler_failed`,
-   * `store_unavailable`, or `fresh` while the handler has yet to run.
-   */
-  kind: string
-  /** The HTTP status the provider should get. */
-  status: number
-  /**
-   * The verified event's fields (packed as `verify` returns them), when
-   * verification succeeded.
-   */
-  event?: string
-  /** The error code (verification error code, or `store_unavailable`). */
-  errorCode?: string
-  /** The error's message. */
-  errorMessage?: string
-}
+export declare function errorStatus(code: string): number | null
 
 /** The provider preset ids. */
 export declare function providers(): Array<string>
 
 /**
- * The HTTP status for a verification error with this code (the core's
- * `rejection_status`), for errors the wrapper raises itself (a body that is not bytes).
- */
-export declare function rejectionStatus(code: string): number
-
-/**
  * The sample body of `event_type` for `provider`, or `null`, its event time stamped
- * `now` (Unix seconds; default: the system clock's now).
+ * `now` (Unix seconds).
  */
-export declare function sample(providerName: string, eventType: string, now?: number | undefined | null): string | null
+export declare function sample(provider: string, eventType: string, now: number): string | null
 
 /** The event types `provider` has samples for. */
-export declare function sampleTypes(providerName: string): Array<string>
+export declare function sampleTypes(provider: string): Array<string>
 
-/** The headers `provider` would send with `body`, as `[name, value]` pairs. */
-export declare function sign(providerName: string, secretValue: string | Uint8Array, body: Uint8Array | string, options?: SignOptionsJs | undefined | null): Array<Array<string>>
-
-/** What the headers of a delivery whose signature holds say. */
-export interface SignatureInfo {
-  /** The timestamp header, as Unix seconds, where the scheme has one. */
-  timestamp?: number
-  /** The id header's value, where the scheme has one. */
-  id?: string
-  /** The event-type header's value, where the scheme has one. */
-  event?: string
-}
-
-/** Options of [`sign`]. */
-export interface SignOptionsJs {
-  /** Unix seconds to sign at (default: now). */
-  timestamp?: number
-  /** The event or delivery id. */
-  id?: string
-  /** The event type, for schemes with an event header. */
-  event?: string
-  /** Scheme overrides by name, as for a verifier. */
-  overrides?: Record<string, string>
-}
-
-/** A store call's answer, from a worker thread: `state` (`begin`), or the error. */
+/** A Redis call's answer, from a worker thread: `state` (`begin`), or the error. */
 export interface StoreAnswer {
   /** `fresh`, `in_progress` or `done`, for `begin`. */
   state?: string
-  /** The error's code (`store_unavailable`), when the call failed. */
+  /** The error's code, when the call failed. */
   errorCode?: string
   /** The error's message (never the URL or a password). */
   errorMessage?: string
 }
 
-/** Whether `event_type` matches the subscription `pattern`. */
-export declare function typeMatches(pattern: string, eventType: string): boolean
+/** The message of the core's `store_unavailable` error for `reason`. */
+export declare function storeMessage(reason: string): string
 
-/** Options of the native verifier; every one is optional. */
-export interface VerifierOptions {
-  /** Replay window in seconds each way. */
-  tolerance?: number
-  /** Largest body accepted, in bytes. */
-  maxBodyBytes?: number
-  /** Scheme overrides by name (`signature_header`, `encoding`, ...). */
-  overrides?: Record<string, string>
-}
+/** Whether `event_type` matches the subscription `pattern` (`*`, `family.*`, exact). */
+export declare function typeMatches(pattern: string, eventType: string): boolean

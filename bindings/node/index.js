@@ -835,13 +835,15 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
-module.exports.NativeClaim = nativeBinding.NativeClaim
-module.exports.NativeRouter = nativeBinding.NativeRouter
-module.exports.NativeStore = nativeBinding.NativeStore
+module.exports.NativeDelivery = nativeBinding.NativeDelivery
+module.exports.NativeMemoryStore = nativeBinding.NativeMemoryStore
+module.exports.NativeRedisStore = nativeBinding.NativeRedisStore
 module.exports.NativeVerifier = nativeBinding.NativeVerifier
+module.exports.configMessage = nativeBinding.configMessage
+module.exports.errorCodes = nativeBinding.errorCodes
+module.exports.errorStatus = nativeBinding.errorStatus
 module.exports.providers = nativeBinding.providers
-module.exports.rejectionStatus = nativeBinding.rejectionStatus
 module.exports.sample = nativeBinding.sample
 module.exports.sampleTypes = nativeBinding.sampleTypes
-module.exports.sign = nativeBinding.sign
+module.exports.storeMessage = nativeBinding.storeMessage
 module.exports.typeMatches = nativeBinding.typeMatches

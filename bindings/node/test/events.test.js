@@ -4,7 +4,7 @@
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 
-const { Verifier, sign, sample } = require('..');
+const { Verifier, sign, sample } = require('./build.js').hookshield;
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'; // base64, as Standard Webhooks wants
 const NOW = 1_778_839_500; // 2026-05-15T10:05:00Z

@@ -4,7 +4,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const util = require('node:util');
 
-const { Verifier, VerificationError, sign, sample } = require('..');
+const { Verifier, VerificationError, sign, sample } = require('./build.js').hookshield;
 
 const SECRET = 'whsec_test_secret_0123456789';
 const NOW = 1_778_839_500; // Unix seconds

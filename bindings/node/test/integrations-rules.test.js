@@ -14,7 +14,7 @@ const { Readable } = require('node:stream');
 
 const express = require('express');
 const Fastify = require('fastify');
-const hookshield = require('..');
+const { hookshield } = require('./build.js');
 
 const SECRET = 'whsec_rules_secret_never_logged';
 const LIMIT = 4096;
@@ -183,8 +183,8 @@ for (const [name, setup] of Object.entries(SETUPS)) {
       const { body, headers } = delivery({ document_id: `doc_drift_${name}`, pages: '4' });
       const reply = await rawPost(port, headers, { body });
       assert.equal(reply.status, 200);
-      assert.deepEqual(reply.json, { outcome: 'processed' });
       const event = seen.events.at(-1);
+      assert.deepEqual(reply.json, { outcome: 'processed', idempotency_key: event.idempotencyKey });
       assert.equal(event.type, 'document.completed');
       assert.equal(event.untypedReason, 'data_mismatch');
       assert.equal(event.data.pages, '4');

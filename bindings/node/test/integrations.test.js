@@ -7,7 +7,7 @@ const http = require('node:http');
 
 const express = require('express');
 const Fastify = require('fastify');
-const hookshield = require('..');
+const { hookshield } = require('./build.js');
 
 const SECRET = 'whsec_integration_secret';
 
@@ -84,7 +84,7 @@ function scenarios(name, setup) {
       const { body, headers } = delivery();
       const reply = await post(url, body, headers);
       assert.equal(reply.status, 200);
-      assert.deepEqual(reply.json, { outcome: 'processed' });
+      assert.deepEqual(reply.json, { outcome: 'processed', idempotency_key: state.outcomes.at(-1).event.idempotencyKey });
       assert.equal(state.handled.at(-1), JSON.parse(body).data.report_id);
       assert.equal(state.outcomes.at(-1).event.type, 'report.generated');
     });
@@ -122,7 +122,15 @@ function scenarios(name, setup) {
       state.failNext = true;
       const failed = await post(url, body, headers);
       assert.equal(failed.status, 500);
-      assert.deepEqual(failed.json, { outcome: 'handler_failed' }, 'the handler error stays private');
+      assert.deepEqual(
+        failed.json,
+        {
+          outcome: 'handler_failed',
+          idempotency_key: state.outcomes.at(-1).event.idempotencyKey,
+          error: { code: 'handler_failed', message: 'the handler failed; the delivery will be retried' },
+        },
+        'the handler error stays private',
+      );
       assert.equal(state.outcomes.at(-1).error.message, 'handler exploded');
       const retried = await post(url, body, headers);
       assert.equal(retried.status, 200);
@@ -268,11 +276,12 @@ test('Fastify: the raw-body parser stays inside the plugin', async () => {
   }
 });
 
-test('integrations check their options', () => {
+test('integrations check their options: invalid_config', () => {
   const verifier = new hookshield.Verifier({ provider: 'sentinel', secrets: [SECRET] });
-  assert.throws(() => hookshield.httpHandler({ handler: () => {} }), TypeError);
-  assert.throws(() => hookshield.fetchHandler({ verifier }), TypeError);
-  assert.throws(() => hookshield.express({ verifier, handler: 5 }), TypeError);
-  assert.throws(() => hookshield.httpHandler({ verifier, handler: () => {}, store: {} }), TypeError);
-  assert.throws(() => hookshield.fetchHandler({ verifier, handler: () => {}, logger: { error() {} } }), TypeError);
+  const wrong = { name: 'VerificationError', code: 'invalid_config', status: 500 };
+  assert.throws(() => hookshield.httpHandler({ handler: () => {} }), wrong);
+  assert.throws(() => hookshield.fetchHandler({ verifier }), wrong);
+  assert.throws(() => hookshield.express({ verifier, handler: 5 }), wrong);
+  assert.throws(() => hookshield.httpHandler({ verifier, handler: () => {}, store: {} }), wrong);
+  assert.throws(() => hookshield.fetchHandler({ verifier, handler: () => {}, logger: { error() {} } }), wrong);
 });

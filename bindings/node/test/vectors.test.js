@@ -5,7 +5,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { Verifier, VerificationError } = require('..');
+const { Verifier, VerificationError } = require('./build.js').hookshield;
 
 const dir = path.join(__dirname, '..', '..', '..', 'tests', 'vectors');
 const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith('.json')).sort() : [];

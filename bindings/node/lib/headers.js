@@ -37,11 +37,11 @@ function addValue(out, index, value) {
  * `name -> string | string[]`, a Fetch `Headers` (or anything with `get`), a `Map`, an
  * array of `[name, value]` pairs, or a flat `[name, value, ...]` array such as
  * `req.rawHeaders`. Names match case-insensitively. A header sent more than once: every
- * occurrence of the signature header, joined with ", "; the first of any other.
+ * occurrence of the signature header, joined with ", "; the first of any other. The
+ * caller checks that `headers` is an object.
  */
 function pickHeaders(headers, names, out) {
   out[0] = out[1] = out[2] = out[3] = undefined;
-  if (headers === null || typeof headers !== 'object') return;
   if (Array.isArray(headers)) {
     pickFromList(headers, names, out);
     return;
@@ -74,7 +74,7 @@ function pickHeaders(headers, names, out) {
     // Any other spelling (`X-Sentinel-Signature`): one pass over the keys.
     for (const key of Object.keys(headers)) {
       const index = names.indexOf(key.toLowerCase());
-      if (index >= 0 && out[index] === undefined) out[index] = valueOf(headers[key], index === 0);
+      if (index >= 0 && key !== names[index]) addValue(out, index, headers[key]);
     }
   }
 }
