@@ -18,11 +18,10 @@ import urllib.error
 import urllib.request
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import Depends, FastAPI, Request, Response
 
 import hookshield
-from hookshield.fastapi import Webhook, process
+from hookshield.fastapi import Webhook, process, processed
 
 DOCINTELL_SECRET = os.environ.get("DOCINTELL_WEBHOOK_SECRET", "whsec_demo")
 KYC_SECRET = os.environ.get("KYC_WEBHOOK_SECRET", "kyc_demo")
@@ -35,13 +34,14 @@ docintell = Webhook(hookshield.Verifier("docintell", DOCINTELL_SECRET), store=st
 
 
 @app.post("/webhooks/docintell")
-async def docintell_webhook(event: Annotated[hookshield.Event, Depends(docintell)]) -> dict[str, str]:
+async def docintell_webhook(event: Annotated[hookshield.Event, Depends(docintell)]) -> Response:
     # Runs once per event. Raising answers 500 and releases the claim, so DocIntell's
-    # retry (it stops on any 4xx) is processed.
+    # retry (it stops on any 4xx) is processed. A rejection, a duplicate or a failure is
+    # answered by the dependency; processed(event) is what every helper answers here.
     log.info("docintell %s for document %s", event.type, event.data.get("document_id"))
     if event.untyped_reason is not None:  # e.g. a field that drifted from the document
         log.warning("untyped %s (%s): %s", event.type, event.untyped_reason, event.untyped_detail)
-    return {"status": "processed"}
+    return processed(event)
 
 
 kyc = hookshield.Verifier("kyc", KYC_SECRET)
@@ -59,7 +59,7 @@ def on_watchlist(event: hookshield.Event) -> None:
 
 
 @app.post("/webhooks/kyc")
-async def kyc_webhook(request: Request) -> JSONResponse:
+async def kyc_webhook(request: Request) -> Response:
     return await process(request, kyc, store, kyc_router)
 
 

@@ -67,7 +67,7 @@ def fastapi_app(helper: str) -> Any:
     from fastapi import Depends, FastAPI, Request
 
     import hookshield
-    from hookshield.fastapi import Webhook, process
+    from hookshield.fastapi import Webhook, process, processed
 
     app = FastAPI()
     verifier = hookshield.Verifier("sentinel", SECRET)
@@ -76,8 +76,8 @@ def fastapi_app(helper: str) -> Any:
         dependency = Webhook(verifier, store=store)
 
         @app.post("/hook")
-        async def hook(event: Any = Depends(dependency)) -> dict[str, str]:
-            return {"status": "processed"}
+        async def hook(event: Any = Depends(dependency)) -> Any:
+            return processed(event)
 
     else:
 

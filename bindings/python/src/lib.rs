@@ -5,9 +5,11 @@
 
 use pyo3::prelude::*;
 
+mod answer;
 mod convert;
 mod errors;
 mod event;
+mod outcome;
 mod router;
 mod store;
 mod verifier;
@@ -19,7 +21,8 @@ fn _hookshield(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<event::Event>()?;
     m.add_class::<store::MemoryStore>()?;
     m.add_class::<store::RedisStore>()?;
-    m.add_class::<store::Outcome>()?;
+    m.add_class::<outcome::Outcome>()?;
+    m.add_class::<answer::Answer>()?;
     m.add_class::<store::Claim>()?;
     m.add_class::<router::Router>()?;
     m.add_function(wrap_pyfunction!(verifier::sign, m)?)?;

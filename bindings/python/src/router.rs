@@ -42,12 +42,11 @@ struct Registrar {
 
 #[pymethods]
 impl Registrar {
-    fn __call__(&self, py: Python<'_>, handler: Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    fn __call__(&self, handler: Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         check_callable(&handler)?;
         self.router
             .get()
             .add(self.pattern.clone(), handler.clone().unbind());
-        let _ = py;
         Ok(handler.unbind())
     }
 }

@@ -1,4 +1,4 @@
-//! Exactly-once processing: `MemoryStore`, `Claim` and `Outcome`.
+//! Exactly-once processing: `MemoryStore`, `RedisStore` and `Claim`.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -6,35 +6,26 @@ use std::time::Duration;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
-use hookshield::{IdempotencyStore, KeyedStore, Provider};
+use hookshield::{options, IdempotencyStore, KeyedStore, Provider};
 
 use crate::convert::type_name;
 use crate::errors;
 use crate::event::Event;
+use crate::outcome::Outcome;
 
 /// The store handle the core's `claim_event` takes: any `IdempotencyStore`, so a Redis
 /// store can plug in the same way as the memory one.
 pub(crate) type StoreHandle = Arc<dyn IdempotencyStore>;
 
-/// A `Duration` from seconds given by a user, or a `ValueError`.
-pub(crate) fn duration(_py: Python<'_>, name: &str, seconds: f64) -> PyResult<Duration> {
-    crate::verifier::checked_duration(seconds)
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| {
-            PyValueError::new_err(format!(
-                "{name} must be a positive number of seconds, found {seconds}"
-            ))
-        })
+/// A claim's lease, checked by the core (`hookshield::options::lease`).
+pub(crate) fn lease(py: Python<'_>, seconds: f64) -> PyResult<Duration> {
+    options::lease(seconds).map_err(|e| errors::to_pyerr(py, &e))
 }
 
-/// The longest default retention of any provider: what `MemoryStore.complete` keeps a
-/// key for when no retention is given (it does not know the provider).
-fn default_retention() -> Duration {
-    Provider::ALL
-        .iter()
-        .map(|p| p.default_retention())
-        .max()
-        .unwrap_or(Duration::ZERO)
+/// How long a processed key is remembered, checked by the core
+/// (`hookshield::options::retention`).
+pub(crate) fn retention(py: Python<'_>, seconds: f64) -> PyResult<Duration> {
+    options::retention(seconds).map_err(|e| errors::to_pyerr(py, &e))
 }
 
 /// A bounded, thread-safe, in-process idempotency store.
@@ -48,13 +39,8 @@ pub(crate) struct MemoryStore {
 impl MemoryStore {
     #[new]
     #[pyo3(signature = (capacity = 100_000))]
-    fn new(capacity: i64) -> PyResult<Self> {
-        let capacity = usize::try_from(capacity)
-            .ok()
-            .filter(|c| *c >= 1)
-            .ok_or_else(|| {
-                PyValueError::new_err(format!("capacity must be at least 1, found {capacity}"))
-            })?;
+    fn new(py: Python<'_>, capacity: i64) -> PyResult<Self> {
+        let capacity = options::capacity(capacity as f64).map_err(|e| errors::to_pyerr(py, &e))?;
         let store: StoreHandle = Arc::new(hookshield::MemoryStore::new(capacity));
         Ok(MemoryStore {
             keyed: KeyedStore::new(store),
@@ -76,7 +62,7 @@ impl MemoryStore {
     }
 
     /// Marks this caller's claim on `key` done for `retention_seconds` (default: the
-    /// longest provider retry horizon, 73 hours).
+    /// longest default retention of any provider, 96 hours).
     #[pyo3(signature = (key, retention_seconds = None))]
     fn complete(&self, py: Python<'_>, key: &str, retention_seconds: Option<f64>) -> PyResult<()> {
         keyed_complete(py, &self.keyed, false, key, retention_seconds)
@@ -107,7 +93,15 @@ impl RedisStore {
     #[new]
     #[pyo3(signature = (url, *, prefix = "hookshield:", timeout = 2.0))]
     fn new(py: Python<'_>, url: &str, prefix: &str, timeout: f64) -> PyResult<Self> {
-        let limit = duration(py, "timeout", timeout)?;
+        // A store's timeout is not a core option: the Redis client takes any positive one.
+        let limit = Duration::try_from_secs_f64(timeout)
+            .ok()
+            .filter(|limit| !limit.is_zero())
+            .ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "timeout must be a positive number of seconds, found {timeout}"
+                ))
+            })?;
         let store = hookshield::idempotency::RedisStore::open(url)
             .map_err(|e| {
                 let reason = match e {
@@ -148,7 +142,8 @@ impl RedisStore {
     }
 
     /// Marks this caller's claim on `key` done for `retention_seconds` (default: the
-    /// longest provider retry horizon, 73 hours), if its lease has not expired.
+    /// longest default retention of any provider, 96 hours), if its lease has not
+    /// expired.
     #[pyo3(signature = (key, retention_seconds = None))]
     fn complete(&self, py: Python<'_>, key: &str, retention_seconds: Option<f64>) -> PyResult<()> {
         keyed_complete(py, &self.keyed, true, key, retention_seconds)
@@ -201,7 +196,7 @@ fn keyed_begin(
     key: &str,
     lease_seconds: f64,
 ) -> PyResult<Py<PyAny>> {
-    let lease = duration(py, "lease_seconds", lease_seconds)?;
+    let lease = lease(py, lease_seconds)?;
     let state = maybe_detach(py, detach, || keyed.begin(key, lease))
         .map_err(|e| errors::store_error(py, &e))?;
     errors::claim_state(py, state)
@@ -215,8 +210,8 @@ fn keyed_complete(
     retention_seconds: Option<f64>,
 ) -> PyResult<()> {
     let retention = match retention_seconds {
-        Some(s) => duration(py, "retention_seconds", s)?,
-        None => default_retention(),
+        Some(seconds) => retention(py, seconds)?,
+        None => Provider::longest_default_retention(),
     };
     maybe_detach(py, detach, || keyed.complete(key, retention))
         .map_err(|e| errors::store_error(py, &e))
@@ -368,132 +363,5 @@ pub(crate) fn run_sync(
                 Err(err)
             }
         }
-    }
-}
-
-/// What happened to a delivery, and the HTTP status to answer.
-#[pyclass(frozen, module = "hookshield", name = "Outcome")]
-pub(crate) struct Outcome {
-    kind: &'static str,
-    status: u16,
-    acknowledged: bool,
-    event: Option<Py<Event>>,
-    error: Option<Py<PyAny>>,
-    exception: Option<Py<PyAny>>,
-    message: Option<String>,
-}
-
-impl Outcome {
-    pub(crate) fn rejected(
-        py: Python<'_>,
-        provider: Provider,
-        error: &hookshield::Error,
-    ) -> PyResult<Self> {
-        Self::from_core(
-            py,
-            provider,
-            &hookshield::Outcome::Rejected(error.clone()),
-            None,
-            None,
-        )
-    }
-
-    pub(crate) fn from_core(
-        py: Python<'_>,
-        provider: Provider,
-        outcome: &hookshield::Outcome,
-        event: Option<Py<Event>>,
-        exception: Option<Py<PyAny>>,
-    ) -> PyResult<Self> {
-        let event = match event {
-            Some(event) => Some(event),
-            None => outcome
-                .event()
-                .map(|e| Py::new(py, Event::new(e.clone())))
-                .transpose()?,
-        };
-        let (error, message) = match outcome {
-            hookshield::Outcome::Rejected(error) => (
-                Some(errors::exception(py, error)?.unbind()),
-                Some(error.to_string()),
-            ),
-            hookshield::Outcome::HandlerFailed { message, .. } => (None, Some(message.clone())),
-            hookshield::Outcome::StoreUnavailable { error, .. } => (
-                Some(errors::store_error(py, error).into_value(py).into_any()),
-                Some(error.to_string()),
-            ),
-            _ => (None, None),
-        };
-        Ok(Outcome {
-            kind: outcome.kind(),
-            status: outcome.status(provider),
-            acknowledged: outcome.is_acknowledged(),
-            event,
-            error,
-            exception,
-            message,
-        })
-    }
-}
-
-#[pymethods]
-impl Outcome {
-    /// `processed`, `duplicate`, `in_progress`, `rejected`, `handler_failed` or
-    /// `store_unavailable`.
-    #[getter]
-    fn kind(&self) -> &'static str {
-        self.kind
-    }
-
-    /// The HTTP status the provider should get.
-    #[getter]
-    fn status(&self) -> u16 {
-        self.status
-    }
-
-    /// Whether the delivery counts as received (processed or duplicate).
-    #[getter]
-    fn acknowledged(&self) -> bool {
-        self.acknowledged
-    }
-
-    /// The verified event (None when rejected).
-    #[getter]
-    fn event(&self, py: Python<'_>) -> Option<Py<Event>> {
-        self.event.as_ref().map(|e| e.clone_ref(py))
-    }
-
-    /// The `VerificationError` of a rejected delivery, or the `StoreUnavailableError`.
-    #[getter]
-    fn error(&self, py: Python<'_>) -> Option<Py<PyAny>> {
-        self.error.as_ref().map(|e| e.clone_ref(py))
-    }
-
-    /// The exception the handler raised.
-    #[getter]
-    fn exception(&self, py: Python<'_>) -> Option<Py<PyAny>> {
-        self.exception.as_ref().map(|e| e.clone_ref(py))
-    }
-
-    /// A short description of what went wrong, if anything did.
-    #[getter]
-    fn message(&self) -> Option<&str> {
-        self.message.as_deref()
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> String {
-        let event = self.event.as_ref().map(|e| {
-            let e = e.bind(py).get();
-            format!(
-                ", type={}",
-                crate::convert::py_repr(py, e.inner.event_type())
-            )
-        });
-        format!(
-            "Outcome(kind='{}', status={}{})",
-            self.kind,
-            self.status,
-            event.unwrap_or_default()
-        )
     }
 }

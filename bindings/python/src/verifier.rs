@@ -1,17 +1,16 @@
 //! `hookshield.Verifier`, `sign`, `sample` and `sample_types`.
 
-use std::time::Duration;
-
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyType};
 
-use hookshield::{ProcessOptions, Provider, SignOptions};
+use hookshield::{options, ProcessOptions, Provider, SignOptions};
 
 use crate::convert::{self, type_name};
 use crate::errors::{config_error, to_pyerr};
 use crate::event::Event;
-use crate::store::{self, Outcome};
+use crate::outcome::Outcome;
+use crate::store;
 
 /// Bodies at least this large are verified with the interpreter released, so other
 /// threads run meanwhile; smaller ones take less time than the release costs.
@@ -44,14 +43,9 @@ impl Verifier {
     ) -> PyResult<Self> {
         let provider = self::provider(py, provider)?;
         let secrets = convert::secrets(secrets)?;
-        let tolerance = u64::try_from(tolerance)
-            .map_err(|_| config_error(py, format!("tolerance must be >= 0, found {tolerance}")))?;
-        let max_body_bytes = usize::try_from(max_body_bytes).map_err(|_| {
-            config_error(
-                py,
-                format!("max_body_bytes must be >= 0, found {max_body_bytes}"),
-            )
-        })?;
+        let tolerance = options::tolerance(tolerance as f64).map_err(|e| to_pyerr(py, &e))?;
+        let max_body_bytes =
+            options::max_body_bytes(max_body_bytes as f64).map_err(|e| to_pyerr(py, &e))?;
         if let Some(clock) = &clock {
             if !clock.bind(py).is_callable() {
                 return Err(PyTypeError::new_err(format!(
@@ -118,17 +112,19 @@ impl Verifier {
     /// `size` bytes, if it is over `max_body_bytes`: a receiver checks a declared
     /// `Content-Length`, or what it has read so far, before reading on.
     fn check_body_size(&self, py: Python<'_>, size: u64) -> PyResult<()> {
-        let limit = self.inner.max_body_bytes();
-        match usize::try_from(size) {
-            Ok(size) if size <= limit => Ok(()),
-            _ => Err(to_pyerr(
-                py,
-                &hookshield::Error::BodyTooLarge {
-                    size: usize::try_from(size).unwrap_or(usize::MAX),
-                    limit,
-                },
-            )),
+        match self.oversize(size) {
+            Some(error) => Err(to_pyerr(py, &error)),
+            None => Ok(()),
         }
+    }
+
+    /// The rejected `Outcome` (`body_too_large`, 413) for a body of `size` bytes when it
+    /// is over `max_body_bytes`, else None: what a receiver that has not read the body
+    /// (or all of it) answers.
+    fn refuse_body_size(&self, py: Python<'_>, size: u64) -> PyResult<Option<Outcome>> {
+        self.oversize(size)
+            .map(|error| Outcome::rejected(py, self.inner.provider(), &error))
+            .transpose()
     }
 
     /// Verifies a delivery and returns its event, or raises a `VerificationError`
@@ -205,9 +201,9 @@ impl Verifier {
         require_callable(handler)?;
         if store::handle(store)?.remote {
             // A remote store waits for the network: claim and finish off the event loop.
-            store::duration(py, "lease_seconds", lease_seconds)?;
+            store::lease(py, lease_seconds)?;
             retention_seconds
-                .map(|s| store::duration(py, "retention_seconds", s))
+                .map(|seconds| store::retention(py, seconds))
                 .transpose()?;
             return Ok(crate::errors::support(py)?
                 .call_method1(
@@ -275,7 +271,19 @@ enum Claimed {
 }
 
 impl Verifier {
-    /// The headers the scheme reads.
+    /// The `body_too_large` error for a body of `size` bytes, if it is over
+    /// `max_body_bytes`.
+    fn oversize(&self, size: u64) -> Option<hookshield::Error> {
+        let limit = self.inner.max_body_bytes();
+        match usize::try_from(size) {
+            Ok(size) if size <= limit => None,
+            _ => Some(hookshield::Error::BodyTooLarge {
+                size: usize::try_from(size).unwrap_or(usize::MAX),
+                limit,
+            }),
+        }
+    }
+
     /// Now, from the user's clock (whose failure is a `ConfigurationError`) or the
     /// system's.
     fn now(&self, py: Python<'_>) -> PyResult<Option<i64>> {
@@ -337,9 +345,9 @@ impl Verifier {
     ) -> PyResult<Claimed> {
         let handle = store::handle(store)?;
         let mut options = ProcessOptions::default();
-        options.lease = store::duration(py, "lease_seconds", lease_seconds)?;
+        options.lease = store::lease(py, lease_seconds)?;
         options.retention = retention_seconds
-            .map(|s| store::duration(py, "retention_seconds", s))
+            .map(|seconds| store::retention(py, seconds))
             .transpose()?;
         // The retention is the replay horizon: a replay is either remembered or refused.
         let horizon = options.retention.or(self.inner.replay_horizon());
@@ -466,11 +474,6 @@ pub(crate) fn sample<'py>(
 #[pyfunction]
 pub(crate) fn sample_types(py: Python<'_>, provider: &str) -> PyResult<Vec<&'static str>> {
     Ok(hookshield::sample_types(self::provider(py, provider)?))
-}
-
-/// A `Duration` from seconds, refusing negative, NaN and infinite values.
-pub(crate) fn checked_duration(seconds: f64) -> Option<Duration> {
-    Duration::try_from_secs_f64(seconds).ok()
 }
 
 /// `handler` for `process`: anything callable.

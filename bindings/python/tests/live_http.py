@@ -34,9 +34,11 @@ def signed(body: bytes, secret: str = SECRET) -> list[tuple[str, str]]:
 
 
 @dataclass
-class Answer:
+class Reply:
     status: int
-    body: Any
+    body: Any  # the JSON body, decoded
+    text: str
+    content_type: str | None
 
 
 def exchange(
@@ -47,7 +49,7 @@ def exchange(
     *,
     chunked: bool = False,
     timeout: float = 10.0,
-) -> Answer:
+) -> Reply:
     """Sends a POST with exactly `headers` (plus Host and `Connection: close`), then
     `parts` as the body (each one a chunk when `chunked`), and reads the answer. A
     receiver may answer before the body is sent: sending then stops."""
@@ -68,12 +70,13 @@ def exchange(
         response = http.client.HTTPResponse(sock)
         response.begin()
         data = response.read()
-        return Answer(response.status, json.loads(data) if data else None)
+        text = data.decode("utf-8")
+        return Reply(response.status, json.loads(text) if text else None, text, response.getheader("Content-Type"))
     finally:
         sock.close()
 
 
-def post(port: int, path: str, body: bytes, headers: list[tuple[str, str]]) -> Answer:
+def post(port: int, path: str, body: bytes, headers: list[tuple[str, str]]) -> Reply:
     return exchange(port, path, [*headers, ("Content-Length", str(len(body)))], [body])
 
 

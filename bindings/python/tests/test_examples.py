@@ -31,8 +31,8 @@ def test_flask_example() -> None:
     client = example.app.test_client()
     body = hookshield.sample("sentinel", "document.failed")
     headers = hookshield.sign("sentinel", example.SENTINEL_SECRET, body)
-    assert client.post("/webhooks/sentinel", data=body, headers=headers).get_json()["status"] == "processed"
-    assert client.post("/webhooks/sentinel", data=body, headers=headers).get_json()["status"] == "duplicate"
+    assert client.post("/webhooks/sentinel", data=body, headers=headers).get_json()["outcome"] == "processed"
+    assert client.post("/webhooks/sentinel", data=body, headers=headers).get_json()["outcome"] == "duplicate"
     body = hookshield.sample("sensei", "migration.completed")
     response = client.post("/webhooks/sensei", data=body, headers=hookshield.sign("sensei", example.SENSEI_SECRET, body))
     assert response.status_code == 200
@@ -48,7 +48,7 @@ def test_flask_example_logs_a_drifted_delivery(caplog: pytest.LogCaptureFixture)
     body = json.dumps(doc).encode()
     headers = hookshield.sign("sentinel", example.SENTINEL_SECRET, body)
     response = example.app.test_client().post("/webhooks/sentinel", data=body, headers=headers)
-    assert response.get_json()["status"] == "processed"
+    assert response.get_json()["outcome"] == "processed"
     assert "untyped document.completed (data_mismatch)" in caplog.text
 
 
@@ -61,7 +61,7 @@ def test_flask_example_on_two_machines_sharing_redis(redis_server: RedisServer, 
     headers = hookshield.sign("sentinel", machine_a.SENTINEL_SECRET, body)
     first = machine_a.app.test_client().post("/webhooks/sentinel", data=body, headers=headers)
     again = machine_b.app.test_client().post("/webhooks/sentinel", data=body, headers=headers)
-    assert (first.get_json()["status"], again.get_json()["status"]) == ("processed", "duplicate")
+    assert (first.get_json()["outcome"], again.get_json()["outcome"]) == ("processed", "duplicate")
 
 
 def test_fastapi_example() -> None:
@@ -72,9 +72,13 @@ def test_fastapi_example() -> None:
     client = TestClient(example.app)
     body = hookshield.sample("docintell", "document.uploaded")
     headers = hookshield.sign("docintell", example.DOCINTELL_SECRET, body)
-    assert client.post("/webhooks/docintell", content=body, headers=headers).json() == {"status": "processed"}
+    key = hookshield.Verifier("docintell", example.DOCINTELL_SECRET).verify(body, headers).idempotency_key
+    assert client.post("/webhooks/docintell", content=body, headers=headers).json() == {
+        "outcome": "processed",
+        "idempotency_key": key,
+    }
     body = hookshield.sample("kyc", "kyc.watchlist.match_found")
     response = client.post("/webhooks/kyc", content=body, headers=hookshield.sign("kyc", example.KYC_SECRET, body))
-    assert response.json()["status"] == "processed"
+    assert response.json()["outcome"] == "processed"
     stale = hookshield.sign("kyc", example.KYC_SECRET, body, timestamp=1_600_000_000)
     assert client.post("/webhooks/kyc", content=body, headers=stale).status_code == 401

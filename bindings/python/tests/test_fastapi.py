@@ -9,11 +9,11 @@ from typing import Annotated, Any
 import pytest
 
 fastapi = pytest.importorskip("fastapi")
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.testclient import TestClient
 
 import hookshield
-from hookshield.fastapi import Webhook, process
+from hookshield.fastapi import Webhook, process, processed
 
 SECRET = "whsec_fastapi_test"
 BODY = hookshield.sample("docintell", "document.processing.completed")
@@ -34,12 +34,12 @@ def setup() -> "tuple[TestClient, list[Any], dict[str, bool]]":
     verified = Webhook(verifier)
 
     @app.post("/hooks")
-    async def receive(event: Annotated[hookshield.Event, Depends(docintell)]) -> dict[str, str]:
+    async def receive(event: Annotated[hookshield.Event, Depends(docintell)]) -> Response:
         calls.append(event)
         if fail["next"]:
             fail["next"] = False
             raise RuntimeError("queue unavailable")
-        return {"status": "processed", "type": event.type}
+        return processed(event)
 
     @app.post("/plain")
     async def plain(event: Annotated[hookshield.Event, Depends(verified)]) -> dict[str, Any]:
@@ -63,7 +63,8 @@ def test_valid_delivery(setup: Any, path: str) -> None:
     client, calls, _ = setup
     response = client.post(path, content=BODY, headers=sign())
     assert response.status_code == 200, response.text
-    assert response.json()["status"] == "processed"
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"outcome": "processed", "idempotency_key": calls[0].idempotency_key}
     assert len(calls) == 1
     assert calls[0].type == "document.processing.completed"
     assert calls[0].data == json.loads(BODY)["data"]
@@ -74,7 +75,9 @@ def test_forged_delivery(setup: Any, path: str) -> None:
     client, calls, _ = setup
     response = client.post(path, content=BODY, headers=hookshield.sign("docintell", "whsec_forger", BODY))
     assert response.status_code == 401
-    assert "signature_mismatch" in response.text
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["outcome"] == "rejected"
+    assert response.json()["error"]["code"] == "signature_mismatch"
     assert SECRET not in response.text
     assert calls == []
 
@@ -84,7 +87,7 @@ def test_stale_delivery(setup: Any, path: str) -> None:
     client, calls, _ = setup
     response = client.post(path, content=BODY, headers=sign(timestamp=int(time.time()) - 7200))
     assert response.status_code == 401
-    assert "timestamp_too_old" in response.text
+    assert response.json()["error"]["code"] == "timestamp_too_old"
     assert calls == []
 
 
@@ -94,7 +97,7 @@ def test_duplicate_delivery(setup: Any, path: str) -> None:
     assert client.post(path, content=BODY, headers=sign()).status_code == 200
     again = client.post(path, content=BODY, headers=sign())
     assert again.status_code == 200
-    assert "duplicate" in again.text
+    assert again.json() == {"outcome": "duplicate", "idempotency_key": calls[0].idempotency_key}
     assert len(calls) == 1
 
 
@@ -105,7 +108,8 @@ def test_failing_handler_is_retried(setup: Any, path: str) -> None:
     failed = client.post(path, content=BODY, headers=sign())
     # DocIntell ends its retries on any 4xx: a failure must be a 5xx.
     assert failed.status_code == 500, failed.text
-    assert "handler_failed" in failed.text
+    assert failed.json()["outcome"] == "handler_failed"
+    assert "queue unavailable" not in failed.text  # the handler's own words are logged, not sent
     retried = client.post(path, content=BODY, headers=sign())
     assert retried.status_code == 200, retried.text
     assert len(calls) == 2
@@ -118,7 +122,7 @@ def test_header_mismatch_is_rejected(setup: Any) -> None:
     response = client.post("/hooks", content=BODY, headers=headers)
     # The event header is not signed, so the core reports the disagreement.
     assert response.status_code == 400
-    assert "header_mismatch" in response.text
+    assert response.json()["error"]["code"] == "header_mismatch"
     assert calls == []
 
 
@@ -139,9 +143,9 @@ def test_receivers_sharing_a_redis_store(redis_server: Any, prefix: str) -> None
         verifier = hookshield.Verifier("docintell", SECRET)
 
         @app.post("/hooks")
-        async def receive(event: Annotated[hookshield.Event, Depends(dependency)]) -> dict[str, str]:
+        async def receive(event: Annotated[hookshield.Event, Depends(dependency)]) -> Response:
             calls.append(name)
-            return {"status": "processed"}
+            return processed(event)
 
         @app.post("/process")
         async def with_process(request: Request) -> Any:
@@ -155,17 +159,16 @@ def test_receivers_sharing_a_redis_store(redis_server: Any, prefix: str) -> None
         body = BODY.replace(b"440000", b"440009") if path == "/process" else BODY  # another job
         first = a.post(path, content=body, headers=sign(body))
         again = b.post(path, content=body, headers=sign(body))
-        assert (first.status_code, first.json()["status"]) == (200, "processed"), first.text
-        # The dependency answers a duplicate without running the endpoint, in `detail`.
-        duplicate = again.json().get("detail", again.json())
-        assert (again.status_code, duplicate["status"]) == (200, "duplicate"), again.text
+        assert (first.status_code, first.json()["outcome"]) == (200, "processed"), first.text
+        # The dependency answers a duplicate without running the endpoint.
+        assert (again.status_code, again.json()["outcome"]) == (200, "duplicate"), again.text
     assert calls == ["a", "a/process"]
 
     down = machine("down", hookshield.RedisStore("redis://:hunter2@127.0.0.1:1/", timeout=0.3))
     for path in ("/hooks", "/process"):
         response = down.post(path, content=BODY, headers=sign())
         assert response.status_code == 503, response.text
-        assert "store_unavailable" in response.text and "hunter2" not in response.text
+        assert response.json()["error"]["code"] == "store_unavailable" and "hunter2" not in response.text
     assert calls == ["a", "a/process"]
 
 

@@ -10,9 +10,9 @@ import pytest
 
 fastapi = pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request, Response
 
-from hookshield.fastapi import Webhook, process
+from hookshield.fastapi import Webhook, process, processed
 from live_http import (
     LIMIT,
     SECRET,
@@ -48,9 +48,9 @@ def receiver() -> Iterator[Receiver]:
     dependency = Webhook(verifier())  # no store: the default MemoryStore
 
     @app.post("/dep")
-    async def with_dependency(event: Annotated[Any, Depends(dependency)]) -> "dict[str, str]":
+    async def with_dependency(event: Annotated[Any, Depends(dependency)]) -> Response:
         handle(event)
-        return {"status": "processed"}
+        return processed(event)
 
     process_verifier = verifier()
 
@@ -62,17 +62,11 @@ def receiver() -> Iterator[Receiver]:
         yield Receiver(port, calls, reads)
 
 
-def answer_of(answer: Any) -> "dict[str, Any]":
-    """The helper's JSON answer: the dependency's is under FastAPI's `detail`."""
-    body: dict[str, Any] = answer.body
-    return body.get("detail", body)
-
-
 @pytest.mark.parametrize("path", PATHS)
 def test_drifted_payload_is_processed_untyped(receiver: Receiver, path: str) -> None:
     body = sentinel_body("document.completed", {"document_id": "doc_1", "pages": "4"})
     answer = post(receiver.port, path, body, signed(body))
-    assert (answer.status, answer_of(answer)["status"]) == (200, "processed")
+    assert (answer.status, answer.body["outcome"]) == (200, "processed")
     [event] = receiver.calls
     assert (event.untyped_reason, event.data["pages"]) == ("data_mismatch", "4")
 
@@ -85,7 +79,7 @@ def test_declared_too_large_is_refused_before_reading(
     body = sentinel_body("report.generated", {"report_id": "r"})
     # Only the headers are sent: an answer proves the body was not waited for.
     answer = exchange(receiver.port, path, [*signed(body), ("Content-Length", str(50 << 20))])
-    assert (answer.status, answer_of(answer)["code"]) == (413, "body_too_large")
+    assert (answer.status, answer.body["error"]["code"]) == (413, "body_too_large")
     assert receiver.reads == [0] and receiver.calls == []
     assert any("body_too_large" in r.getMessage() and "sentinel" in r.getMessage() for r in caplog.records)
 
@@ -95,7 +89,7 @@ def test_chunked_oversize_stops_past_the_limit(receiver: Receiver, path: str) ->
     body = sentinel_body("report.generated", {"report_id": "r"})
     parts = [b"x" * 1000] * 8000  # 8 MB, chunked
     answer = exchange(receiver.port, path, signed(body), parts, chunked=True)
-    assert (answer.status, answer_of(answer)["code"]) == (413, "body_too_large")
+    assert (answer.status, answer.body["error"]["code"]) == (413, "body_too_large")
     # Read until the first message past the limit (uvicorn hands over at most what one
     # socket read gave), never the rest.
     [read] = receiver.reads
@@ -107,16 +101,16 @@ def test_chunked_oversize_stops_past_the_limit(receiver: Receiver, path: str) ->
 def test_chunked_body_within_the_limit_is_processed(receiver: Receiver, path: str) -> None:
     body = sentinel_body("report.generated", {"report_id": "r"})
     answer = exchange(receiver.port, path, signed(body), [body[:10], body[10:]], chunked=True)
-    assert (answer.status, answer_of(answer)["status"]) == (200, "processed")
+    assert (answer.status, answer.body["outcome"]) == (200, "processed")
 
 
 @pytest.mark.parametrize("path", PATHS)
 def test_default_store_answers_a_redelivery_duplicate(receiver: Receiver, path: str) -> None:
     body = sentinel_body("report.generated", {"report_id": "r1"})
     headers = signed(body)
-    assert answer_of(post(receiver.port, path, body, headers))["status"] == "processed"
+    assert post(receiver.port, path, body, headers).body["outcome"] == "processed"
     again = post(receiver.port, path, body, headers)
-    assert (again.status, answer_of(again)["status"]) == (200, "duplicate")
+    assert (again.status, again.body["outcome"]) == (200, "duplicate")
     assert len(receiver.calls) == 1
 
 
@@ -127,7 +121,7 @@ def test_failing_handler_is_logged_with_its_traceback(
     caplog.set_level(logging.WARNING, logger="hookshield")
     body = sentinel_body("document.failed", {"document_id": "doc_1"})
     answer = post(receiver.port, path, body, signed(body))
-    assert (answer.status, answer_of(answer)["status"]) == (500, "handler_failed")
+    assert (answer.status, answer.body["outcome"]) == (500, "handler_failed")
     [record] = [r for r in caplog.records if r.exc_info]
     assert record.name == "hookshield" and record.exc_info is not None
     assert record.exc_info[0] is RuntimeError
@@ -141,7 +135,7 @@ def test_rejection_is_logged_without_the_secret(
     caplog.set_level(logging.DEBUG, logger="hookshield")
     body = sentinel_body("report.generated", {"report_id": "r"})
     answer = post(receiver.port, path, body, signed(body, "whsec_forger"))
-    assert (answer.status, answer_of(answer)["code"]) == (401, "signature_mismatch")
+    assert (answer.status, answer.body["error"]["code"]) == (401, "signature_mismatch")
     assert "signature_mismatch" in caplog.text and "sentinel" in caplog.text
     assert SECRET not in caplog.text and dict(signed(body))[SIGNATURE] not in caplog.text
 
@@ -154,6 +148,6 @@ def test_two_signature_headers_one_good(receiver: Receiver, path: str, good_firs
     pair = [good[SIGNATURE], bad[SIGNATURE]] if good_first else [bad[SIGNATURE], good[SIGNATURE]]
     headers = [(k, v) for k, v in good.items() if k != SIGNATURE] + [(SIGNATURE, pair[0]), (SIGNATURE, pair[1])]
     answer = post(receiver.port, path, body, headers)
-    assert (answer.status, answer_of(answer)["status"]) == (200, "processed")
+    assert (answer.status, answer.body["outcome"]) == (200, "processed")
     headers[-2:] = [(SIGNATURE, bad[SIGNATURE])] * 2
     assert post(receiver.port, path, body, headers).status == 401

@@ -49,7 +49,7 @@ def test_valid_delivery(app_and_calls: tuple[Any, list[Any]]) -> None:
     app, calls = app_and_calls
     response = post(app, "/hooks", BODY, hookshield.sign("sentinel", SECRET, BODY))
     assert response.status_code == 200
-    assert response.get_json()["status"] == "processed"
+    assert response.get_json()["outcome"] == "processed"
     assert len(calls) == 1
     assert calls[0].type == "document.completed"
     assert calls[0].data["document_id"] == "doc_abc123"
@@ -60,7 +60,7 @@ def test_forged_delivery(app_and_calls: tuple[Any, list[Any]]) -> None:
     headers = hookshield.sign("sentinel", "whsec_attacker", BODY)
     response = post(app, "/hooks", BODY, headers)
     assert response.status_code == 401
-    assert response.get_json()["code"] == "signature_mismatch"
+    assert response.get_json()["error"]["code"] == "signature_mismatch"
     assert SECRET not in response.get_data(as_text=True)
     assert calls == []
 
@@ -78,7 +78,7 @@ def test_stale_delivery(app_and_calls: tuple[Any, list[Any]]) -> None:
     headers = hookshield.sign("sentinel", SECRET, BODY, timestamp=int(time.time()) - 3600)
     response = post(app, "/hooks", BODY, headers)
     assert response.status_code == 401
-    assert response.get_json()["code"] == "timestamp_too_old"
+    assert response.get_json()["error"]["code"] == "timestamp_too_old"
     assert calls == []
 
 
@@ -88,7 +88,7 @@ def test_duplicate_delivery(app_and_calls: tuple[Any, list[Any]]) -> None:
     assert post(app, "/hooks", BODY, headers).status_code == 200
     again = post(app, "/hooks", BODY, hookshield.sign("sentinel", SECRET, BODY))
     assert again.status_code == 200
-    assert again.get_json()["status"] == "duplicate"
+    assert again.get_json()["outcome"] == "duplicate"
     assert len(calls) == 1
 
 
@@ -98,11 +98,11 @@ def test_failing_handler_is_retried(app_and_calls: tuple[Any, list[Any]]) -> Non
     headers = hookshield.sign("sentinel", SECRET, BODY)
     failed = post(app, "/hooks", BODY, headers)
     assert failed.status_code == 500
-    assert failed.get_json()["status"] == "handler_failed"
+    assert failed.get_json()["outcome"] == "handler_failed"
     # The claim was released: the provider's retry is processed.
     retried = post(app, "/hooks", BODY, hookshield.sign("sentinel", SECRET, BODY))
     assert retried.status_code == 200
-    assert retried.get_json()["status"] == "processed"
+    assert retried.get_json()["outcome"] == "processed"
     assert len(calls) == 2
 
 
@@ -111,7 +111,7 @@ def test_bad_payload(app_and_calls: tuple[Any, list[Any]]) -> None:
     body = b'{"event": "document.completed", "data": '
     response = post(app, "/hooks", body, hookshield.sign("sentinel", SECRET, body))
     assert response.status_code == 400
-    assert response.get_json()["code"] == "invalid_json"
+    assert response.get_json()["error"]["code"] == "invalid_json"
     assert calls == []
 
 
@@ -128,7 +128,7 @@ def test_without_store_handler_response(app_and_calls: tuple[Any, list[Any]]) ->
     ok = post(app, "/plain", BODY, hookshield.sign("sentinel", SECRET, BODY))
     assert (ok.status_code, ok.get_json()) == (200, {"document": "doc_abc123"})
     bad = post(app, "/plain", BODY, {"X-Sentinel-Timestamp": str(int(time.time()))})
-    assert (bad.status_code, bad.get_json()["code"]) == (401, "missing_header")
+    assert (bad.status_code, bad.get_json()["error"]["code"]) == (401, "missing_header")
 
 
 def test_router_view() -> None:

@@ -50,7 +50,7 @@ def receiver() -> Iterator[Receiver]:
 def test_drifted_payload_is_processed_untyped(receiver: Receiver) -> None:
     body = sentinel_body("document.completed", {"document_id": "doc_1", "pages": "4"})
     answer = post(receiver.port, "/hook", body, signed(body))
-    assert (answer.status, answer.body["status"]) == (200, "processed")
+    assert (answer.status, answer.body["outcome"]) == (200, "processed")
     [event] = receiver.calls
     assert (event.untyped_reason, event.data["pages"]) == ("data_mismatch", "4")
 
@@ -60,7 +60,7 @@ def test_declared_too_large_is_refused_before_reading(receiver: Receiver, caplog
     body = sentinel_body("report.generated", {"report_id": "r"})
     # Only the headers are sent: an answer proves the body was not waited for.
     answer = exchange(receiver.port, "/hook", [*signed(body), ("Content-Length", str(50 << 20))])
-    assert (answer.status, answer.body["code"]) == (413, "body_too_large")
+    assert (answer.status, answer.body["error"]["code"]) == (413, "body_too_large")
     assert receiver.reads == [0] and receiver.calls == []
     assert any("body_too_large" in r.getMessage() and "sentinel" in r.getMessage() for r in caplog.records)
 
@@ -69,22 +69,22 @@ def test_chunked_oversize_is_read_to_one_byte_past_the_limit(receiver: Receiver)
     body = sentinel_body("report.generated", {"report_id": "r"})
     parts = [b"x" * 1000] * 2000  # 2 MB, chunked
     answer = exchange(receiver.port, "/hook", signed(body), parts, chunked=True)
-    assert (answer.status, answer.body["code"]) == (413, "body_too_large")
+    assert (answer.status, answer.body["error"]["code"]) == (413, "body_too_large")
     assert receiver.reads == [LIMIT + 1] and receiver.calls == []
 
 
 def test_chunked_body_within_the_limit_is_processed(receiver: Receiver) -> None:
     body = sentinel_body("report.generated", {"report_id": "r"})
     answer = exchange(receiver.port, "/hook", signed(body), [body[:10], body[10:]], chunked=True)
-    assert (answer.status, answer.body["status"]) == (200, "processed")
+    assert (answer.status, answer.body["outcome"]) == (200, "processed")
 
 
 def test_default_store_answers_a_redelivery_duplicate(receiver: Receiver) -> None:
     body = sentinel_body("report.generated", {"report_id": "r1"})
     headers = signed(body)
-    assert post(receiver.port, "/hook", body, headers).body["status"] == "processed"
+    assert post(receiver.port, "/hook", body, headers).body["outcome"] == "processed"
     again = post(receiver.port, "/hook", body, headers)
-    assert (again.status, again.body["status"]) == (200, "duplicate")
+    assert (again.status, again.body["outcome"]) == (200, "duplicate")
     assert len(receiver.calls) == 1
 
 
@@ -92,7 +92,7 @@ def test_failing_handler_is_logged_with_its_traceback(receiver: Receiver, caplog
     caplog.set_level(logging.WARNING, logger="hookshield")
     body = sentinel_body("document.failed", {"document_id": "doc_1"})
     answer = post(receiver.port, "/hook", body, signed(body))
-    assert (answer.status, answer.body["status"]) == (500, "handler_failed")
+    assert (answer.status, answer.body["outcome"]) == (500, "handler_failed")
     [record] = [r for r in caplog.records if r.exc_info]
     assert record.name == "hookshield" and record.exc_info is not None
     assert record.exc_info[0] is RuntimeError
@@ -103,7 +103,7 @@ def test_rejection_is_logged_without_the_secret(receiver: Receiver, caplog: pyte
     caplog.set_level(logging.DEBUG, logger="hookshield")
     body = sentinel_body("report.generated", {"report_id": "r"})
     answer = post(receiver.port, "/hook", body, signed(body, "whsec_forger"))
-    assert (answer.status, answer.body["code"]) == (401, "signature_mismatch")
+    assert (answer.status, answer.body["error"]["code"]) == (401, "signature_mismatch")
     assert "signature_mismatch" in caplog.text and "sentinel" in caplog.text
     assert SECRET not in caplog.text and dict(signed(body))[SIGNATURE] not in caplog.text
 
@@ -115,6 +115,6 @@ def test_two_signature_headers_one_good(receiver: Receiver, good_first: bool) ->
     pair = [good[SIGNATURE], bad[SIGNATURE]] if good_first else [bad[SIGNATURE], good[SIGNATURE]]
     headers = [(k, v) for k, v in good.items() if k != SIGNATURE] + [(SIGNATURE, pair[0]), (SIGNATURE, pair[1])]
     answer = post(receiver.port, "/hook", body, headers)
-    assert (answer.status, answer.body["status"]) == (200, "processed")
+    assert (answer.status, answer.body["outcome"]) == (200, "processed")
     headers[-2:] = [(SIGNATURE, bad[SIGNATURE])] * 2
     assert post(receiver.port, "/hook", body, headers).status == 401

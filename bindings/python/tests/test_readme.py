@@ -38,4 +38,10 @@ def test_readme_python_blocks_run(redis_server: RedisServer, monkeypatch: pytest
     assert "migration event approval.required" not in printed
     assert "approval needed for" in printed
     assert "migrated evt_" in printed
+    # The answers the "Exactly once" section shows are what it prints.
+    assert '200 {"outcome":"duplicate","idempotency_key":"evt_abc123def456"}' in printed
+    assert (
+        '{"outcome":"handler_failed","idempotency_key":"evt_sensei016","error":{"code":"handler_failed",'
+        '"message":"the handler failed; the delivery will be retried"}}'
+    ) in printed
     assert f"RedisStore('{redis_server.url}', prefix='hookshield:', timeout=2.0)" in printed

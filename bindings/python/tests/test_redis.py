@@ -53,7 +53,7 @@ def test_begin_complete_release(redis_server: RedisServer, prefix: str) -> None:
 def test_arguments_are_checked(redis_server: RedisServer, prefix: str) -> None:
     s = store(redis_server, prefix)
     for bad in (0, -1, float("nan"), float("inf")):
-        with pytest.raises(ValueError, match="lease_seconds"):
+        with pytest.raises(hookshield.ConfigurationError, match="the lease must be a positive number of seconds"):
             s.begin("k", lease_seconds=bad)
         with pytest.raises(ValueError, match="timeout"):
             hookshield.RedisStore(redis_server.url, timeout=bad)
@@ -277,18 +277,21 @@ def test_flask_receivers_on_two_machines(redis_server: RedisServer, prefix: str)
     body, headers = delivery(40)
     first = a.post("/webhooks/sensei", data=body, headers=headers)
     again = b.post("/webhooks/sensei", data=body, headers=headers)
-    assert (first.status_code, first.get_json()["status"]) == (200, "processed")
-    assert (again.status_code, again.get_json()["status"]) == (200, "duplicate")
+    assert (first.status_code, first.get_json()["outcome"]) == (200, "processed")
+    assert (again.status_code, again.get_json()["outcome"]) == (200, "duplicate")
     assert calls == ["a"]
 
     down = machine("down", hookshield.RedisStore("redis://:hunter2@127.0.0.1:1/", timeout=0.3))
     response = down.post("/webhooks/sensei", data=body, headers=headers)
     assert response.status_code == 503
+    # The core's answer: the store's own error (and so its URL) is logged, never sent.
     assert response.get_json() == {
-        "status": "store_unavailable",
-        "code": "store_unavailable",
-        "message": "idempotency store unavailable: connection refused",
+        "outcome": "store_unavailable",
         "idempotency_key": "evt_py_40",
+        "error": {
+            "code": "store_unavailable",
+            "message": "the idempotency store is unavailable; the delivery will be retried",
+        },
     }
     assert calls == ["a"]
 
@@ -344,9 +347,9 @@ def test_a_silent_redis_times_out_off_the_event_loop() -> None:
 def test_process_async_checks_its_arguments_when_called() -> None:
     s = hookshield.RedisStore("redis://127.0.0.1:1/0", timeout=0.3)
     body, headers = delivery(60)
-    with pytest.raises(ValueError, match="lease_seconds"):
+    with pytest.raises(hookshield.ConfigurationError, match="the lease must be a positive number of seconds"):
         VERIFIER.process_async(body, headers, s, lambda event: None, lease_seconds=0)
-    with pytest.raises(ValueError, match="retention_seconds"):
+    with pytest.raises(hookshield.ConfigurationError, match="the retention must be a positive number of seconds"):
         VERIFIER.process_async(body, headers, s, lambda event: None, retention_seconds=-1)
     with pytest.raises(TypeError, match="handler"):
         VERIFIER.process_async(body, headers, s, "not callable")  # type: ignore[arg-type]

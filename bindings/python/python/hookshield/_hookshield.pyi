@@ -23,6 +23,7 @@ from typing_extensions import NotRequired, TypeAlias, disjoint_base
 from ._support import ClaimState
 
 __all__ = [
+    "Answer",
     "Claim",
     "ERROR_CODES",
     "Event",
@@ -132,6 +133,9 @@ class Verifier(Generic[_E]):
     def max_body_bytes(self) -> int: ...
     def check_body_size(self, size: int) -> None:
         """Raises the `body_too_large` `PayloadError` if `size` is over `max_body_bytes`."""
+    def refuse_body_size(self, size: int) -> Outcome[_E] | None:
+        """The rejected `Outcome` (`body_too_large`, 413) if `size` is over
+        `max_body_bytes`, else None."""
     def verify(self, body: Body, headers: HeadersLike) -> _E:
         """Verifies a delivery; raises a `VerificationError` subclass when it fails."""
     def verify_signature(self, body: Body, headers: HeadersLike) -> SignatureCheck: ...
@@ -169,13 +173,33 @@ class Verifier(Generic[_E]):
 OutcomeKind: TypeAlias = Literal["processed", "duplicate", "in_progress", "rejected", "handler_failed", "store_unavailable"]
 
 @final
+class Answer:
+    """The HTTP answer to a delivery, the same from every helper in every language: a
+    status and the JSON body `{"outcome": ..., "idempotency_key": ..., "error": {"code":
+    ..., "message": ...}}` (the key once the delivery verified, the error when it
+    failed), sent as `application/json`."""
+
+    @staticmethod
+    def processed(event: Event) -> Answer:
+        """The answer to a delivery the receiver's own code processed."""
+    @property
+    def status(self) -> int: ...
+    @property
+    def body(self) -> str:
+        """The JSON body, as text."""
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
 class Outcome(Generic[_E]):
-    """What happened to a delivery, and the HTTP status to answer."""
+    """What happened to a delivery, and the HTTP answer to send."""
 
     @property
     def kind(self) -> OutcomeKind: ...
     @property
-    def status(self) -> int: ...
+    def status(self) -> int:
+        """`answer.status`."""
+    @property
+    def answer(self) -> Answer: ...
     @property
     def acknowledged(self) -> bool: ...
     @property

@@ -3,28 +3,35 @@
 A dependency that verifies the delivery and processes it exactly once::
 
     import hookshield
-    from hookshield.fastapi import Webhook
+    from hookshield.fastapi import Webhook, processed
 
     verifier = hookshield.Verifier("sensei", os.environ["SENSEI_WEBHOOK_SECRET"])
     sensei = Webhook(verifier, store=hookshield.MemoryStore())
 
     @app.post("/webhooks/sensei")
-    async def receive(event: Annotated[hookshield.Event, Depends(sensei)]) -> dict[str, str]:
+    async def receive(event: Annotated[hookshield.Event, Depends(sensei)]) -> Response:
         ...   # runs once per event; raising makes the provider retry
-        return {"status": "processed"}
+        return processed(event)
 
 The dependency reads the raw body from ``request.stream()``, never more than the
 verifier's ``max_body_bytes`` (a larger declared ``Content-Length`` is answered 413
 before any of the body is read; a chunked body is read until it passes the limit, then
-answered 413). A delivery that fails verification never reaches the endpoint: it is
-answered with the status the provider should get (401 bad signature or stale
-timestamp, 400/413 bad payload) and ``{"detail": {"status": "rejected", "code": ...,
-"message": ...}}``. A duplicate is answered 200 and one another worker holds 409 (503
-for DocIntell), without running the endpoint; when the endpoint raises, the claim is
-released so the provider's retry is processed, and the answer is 500. When the store
-is unavailable the answer is 503, without running the endpoint. ``store`` is a
-``MemoryStore`` or a ``RedisStore`` (whose network calls run in a worker thread, off
-the event loop); without one, the verifier's own ``MemoryStore`` is used.
+answered 413). Every answer it sends is what every hookshield helper sends, the
+outcome's ``answer``: its status and the JSON body ``{"outcome": ..., "idempotency_key":
+..., "error": {"code": ..., "message": ...}}`` (``application/json``). A delivery that
+fails verification never reaches the endpoint: it is answered 401 (bad signature or
+stale timestamp) or 400/413 (bad payload). A duplicate is answered 200 and one another
+worker holds 409 (503 for DocIntell), without running the endpoint; when the endpoint
+raises, the claim is released so the provider's retry is processed, and the answer is
+500. When the store is unavailable the answer is 503, without running the endpoint. A
+processed delivery gets what the endpoint returns: ``processed(event)`` is the answer
+the other helpers send. ``store`` is a ``MemoryStore`` or a ``RedisStore`` (whose
+network calls run in a worker thread, off the event loop); without one, the verifier's
+own ``MemoryStore`` is used.
+
+The dependency answers by raising an exception of its own, whose handler it adds to the
+application's exception handlers (Starlette's ``ExceptionMiddleware``, which every
+FastAPI application has) on first use.
 
 Or, inside an endpoint, ``await process(request, verifier, store, handler)`` returns the
 response for ``verifier.process_async`` (the handler may be async, or a Router; ``store``
@@ -39,27 +46,43 @@ from __future__ import annotations
 import inspect
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable
 
-from ._errors import VerificationError
-from ._hookshield import Claim, Verifier
-from ._http import default_store, error_body, log_outcome, log_rejection, outcome_body
+from ._hookshield import Answer, Claim, Outcome, Verifier
+from ._http import CONTENT_TYPE, default_store, log_outcome
 from ._support import is_remote, off_loop
 
 if TYPE_CHECKING:
-    from ._hookshield import Store
+    from ._hookshield import Event, Store
     from starlette.requests import Request
-    from starlette.responses import JSONResponse
+    from starlette.responses import Response
 
-__all__ = ["Webhook", "process"]
+__all__ = ["Webhook", "process", "processed"]
+
+# Where Starlette's ExceptionMiddleware puts its handlers for the request's route.
+_HANDLERS_SCOPE_KEY = "starlette.exception_handlers"
 
 
-async def _read_body(request: Request, verifier: Verifier[Any]) -> bytes:
+def _response(answer: Answer) -> Response:
+    from starlette.responses import Response
+
+    return Response(answer.body, status_code=answer.status, media_type=CONTENT_TYPE)
+
+
+def processed(event: Event) -> Response:
+    """The answer every helper sends for a processed delivery, for the endpoint behind
+    ``Webhook`` to return."""
+    return _response(Answer.processed(event))
+
+
+async def _read_body(request: Request, verifier: Verifier[Any]) -> bytes | Outcome[Any]:
     """The request's body, from ``request.stream()``, no further than the first chunk
-    past ``max_body_bytes``; raises the ``body_too_large`` error for a larger one (before
+    past ``max_body_bytes``, or the ``body_too_large`` outcome of a larger one (before
     reading, when its declared length says so). The body is kept where
     ``request.body()`` keeps it, so the endpoint may read it again."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit():
-        verifier.check_body_size(int(declared))
+        refused = verifier.refuse_body_size(int(declared))
+        if refused is not None:
+            return refused
     limit = verifier.max_body_bytes
     chunks: list[bytes] = []
     size = 0
@@ -68,10 +91,41 @@ async def _read_body(request: Request, verifier: Verifier[Any]) -> bytes:
         size += len(chunk)
         if size > limit:
             break
-    verifier.check_body_size(size)
+    refused = verifier.refuse_body_size(size)
+    if refused is not None:
+        return refused
     body = b"".join(chunks)
     request._body = body  # Starlette's cache for request.body()
     return body
+
+
+class _Answered(Exception):
+    """An answer the dependency sends instead of running the endpoint (or instead of
+    the endpoint's failure)."""
+
+    def __init__(self, answer: Answer) -> None:
+        super().__init__(answer.body)
+        self.answer = answer
+
+
+async def _send_answered(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, _Answered)
+    return _response(exc.answer)
+
+
+def _answered(request: Request, provider: str, outcome: Outcome[Any]) -> _Answered:
+    """Logs the outcome and returns the exception that answers it, its handler added to
+    the application's exception handlers."""
+    log_outcome(provider, outcome)
+    try:
+        handlers, _ = request.scope[_HANDLERS_SCOPE_KEY]
+    except KeyError:
+        raise RuntimeError(
+            "hookshield.fastapi.Webhook answers through Starlette's ExceptionMiddleware, "
+            "which this application does not have"
+        ) from None
+    handlers.setdefault(_Answered, _send_answered)
+    return _Answered(outcome.answer)
 
 
 class Webhook:
@@ -98,14 +152,12 @@ class Webhook:
         )
 
     async def __call__(self, request: Request) -> AsyncIterator[Any]:
-        from fastapi import HTTPException
+        from starlette.exceptions import HTTPException
 
         provider = self.verifier.provider
-        try:
-            body = await _read_body(request, self.verifier)
-        except VerificationError as err:
-            log_rejection(provider, err)
-            raise HTTPException(err.status, detail=error_body(err)) from None
+        body = await _read_body(request, self.verifier)
+        if isinstance(body, Outcome):
+            raise _answered(request, provider, body)
         remote = is_remote(self.store)
         claimed = await off_loop(
             remote,
@@ -117,8 +169,7 @@ class Webhook:
             retention_seconds=self.retention_seconds,
         )
         if not isinstance(claimed, Claim):
-            log_outcome(provider, claimed)
-            raise HTTPException(claimed.status, detail=outcome_body(claimed))
+            raise _answered(request, provider, claimed)
         try:
             yield claimed.event
         except HTTPException as exc:
@@ -127,13 +178,13 @@ class Webhook:
             raise
         except Exception as exc:
             outcome = await off_loop(remote, claimed.finish, exc)
-            log_outcome(provider, outcome)
-            raise HTTPException(outcome.status, detail=outcome_body(outcome)) from exc
+            raise _answered(request, provider, outcome) from exc
         except BaseException as exc:
             claimed.finish(exc)
             raise
         else:
-            await off_loop(remote, claimed.finish)
+            # The endpoint has answered; a store that fails to record it is logged.
+            log_outcome(provider, await off_loop(remote, claimed.finish))
 
 
 async def process(
@@ -144,17 +195,14 @@ async def process(
     *,
     lease_seconds: float = 30.0,
     retention_seconds: float | None = None,
-) -> JSONResponse:
+) -> Response:
     """Reads the body (bounded as ``Webhook`` does), runs ``verifier.process_async`` and
-    answers with the outcome's status and JSON body. ``store=None`` claims events in
-    the verifier's own ``MemoryStore``."""
-    from starlette.responses import JSONResponse
-
-    try:
-        body = await _read_body(request, verifier)
-    except VerificationError as err:
-        log_rejection(verifier.provider, err)
-        return JSONResponse(error_body(err), status_code=err.status)
+    answers the outcome's ``answer``. ``store=None`` claims events in the verifier's own
+    ``MemoryStore``."""
+    body = await _read_body(request, verifier)
+    if isinstance(body, Outcome):
+        log_outcome(verifier.provider, body)
+        return _response(body.answer)
     outcome = await verifier.process_async(
         body,
         request.headers,
@@ -164,4 +212,4 @@ async def process(
         retention_seconds=retention_seconds,
     )
     log_outcome(verifier.provider, outcome)
-    return JSONResponse(outcome_body(outcome), status_code=outcome.status)
+    return _response(outcome.answer)

@@ -17,15 +17,18 @@ The view reads the raw body from ``request.stream``, never more than the verifie
 ``max_body_bytes`` (a larger declared ``Content-Length`` is answered 413 before any of
 the body is read; a chunked body is read up to one byte past the limit, then answered
 413), verifies it, claims the event's idempotency key in ``store`` and calls the
-handler with the typed event. It answers with the status the provider should get: 200
-when processed or a duplicate, 401 for a bad signature or a stale timestamp, 400/413
-for a bad payload, 409 (503 for DocIntell) while another worker holds the event, 500
-when the handler raised, 503 when the store is unavailable. ``store`` is a
+handler with the typed event. It answers what every hookshield helper answers, the
+outcome's ``answer``: the status the provider should get (200 when processed or a
+duplicate, 401 for a bad signature or a stale timestamp, 400/413 for a bad payload, 409
+(503 for DocIntell) while another worker holds the event, 500 when the handler raised,
+503 when the store is unavailable) and the JSON body ``{"outcome": ...,
+"idempotency_key": ..., "error": {"code": ..., "message": ...}}`` (``application/json``;
+the key once the delivery verified, the error when it failed). ``store`` is a
 ``MemoryStore`` or a ``RedisStore`` shared by receivers on several processes or
 machines; without one, the view uses a ``MemoryStore`` of the verifier's own, so a
 captured delivery replayed within its retention is answered ``duplicate`` and never
 handled twice. A handler may return its own response for a processed delivery;
-returning ``None`` answers ``{"status": "processed"}``.
+returning ``None`` answers ``{"outcome": "processed", "idempotency_key": ...}``.
 
 The logger ``hookshield`` gets each rejection (its code and the provider, never a
 secret) and a failing handler's exception with its traceback.
@@ -36,29 +39,31 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any, Callable
 
-from ._errors import VerificationError
-from ._hookshield import Verifier
-from ._http import READ_CHUNK, default_store, error_body, log_outcome, log_rejection, outcome_body
+from ._hookshield import Outcome, Verifier
+from ._http import CONTENT_TYPE, READ_CHUNK, default_store, log_outcome
 
 if TYPE_CHECKING:
-    from ._hookshield import Store
+    from ._hookshield import Answer, Store
     from flask.typing import ResponseReturnValue
 
 __all__ = ["webhook", "view"]
 
-def _read_body(verifier: Verifier[Any]) -> bytes:
+
+def _read_body(verifier: Verifier[Any]) -> bytes | Outcome[Any]:
     """The request's body, read from ``request.stream`` no further than one byte past
-    ``max_body_bytes``; raises the ``body_too_large`` error for a larger one (before
+    ``max_body_bytes``, or the ``body_too_large`` outcome of a larger one (before
     reading, when its declared length says so). The body is kept as ``get_data()``
     keeps it, so the handler may read it again."""
     from flask import request
 
     cached = getattr(request, "_cached_data", None)  # werkzeug's get_data() cache
     if isinstance(cached, bytes):
-        verifier.check_body_size(len(cached))
-        return cached
+        refused = verifier.refuse_body_size(len(cached))
+        return cached if refused is None else refused
     if request.content_length is not None:
-        verifier.check_body_size(request.content_length)
+        refused = verifier.refuse_body_size(request.content_length)
+        if refused is not None:
+            return refused
     limit = verifier.max_body_bytes
     stream = request.stream
     chunks: list[bytes] = []
@@ -69,10 +74,18 @@ def _read_body(verifier: Verifier[Any]) -> bytes:
             break
         chunks.append(chunk)
         size += len(chunk)
-    verifier.check_body_size(size)
+    refused = verifier.refuse_body_size(size)
+    if refused is not None:
+        return refused
     body = b"".join(chunks)
     request._cached_data = body  # where get_data() keeps it
     return body
+
+
+def _respond(answer: Answer) -> ResponseReturnValue:
+    from flask import Response
+
+    return Response(answer.body, status=answer.status, mimetype=CONTENT_TYPE)
 
 
 def _make_view(
@@ -86,13 +99,12 @@ def _make_view(
 
     @functools.wraps(handler)
     def view(**view_args: Any) -> ResponseReturnValue:
-        from flask import jsonify, request
+        from flask import request
 
-        try:
-            body = _read_body(verifier)
-        except VerificationError as err:
-            log_rejection(verifier.provider, err)
-            return jsonify(error_body(err)), err.status
+        body = _read_body(verifier)
+        if isinstance(body, Outcome):
+            log_outcome(verifier.provider, body)
+            return _respond(body.answer)
 
         returned: list[Any] = []
 
@@ -110,7 +122,7 @@ def _make_view(
         log_outcome(verifier.provider, outcome)
         if outcome.kind == "processed" and returned and returned[0] is not None:
             return returned[0]  # type: ignore[no-any-return]
-        return jsonify(outcome_body(outcome)), outcome.status
+        return _respond(outcome.answer)
 
     return view
 
