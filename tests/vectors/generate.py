@@ -578,6 +578,10 @@ def drift_cases():
                b'{"event":"document.completed","timestamp":"2026-05-15T10:05:00Z",'
                b'"data":{"document_id":"doc_1","note":"\\udc00 and \\ud83d\\ude00"}}', omit_data=True),
         signed("data nested 200 levels deep", "sentinel", sentinel_data(deep=deep), omit_data=True),
+        valid("custom", "a years-old created member is not the event time (no replay horizon)",
+              compact({"type": "user.updated", "id": "u_1", "created": 1400000000, "data": {}}),
+              signed_headers("custom", compact({"type": "user.updated", "id": "u_1", "created": 1400000000,
+                                                "data": {}}), secret="custom_secret", scheme=dict(sig="X-Signature"))),
         # JSON's grammar allows it; JavaScript and Python read it as infinity.
         signed("a number past the range of a double", "sentinel",
                b'{"event":"report.generated","timestamp":"2026-05-15T10:15:00Z",'

@@ -37,6 +37,10 @@ struct Layout {
     id_key: Option<&'static str>,
     time_keys: &'static [&'static str],
     data_required: bool,
+    /// Whether the provider's document makes the time member the event's time, so that
+    /// the replay horizon applies to it (a custom sender's `created` may be something
+    /// else's creation, and Standard Webhooks sign their timestamp header).
+    time_is_event_time: bool,
 }
 
 fn layout(provider: Provider) -> Layout {
@@ -65,6 +69,14 @@ fn layout(provider: Provider) -> Layout {
         id_key,
         time_keys,
         data_required,
+        time_is_event_time: matches!(
+            provider,
+            Provider::Sentinel
+                | Provider::DocIntell
+                | Provider::Sentrasa
+                | Provider::Kyc
+                | Provider::Sensei
+        ),
     }
 }
 
@@ -132,7 +144,9 @@ pub(crate) fn build_event(
         .and_then(|key| string_member(&members, &[key]))
         .map(|Text(id)| id);
     let (event_time, event_time_text) = read_time(&members, layout.time_keys);
-    if let (Some(horizon), Some(event_time)) = (horizon, event_time) {
+    if let (Some(horizon), Some(event_time), true) =
+        (horizon, event_time, layout.time_is_event_time)
+    {
         horizon.check(event_time)?;
     }
     let body_type = string_member(&members, layout.type_keys).map(|Text(t)| t);
