@@ -31,5 +31,6 @@ echo "$wasm: $(wc -c < "$wasm") bytes, $(gzip -9 -c "$wasm" | wc -c) bytes gzipp
 echo "== wasm: benchmark smoke run (figures are not checked)"
 BENCH_TIME_MS=200 node bench/verify.bench.mjs
 
-echo "== wasm: tests (vectors, API, size, workerd, Deno)"
+echo "== wasm: tests (size, workerd, Deno; then the JavaScript layer's tests, shared with the native package, against this build)"
+(cd ../node && npm ci --no-audit --no-fund --loglevel=error) # their dev dependencies (Express, Fastify, TypeScript)
 npm test

@@ -4,7 +4,7 @@
 // Exported functions take owned arguments: that is how napi converts JavaScript values.
 #![allow(clippy::needless_pass_by_value)]
 
-use hookshield::{ErrorCode, Provider, StoreError};
+use hookshield::{ErrorCode, Provider};
 use napi_derive::napi;
 
 use crate::{to_js, wire, Result};
@@ -51,7 +51,7 @@ pub fn config_message(reason: String) -> String {
 /// The message of the core's `store_unavailable` error for `reason`.
 #[napi]
 pub fn store_message(reason: String) -> String {
-    StoreError::Unavailable { reason }.to_string()
+    wire::store_message(reason)
 }
 
 /// Whether `event_type` matches the subscription `pattern` (`*`, `family.*`, exact).

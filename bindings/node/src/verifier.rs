@@ -100,7 +100,12 @@ impl NativeVerifier {
         event: Option<String>,
         now: f64,
     ) -> String {
-        wire::verify(&self.inner, body.as_bytes(), [signature, timestamp, id, event], now)
+        wire::verify(
+            &self.inner,
+            body.as_bytes(),
+            [signature, timestamp, id, event],
+            now,
+        )
     }
 
     /// Checks size, headers, signature and the replay window without parsing the body:

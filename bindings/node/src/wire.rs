@@ -19,6 +19,11 @@ pub(crate) fn config(reason: impl Into<String>) -> Error {
     }
 }
 
+/// The message of the core's `store_unavailable` error for `reason`.
+pub(crate) fn store_message(reason: String) -> String {
+    StoreError::Unavailable { reason }.to_string()
+}
+
 /// The provider named `name` (`invalid_config` naming the known ones otherwise).
 pub(crate) fn provider(name: &str) -> Result<Provider, Error> {
     name.parse()
@@ -30,7 +35,9 @@ fn unix_seconds(now: f64) -> Result<i64, Error> {
     if now.is_finite() {
         Ok(now.floor() as i64)
     } else {
-        Err(config(format!("now must be finite Unix seconds, found {now}")))
+        Err(config(format!(
+            "now must be finite Unix seconds, found {now}"
+        )))
     }
 }
 
@@ -86,8 +93,8 @@ pub(crate) fn verify(
     values: [Option<String>; 4],
     now: f64,
 ) -> String {
-    let result = unix_seconds(now)
-        .and_then(|now| verifier.verify_at(body, &headers(verifier, values), now));
+    let result =
+        unix_seconds(now).and_then(|now| verifier.verify_at(body, &headers(verifier, values), now));
     match result {
         Ok(event) => packed(&event),
         Err(error) => packed_error(&error),
@@ -219,7 +226,12 @@ impl Delivery {
             .unwrap_or_else(|| provider.default_retention());
         let settings = lease
             .map_or(Ok(DEFAULT_LEASE), options::lease)
-            .and_then(|lease| Ok((lease, retention.map_or(Ok(default_retention), options::retention)?)));
+            .and_then(|lease| {
+                Ok((
+                    lease,
+                    retention.map_or(Ok(default_retention), options::retention)?,
+                ))
+            });
         let (lease, retention, result) = match settings {
             Ok((lease, retention)) => {
                 let result = unix_seconds(now).and_then(|now| {
@@ -249,7 +261,11 @@ impl Delivery {
         let limit = verifier.max_body_bytes();
         let error = match (size, reason) {
             (Some(size), _) => Error::BodyTooLarge {
-                size: if size.is_finite() && size > 0.0 { size as usize } else { limit + 1 },
+                size: if size.is_finite() && size > 0.0 {
+                    size as usize
+                } else {
+                    limit + 1
+                },
                 limit,
             },
             (None, reason) => config(reason.unwrap_or_default()),
@@ -349,8 +365,13 @@ pub(crate) fn sign(
     if let Some(event) = event {
         options = options.event(event);
     }
-    let headers =
-        hookshield::sign_with(verifier.provider(), verifier.scheme(), secret, body, &options)?;
+    let headers = hookshield::sign_with(
+        verifier.provider(),
+        verifier.scheme(),
+        secret,
+        body,
+        &options,
+    )?;
     Ok(headers
         .into_iter()
         .flat_map(|(name, value)| [name, value])
@@ -358,7 +379,11 @@ pub(crate) fn sign(
 }
 
 /// The sample body of `event_type`, its event time stamped `now` (Unix seconds).
-pub(crate) fn sample(provider_name: &str, event_type: &str, now: f64) -> Result<Option<String>, Error> {
+pub(crate) fn sample(
+    provider_name: &str,
+    event_type: &str,
+    now: f64,
+) -> Result<Option<String>, Error> {
     Ok(hookshield::sample_at(
         provider(provider_name)?,
         event_type,
