@@ -4,4 +4,4 @@
 
 const api = require('./lib/index.js')(require('./backend.js'));
 
-module.exports = { ...api, providers: require('./index.js').providers() };
+module.exports = { ...api, providers: Object.freeze(require('./index.js').providers()) };

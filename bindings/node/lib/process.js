@@ -3,11 +3,12 @@
 // handled here, because stores and handlers may be asynchronous JavaScript.
 
 module.exports = function processing(ctx) {
-  const { Event, Router, Verifier, INTERNAL, VerificationError, configError, storeError, rejection, storeOf, describe } = ctx;
+  const { Event, Verifier, INTERNAL, VerificationError, configError, storeError, rejection, storeOf, describe } = ctx;
 
+  /** A handler: a function, or a Router (or anything with the same `dispatch`). */
   function handlerOf(handler) {
-    if (handler instanceof Router) return (event) => handler.dispatch(event);
     if (typeof handler === 'function') return handler;
+    if (typeof handler?.dispatch === 'function') return (event) => handler.dispatch(event);
     throw configError(`handler must be a function or a Router, found ${describe(handler)}`);
   }
 

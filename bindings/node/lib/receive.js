@@ -5,7 +5,7 @@
 // answer (status and JSON body) is the core's, on the outcome.
 
 module.exports = function receiving(ctx) {
-  const { Verifier, Router, INTERNAL, TooLarge, configError, describe, storeOf, processDelivery, refused } = ctx;
+  const { Verifier, INTERNAL, TooLarge, configError, describe, storeOf, processDelivery, refused } = ctx;
 
   /** Checks the options every helper takes and fills in the defaults. */
   function settings(options, { handlerRequired = true } = {}) {
@@ -16,7 +16,7 @@ module.exports = function receiving(ctx) {
     if (!(verifier instanceof Verifier)) {
       throw configError(`options.verifier must be a hookshield Verifier, found ${describe(verifier)}`);
     }
-    if (handler === undefined ? handlerRequired : !(typeof handler === 'function' || handler instanceof Router)) {
+    if (handler === undefined ? handlerRequired : !(typeof handler === 'function' || typeof handler?.dispatch === 'function')) {
       throw configError(`options.handler must be a function or a Router, found ${describe(handler)}`);
     }
     const store = storeOf(options.store, verifier[INTERNAL].store);

@@ -189,9 +189,9 @@ exports.initSync = function initSync() {};
 writeFileSync(join(dist, 'web', 'package.json'), `${JSON.stringify({ type: 'module', main: 'index.js', types: 'index.d.ts' }, null, 2)}\n`);
 writeFileSync(join(dist, 'node', 'package.json'), `${JSON.stringify({ type: 'commonjs', main: 'index.js', types: 'index.d.ts' }, null, 2)}\n`);
 
-// 5. Types: the event union and the shared API types come from the native package
-// (bindings/node/events.d.ts, common.d.ts).
-const shared = ['events.d.ts', 'common.d.ts'].map((name) => join(repo, 'bindings', 'node', name));
+// 5. Types: the event union and the API's types are the native package's
+// (bindings/node/events.d.ts, common.d.ts, api.d.ts).
+const shared = ['events.d.ts', 'common.d.ts', 'api.d.ts'].map((name) => join(repo, 'bindings', 'node', name));
 for (const file of shared) {
   if (!existsSync(file)) throw new Error(`${file} is missing: both packages share it`);
 }
@@ -201,9 +201,9 @@ for (const dir of ['web', 'node']) {
   copyFileSync(join(pkg, 'types', 'index.d.ts'), join(dist, dir, 'index.d.ts'));
 }
 writeFileSync(join(dist, 'web', 'workerd.d.ts'), "export * from './index.js';\n");
-// Deno resolves `./events.js` and `./common.js` literally: modules with no values that
-// point at the types.
-for (const name of ['events', 'common']) {
+// Deno resolves `./events.js`, `./common.js` and `./api.js` literally: modules with no
+// values that point at the types.
+for (const name of ['events', 'common', 'api']) {
   writeFileSync(join(dist, 'web', `${name}.js`), `/* @ts-self-types="./${name}.d.ts" */\nexport {};\n`);
 }
 

@@ -161,3 +161,16 @@ export const POST: (request: Request) => Promise<Response> = hookshield.fetchHan
     if (e.documented && e.type === 'report.generated') void e.data.report_id;
   },
 });
+
+// The API both packages share: the positional constructor, "now" per call, any store,
+// the core's status and answer body.
+const positional: Verifier<'sentinel'> = new Verifier('sentinel', 'whsec_x', { tolerance: 60 });
+const when: number | null = positional.verify(body, ['X-Sentinel-Signature', 'sha256=00'], { now: new Date() }).timestampMs;
+const status: number | undefined = new VerificationError('timestamp_too_old', 'x').status;
+const ownStore: hookshield.IdempotencyStore = { begin: async () => 'fresh' as const, complete() {}, release() {} };
+export async function answer(request: Request): Promise<Response> {
+  const outcome = await positional.process(body, new Headers(), ownStore, () => {});
+  const text: string = outcome.answer;
+  void [when, status, text];
+  return positional.handle(request, new Router<hookshield.Event<'sentinel'>>(), { store: null });
+}
