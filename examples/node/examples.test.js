@@ -35,9 +35,13 @@ for (const file of ['express-receiver.js', 'fastify-receiver.js', 'http-receiver
       const now = Date.now(); // one event time: the second send is the same event
       const first = await send(url, 'document.failed', { now });
       assert.equal(first.status, 200, first.body);
-      assert.equal(JSON.parse(first.body).outcome, 'processed');
+      const answer = JSON.parse(first.body);
+      assert.equal(answer.outcome, 'processed');
+      assert.match(answer.idempotency_key, /^document\.failed:doc_abc123:/, 'the core\'s answer');
       const again = await send(url, 'document.failed', { now });
-      assert.equal(JSON.parse(again.body).outcome, 'duplicate');
+      assert.deepEqual(JSON.parse(again.body), { ...answer, outcome: 'duplicate' });
+      const forged = await send(url, 'report.generated', { forge: true });
+      assert.equal(JSON.parse(forged.body).error.code, 'signature_mismatch');
       assert.equal((await send(url, 'report.generated', { forge: true })).status, 401);
       assert.equal((await send(url, 'report.generated', { stale: true })).status, 401);
       const big = await send(url, 'report.generated', { pad: 200 * 1024 });
