@@ -22,7 +22,6 @@ module.exports = {
   redisStore: (url, prefix, timeout) => native.NativeRedisStore.open(url, prefix, timeout),
   sample: native.sample,
   sampleTypes: native.sampleTypes,
-  providers: native.providers,
   errorCodes: native.errorCodes,
   errorStatus: native.errorStatus,
   configMessage: native.configMessage,

@@ -118,10 +118,12 @@ export declare class NativeVerifier {
   /** [`NativeVerifier::deliver`] for a body given as text (taken as UTF-8). */
   deliverText(body: string, signature: string | undefined | null, timestamp: string | undefined | null, id: string | undefined | null, event: string | undefined | null, now: number, leaseSeconds?: number | undefined | null, retentionSeconds?: number | undefined | null): NativeDelivery
   /**
-   * A delivery refused before verification: a body of `size` bytes over the limit
-   * (its declared length, or what was read), or else an `invalid_config` for `reason`.
+   * A body over the limit, refused unverified: `declared` is its Content-Length;
+   * without one it was cut off while read.
    */
-  refuse(size?: number | undefined | null, reason?: string | undefined | null): NativeDelivery
+  tooLarge(declared?: number | undefined | null): NativeDelivery
+  /** A delivery the receiver could not hand over, refused as `invalid_config`. */
+  misconfigured(reason: string): NativeDelivery
   /**
    * The headers this verifier's scheme (overrides included) sends with `body` signed
    * with the secret given as text or bytes, at `timestamp` (Unix seconds), as

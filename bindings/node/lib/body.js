@@ -13,9 +13,9 @@ const RAW_BODY_HELP =
 
 /** A body over the limit, in place of its bytes (dropped, or never read). */
 class TooLarge {
-  /** `size`: its declared Content-Length, or undefined when it was cut short while read. */
-  constructor(size) {
-    this.size = size;
+  /** `declared`: its Content-Length, or undefined when it was cut off while read. */
+  constructor(declared) {
+    this.declared = declared;
   }
 }
 

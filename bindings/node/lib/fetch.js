@@ -15,7 +15,7 @@ module.exports = function fetching(ctx) {
     checkRequest(request);
     const read = await readRequest(request, verifier.maxBodyBytes);
     if (read instanceof TooLarge) {
-      const delivery = verifier[INTERNAL].tooLarge(read.size);
+      const delivery = verifier[INTERNAL].tooLarge(read.declared);
       const error = rejection(delivery.native.packed);
       delivery.native.free?.();
       throw error;

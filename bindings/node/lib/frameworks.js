@@ -56,7 +56,7 @@ module.exports = function frameworks(ctx) {
           }
           // Verify only: the same steps as `process`, without a store.
           const delivery =
-            body instanceof TooLarge ? verifier[INTERNAL].tooLarge(body.size) : verifier[INTERNAL].deliver(body ?? new Uint8Array(0), req.headers, {});
+            body instanceof TooLarge ? verifier[INTERNAL].tooLarge(body.declared) : verifier[INTERNAL].deliver(body ?? new Uint8Array(0), req.headers, {});
           const packed = delivery.native.packed;
           if (packed.charCodeAt(0) === 33 /* ! */) {
             answer(res, await reject(config, delivery));

@@ -11,7 +11,7 @@
 // A backend is an object with: `ready()` (throws until the module is loaded),
 // `verifier(provider, secrets, tolerance, maxBodyBytes, overrides)` (a native verifier:
 // see bindings/node/src/verifier.rs), `memoryStore(capacity)`, optionally
-// `redisStore(url, prefix, timeout)`, `sample`, `sampleTypes`, `providers`, `errorCodes`,
+// `redisStore(url, prefix, timeout)`, `sample`, `sampleTypes`, `errorCodes`,
 // `errorStatus`, `configMessage`, `storeMessage`, `typeMatches`, `errorOf(thrown)` (the
 // core's `{ code, message }` in what it threw, else undefined) and `utf8(bytes)`.
 

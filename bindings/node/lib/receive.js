@@ -74,7 +74,7 @@ module.exports = function receiving(ctx) {
    * and reports the outcome; resolves to it.
    */
   async function deliver(config, body, headers) {
-    if (body instanceof TooLarge) return report(config, refused(config.verifier[INTERNAL].tooLarge(body.size)));
+    if (body instanceof TooLarge) return report(config, refused(config.verifier[INTERNAL].tooLarge(body.declared)));
     const { verifier, store, handler, processOptions } = config;
     return report(config, await processDelivery(verifier, body, headers, store, handler, processOptions));
   }

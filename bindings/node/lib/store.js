@@ -147,5 +147,5 @@ module.exports = function stores({ backend, call, configError, VerificationError
     return store;
   }
 
-  return backend.redisStore ? { MemoryStore, RedisStore, storeOf, seconds } : { MemoryStore, storeOf, seconds };
+  return backend.redisStore ? { MemoryStore, RedisStore, storeOf } : { MemoryStore, storeOf };
 };

@@ -311,13 +311,13 @@ module.exports = function verifiers(ctx) {
             return { native, body: value };
           } catch (thrown) {
             const error = toError(thrown);
-            return { native: this.#native.refuse(undefined, error[REASON] ?? error.message), body: null };
+            return { native: this.#native.misconfigured(error[REASON] ?? error.message), body: null };
           }
         },
         /** A delivery the receiver could not hand over, refused as `invalid_config` for `reason`. */
-        misconfigured: (reason) => ({ native: this.#native.refuse(undefined, reason), body: null }),
-        /** A body over the limit (`size`: declared, or undefined when cut short while read), refused. */
-        tooLarge: (size) => ({ native: this.#native.refuse(size ?? this.maxBodyBytes + 1, undefined), body: null }),
+        misconfigured: (reason) => ({ native: this.#native.misconfigured(reason), body: null }),
+        /** A body over the limit, refused: `declared` is its Content-Length, undefined when it was cut off while read. */
+        tooLarge: (declared) => ({ native: this.#native.tooLarge(declared), body: null }),
         /** This verifier's own MemoryStore, made on first use. */
         store: () => {
           this.#store ??= new ctx.MemoryStore();

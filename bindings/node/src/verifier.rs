@@ -176,12 +176,20 @@ impl NativeVerifier {
         )
     }
 
-    /// A delivery refused before verification: a body of `size` bytes over the limit
-    /// (its declared length, or what was read), or else an `invalid_config` for `reason`.
+    /// A body over the limit, refused unverified: `declared` is its Content-Length;
+    /// without one it was cut off while read.
     #[napi]
-    pub fn refuse(&self, size: Option<f64>, reason: Option<String>) -> NativeDelivery {
+    pub fn too_large(&self, declared: Option<f64>) -> NativeDelivery {
         NativeDelivery {
-            inner: wire::Delivery::refused(&self.inner, size, reason),
+            inner: wire::Delivery::too_large(&self.inner, declared),
+        }
+    }
+
+    /// A delivery the receiver could not hand over, refused as `invalid_config`.
+    #[napi]
+    pub fn misconfigured(&self, reason: String) -> NativeDelivery {
+        NativeDelivery {
+            inner: wire::Delivery::misconfigured(&self.inner, reason),
         }
     }
 

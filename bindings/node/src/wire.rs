@@ -254,22 +254,24 @@ impl Delivery {
         }
     }
 
-    /// A delivery refused before the core saw it: a body over `verifier`'s limit
-    /// (`size`: its declared length, or what was read of it), or one the receiver could
-    /// not hand over (`reason`: an `invalid_config`).
-    pub(crate) fn refused(verifier: &Verifier, size: Option<f64>, reason: Option<String>) -> Self {
+    /// A body over `verifier`'s limit, refused before the core saw it: `declared` is its
+    /// declared length; without one it was cut off while read, past the limit, and its
+    /// size is given as the limit plus one (what is known of it).
+    pub(crate) fn too_large(verifier: &Verifier, declared: Option<f64>) -> Self {
         let limit = verifier.max_body_bytes();
-        let error = match (size, reason) {
-            (Some(size), _) => Error::BodyTooLarge {
-                size: if size.is_finite() && size > 0.0 {
-                    size as usize
-                } else {
-                    limit + 1
-                },
-                limit,
-            },
-            (None, reason) => config(reason.unwrap_or_default()),
-        };
+        let size = declared
+            .filter(|size| size.is_finite() && *size > limit as f64)
+            .map_or(limit + 1, |size| size as usize);
+        Self::refused(verifier, Error::BodyTooLarge { size, limit })
+    }
+
+    /// A delivery the receiver could not hand over (a body that is not bytes, one another
+    /// middleware consumed): `invalid_config` for `reason`.
+    pub(crate) fn misconfigured(verifier: &Verifier, reason: String) -> Self {
+        Self::refused(verifier, config(reason))
+    }
+
+    fn refused(verifier: &Verifier, error: Error) -> Self {
         Delivery {
             provider: verifier.provider(),
             result: Some(Err(error)),

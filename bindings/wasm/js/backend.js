@@ -24,7 +24,6 @@ function wasmBackend(raw, isReady) {
     memoryStore: (capacity) => new raw.RawMemoryStore(capacity),
     sample: raw.sample,
     sampleTypes: raw.sampleTypes,
-    providers: raw.providers,
     errorCodes: raw.errorCodes,
     errorStatus: raw.errorStatus,
     configMessage: raw.configMessage,

@@ -262,11 +262,19 @@ impl RawVerifier {
         )
     }
 
-    /// A delivery refused before verification: a body of `size` bytes over the limit, or
-    /// else an `invalid_config` for `reason`.
-    pub fn refuse(&self, size: Option<f64>, reason: Option<String>) -> RawDelivery {
+    /// A body over the limit, refused unverified: `declared` is its Content-Length;
+    /// without one it was cut off while read.
+    #[wasm_bindgen(js_name = tooLarge)]
+    pub fn too_large(&self, declared: Option<f64>) -> RawDelivery {
         RawDelivery {
-            inner: wire::Delivery::refused(&self.inner, size, reason),
+            inner: wire::Delivery::too_large(&self.inner, declared),
+        }
+    }
+
+    /// A delivery the receiver could not hand over, refused as `invalid_config`.
+    pub fn misconfigured(&self, reason: String) -> RawDelivery {
+        RawDelivery {
+            inner: wire::Delivery::misconfigured(&self.inner, reason),
         }
     }
 
