@@ -113,6 +113,7 @@ module.exports = function verifiers(ctx) {
     #clock;
     #provider;
     #store;
+    #internal;
     #scratch = [undefined, undefined, undefined, undefined];
 
     constructor(providerOrOptions, secrets, options) {
@@ -292,7 +293,7 @@ module.exports = function verifiers(ctx) {
 
     /** For the other modules of this layer: the delivery steps the core answers. */
     get [INTERNAL]() {
-      return {
+      return (this.#internal ??= {
         /**
          * Verifies for `process` (the lease and retention checked, the retention as the
          * replay horizon); never throws: a delivery that cannot be verified is refused.
@@ -323,7 +324,7 @@ module.exports = function verifiers(ctx) {
           this.#store ??= new ctx.MemoryStore();
           return this.#store;
         },
-      };
+      });
     }
   }
 
