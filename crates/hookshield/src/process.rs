@@ -2,8 +2,10 @@
 //!
 //! [`Verifier::process`] runs verify -> claim -> handler -> complete (or release on
 //! failure). Hosts whose handlers are asynchronous or whose clock is their own (the
-//! Python and Node bindings) verify first, then drive the same steps with
-//! [`Verifier::claim_event`] and [`Claimed::finish`].
+//! Python binding) verify first, then drive the same steps with
+//! [`Verifier::claim_event`] and [`Claimed::finish`]; hosts whose stores are their own
+//! objects (the npm packages) claim in their store and ask [`Outcome::answer`] or
+//! [`crate::Answer::of`] what to answer.
 
 use std::fmt;
 use std::time::Duration;
