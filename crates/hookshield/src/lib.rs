@@ -31,6 +31,7 @@
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 mod answer;
+mod builder;
 mod error;
 pub mod events;
 mod headers;
@@ -70,4 +71,5 @@ pub use timestamp::{Clock, SharedClock};
 #[cfg(all(doctest, feature = "redis"))]
 pub struct ReadmeDoctests;
 
-pub use verifier::{SignatureCheck, Verifier, VerifierBuilder, DEFAULT_MAX_BODY_BYTES, OVERRIDES};
+pub use builder::{VerifierBuilder, OVERRIDES};
+pub use verifier::{SignatureCheck, Verifier, DEFAULT_MAX_BODY_BYTES};

@@ -11,6 +11,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use super::json::parse_verified;
 use super::json::{kind_of, DataIds, Members, Text};
 use super::{
     docintell::DocIntellEvent, kyc::KycEvent, sensei::SenseiEvent, sentinel::SentinelEvent,
@@ -312,57 +313,6 @@ fn read_members<'a, T>(
         None
     };
     Ok(read)
-}
-
-/// JSON already validated as part of the body, as a [`Value`]: an unpaired surrogate
-/// escape (which a Rust string cannot hold) reads as U+FFFD; nesting past `serde_json`'s
-/// limit, or a number past an `f64`'s range, reads as `null`.
-pub(crate) fn parse_verified(text: &str) -> Value {
-    serde_json::from_str(text)
-        .or_else(|_| serde_json::from_str(&replace_lone_surrogates(text)))
-        .unwrap_or(Value::Null)
-}
-
-/// `text` with every `\\uXXXX` escape of an unpaired surrogate replaced by `\\ufffd`.
-fn replace_lone_surrogates(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let surrogate = |at: usize| -> Option<u16> {
-        let hex = text.get(at + 2..at + 6)?;
-        (bytes.get(at) == Some(&b'\\') && bytes.get(at + 1) == Some(&b'u'))
-            .then(|| u16::from_str_radix(hex, 16).ok())
-            .flatten()
-            .filter(|unit| (0xD800..0xE000).contains(unit))
-    };
-    let mut out = String::with_capacity(text.len());
-    let mut copied = 0;
-    let mut at = 0;
-    while let Some(found) = memchr::memchr(b'\\', &bytes[at..]) {
-        at += found;
-        if bytes.get(at + 1) != Some(&b'u') {
-            at += 2; // an escaped character, possibly a backslash
-            continue;
-        }
-        let lone = match surrogate(at) {
-            None => false,
-            Some(0xD800..=0xDBFF) => {
-                let paired = matches!(surrogate(at + 6), Some(0xDC00..=0xDFFF));
-                if paired {
-                    at += 6;
-                }
-                !paired
-            }
-            // A low surrogate with no high one before it.
-            Some(_) => true,
-        };
-        if lone {
-            out.push_str(&text[copied..at]);
-            out.push_str("\\ufffd");
-            copied = at + 6;
-        }
-        at += 6;
-    }
-    out.push_str(&text[copied..]);
-    out
 }
 
 /// Where `raw`, borrowed from `text`, lies in it.

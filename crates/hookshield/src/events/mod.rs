@@ -134,7 +134,7 @@ impl Event {
     /// `null` here; [`Event::json_text`] always has it.
     pub fn raw(&self) -> &Value {
         self.raw
-            .get_or_init(|| envelope::parse_verified(self.json_text()))
+            .get_or_init(|| json::parse_verified(self.json_text()))
     }
 
     /// The verified body as received.
@@ -225,10 +225,8 @@ impl Event {
         if let EventData::Other(data) = &self.data {
             return data;
         }
-        self.raw_data.get_or_init(|| {
-            self.data_text()
-                .map_or(Value::Null, envelope::parse_verified)
-        })
+        self.raw_data
+            .get_or_init(|| self.data_text().map_or(Value::Null, json::parse_verified))
     }
 
     /// The key that identifies this event across redeliveries; see [`crate::idempotency`].
