@@ -81,10 +81,7 @@ pub(crate) fn derive_key(input: &KeyInput<'_>) -> String {
 /// to the hash in the runs between such whitespace, so compact JSON is one run.
 fn digest_of_json(text: &str) -> [u8; 32] {
     let bytes = text.as_bytes();
-    // Compact JSON with no whitespace even in its strings needs no scan.
-    if memchr::memchr3(b' ', b'\n', b'\r', bytes).is_none()
-        && memchr::memchr(b'\t', bytes).is_none()
-    {
+    if !may_have_whitespace_between_tokens(bytes) {
         return Sha256::digest(bytes).into();
     }
     let mut hasher = Sha256::new();
@@ -117,6 +114,23 @@ fn digest_of_json(text: &str) -> [u8; 32] {
     hasher.finalize().into()
 }
 
+/// Whether JSON text may have whitespace between its tokens (`false` is certain).
+///
+/// A raw tab, line feed or carriage return can only stand between tokens (a string must
+/// escape them). A space can stand in a string too, but one between tokens always
+/// touches a `{}[],:` or another space, since two values are always separated by one of
+/// those; the spaces of ordinary text (between words) do not, so such bodies are hashed
+/// without a scan.
+fn may_have_whitespace_between_tokens(bytes: &[u8]) -> bool {
+    let structural =
+        |byte: Option<&u8>| matches!(byte, Some(b'{' | b'}' | b'[' | b']' | b',' | b':' | b' '));
+    memchr::memchr3(b'\n', b'\r', b'\t', bytes).is_some()
+        || memchr::memchr_iter(b' ', bytes).any(|at| {
+            structural(at.checked_sub(1).and_then(|before| bytes.get(before)))
+                || structural(bytes.get(at + 1))
+        })
+}
+
 /// `parts` joined with `:`, each escaped so that no join of other parts can equal it.
 fn join(parts: &[&str]) -> String {
     let mut key = String::with_capacity(parts.iter().map(|part| part.len() + 1).sum());
@@ -142,7 +156,29 @@ pub(crate) fn body_key(body: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{digest_of_json, join};
+    use super::{digest_of_json, join, may_have_whitespace_between_tokens};
+
+    #[test]
+    fn text_in_strings_takes_the_quick_path_and_whitespace_between_tokens_does_not() {
+        assert!(!may_have_whitespace_between_tokens(
+            br#"{"a":"two words","b":[1,2]}"#
+        ));
+        for spaced in [
+            &br#"{"a": 1}"#[..],
+            br#"{"a" :1}"#,
+            b"[1 ,2]",
+            br#"{ "a":1}"#,
+            b"{\"a\":\n1}",
+            br#"{"a":"x  y"}"#, // two spaces: taken for whitespace between tokens, safely
+        ] {
+            assert!(may_have_whitespace_between_tokens(spaced));
+        }
+        // Either way, the same digest as the compact text.
+        assert_eq!(
+            digest_of_json(r#"{"a":"two words"}"#),
+            digest_of_json(r#"{ "a" : "two words" }"#)
+        );
+    }
 
     #[test]
     fn the_digest_ignores_whitespace_between_tokens_only() {
