@@ -30,8 +30,11 @@ export declare class NativeDelivery {
 
 /** The core's bounded in-memory store. */
 export declare class NativeMemoryStore {
-  /** A store of at most `capacity` keys (checked by the core). */
-  constructor(capacity: number)
+  /**
+   * A store of at most `capacity` keys (checked by the core; absent, the core's
+   * default).
+   */
+  constructor(capacity?: number | undefined | null)
   /**
    * Claims `key` for `lease_seconds` (default: the core's lease): `fresh`,
    * `in_progress` or `done`.

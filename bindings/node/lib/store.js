@@ -28,8 +28,11 @@ module.exports = function stores({ backend, call, configError, VerificationError
 
     constructor(options = {}) {
       backend.ready();
-      const capacity = options?.capacity ?? 100_000;
-      if (typeof capacity !== 'number') throw configError(`\`capacity\` must be a number, found ${describe(capacity)}`);
+      // Absent: the core's default (MemoryStore::DEFAULT_CAPACITY).
+      const capacity = options?.capacity ?? undefined;
+      if (capacity !== undefined && typeof capacity !== 'number') {
+        throw configError(`\`capacity\` must be a number, found ${describe(capacity)}`);
+      }
       this.#native = call(() => backend.memoryStore(capacity));
     }
 

@@ -24,10 +24,13 @@ pub struct NativeMemoryStore {
 
 #[napi]
 impl NativeMemoryStore {
-    /// A store of at most `capacity` keys (checked by the core).
+    /// A store of at most `capacity` keys (checked by the core; absent, the core's
+    /// default).
     #[napi(constructor)]
-    pub fn new(capacity: f64) -> Result<Self> {
-        let capacity = options::capacity(capacity).map_err(|e| to_js(&e))?;
+    pub fn new(capacity: Option<f64>) -> Result<Self> {
+        let capacity = capacity
+            .map_or(Ok(MemoryStore::DEFAULT_CAPACITY), options::capacity)
+            .map_err(|e| to_js(&e))?;
         Ok(NativeMemoryStore {
             keyed: KeyedStore::new(MemoryStore::new(capacity)),
         })

@@ -258,11 +258,15 @@ impl Delivery {
     /// declared length; without one it was cut off while read, past the limit, and its
     /// size is given as the limit plus one (what is known of it).
     pub(crate) fn too_large(verifier: &Verifier, declared: Option<f64>) -> Self {
-        let limit = verifier.max_body_bytes();
-        let size = declared
-            .filter(|size| size.is_finite() && *size > limit as f64)
-            .map_or(limit + 1, |size| size as usize);
-        Self::refused(verifier, Error::BodyTooLarge { size, limit })
+        let limit = verifier.max_body_bytes() as f64;
+        let declared = declared
+            .filter(|size| size.is_finite() && *size > limit)
+            .map(|size| size as u64);
+        // A declared length over the limit, or (`None`) a body cut off past it: refused.
+        let Err(error) = verifier.check_body_size(declared) else {
+            unreachable!("both are over the limit")
+        };
+        Self::refused(verifier, error)
     }
 
     /// A delivery the receiver could not hand over (a body that is not bytes, one another

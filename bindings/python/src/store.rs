@@ -38,7 +38,7 @@ pub(crate) struct MemoryStore {
 #[pymethods]
 impl MemoryStore {
     #[new]
-    #[pyo3(signature = (capacity = 100_000))]
+    #[pyo3(signature = (capacity = hookshield::MemoryStore::DEFAULT_CAPACITY as i64))]
     fn new(py: Python<'_>, capacity: i64) -> PyResult<Self> {
         let capacity = options::capacity(capacity as f64).map_err(|e| errors::to_pyerr(py, &e))?;
         let store: StoreHandle = Arc::new(hookshield::MemoryStore::new(capacity));

@@ -274,14 +274,7 @@ impl Verifier {
     /// The `body_too_large` error for a body of `size` bytes, if it is over
     /// `max_body_bytes`.
     fn oversize(&self, size: u64) -> Option<hookshield::Error> {
-        let limit = self.inner.max_body_bytes();
-        match usize::try_from(size) {
-            Ok(size) if size <= limit => None,
-            _ => Some(hookshield::Error::BodyTooLarge {
-                size: usize::try_from(size).unwrap_or(usize::MAX),
-                limit,
-            }),
-        }
+        self.inner.check_body_size(Some(size)).err()
     }
 
     /// Now, from the user's clock (whose failure is a `ConfigurationError`) or the

@@ -339,10 +339,14 @@ pub struct RawMemoryStore {
 
 #[wasm_bindgen]
 impl RawMemoryStore {
-    /// A store of at most `capacity` keys (checked by the core).
+    /// A store of at most `capacity` keys (checked by the core; absent, the core's
+    /// default).
     #[wasm_bindgen(constructor)]
-    pub fn new(capacity: f64) -> Result<RawMemoryStore, RawError> {
-        let capacity = hookshield::options::capacity(capacity)?;
+    pub fn new(capacity: Option<f64>) -> Result<RawMemoryStore, RawError> {
+        let capacity = capacity.map_or(
+            Ok(MemoryStore::DEFAULT_CAPACITY),
+            hookshield::options::capacity,
+        )?;
         let clock = Arc::new(|| {
             let now = date_now();
             if now.is_finite() && now > 0.0 {

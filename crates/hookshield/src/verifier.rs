@@ -118,6 +118,30 @@ impl Verifier {
         self.max_body_bytes
     }
 
+    /// Refuses a body by its size before it is read: `Some(size)` for a declared
+    /// `Content-Length`, `None` for a body cut off while read, once past the limit (its
+    /// size is then given as the limit plus one, all that is known of it).
+    ///
+    /// ```
+    /// use hookshield::{Provider, Verifier};
+    /// let verifier = Verifier::builder(Provider::Sentinel).secret("s").max_body_bytes(10).build()?;
+    /// assert!(verifier.check_body_size(Some(10)).is_ok());
+    /// assert_eq!(verifier.check_body_size(Some(11)).unwrap_err().to_string(), "body too large: 11 bytes, limit is 10 bytes");
+    /// assert_eq!(verifier.check_body_size(None).unwrap_err().to_string(), "body too large: 11 bytes, limit is 10 bytes");
+    /// # Ok::<(), hookshield::Error>(())
+    /// ```
+    pub fn check_body_size(&self, declared: Option<u64>) -> Result<(), Error> {
+        let limit = self.max_body_bytes;
+        let size = match declared {
+            Some(size) => usize::try_from(size).unwrap_or(usize::MAX),
+            None => limit.saturating_add(1),
+        };
+        if size > limit {
+            return Err(Error::BodyTooLarge { size, limit });
+        }
+        Ok(())
+    }
+
     /// The replay horizon: a delivery whose signed event time is older than this is
     /// refused (`timestamp_too_old`), so a captured delivery cannot be replayed once the
     /// idempotency store has forgotten it. Defaults to the provider's

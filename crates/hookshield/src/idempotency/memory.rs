@@ -51,6 +51,10 @@ enum State {
 }
 
 impl MemoryStore {
+    /// The capacity every binding gives a memory store it makes without being told one:
+    /// 100,000 keys.
+    pub const DEFAULT_CAPACITY: usize = 100_000;
+
     /// A store of at most `capacity` keys (at least one), timed by the system's
     /// monotonic clock.
     #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
