@@ -35,10 +35,13 @@ pub(crate) struct MemoryStore {
     capacity: usize,
 }
 
+const _: () = assert!(hookshield::MemoryStore::DEFAULT_CAPACITY == 100_000);
+
 #[pymethods]
 impl MemoryStore {
     #[new]
-    #[pyo3(signature = (capacity = hookshield::MemoryStore::DEFAULT_CAPACITY as i64))]
+    // The core's default, written out so that Python's signature (and the stub) show it.
+    #[pyo3(signature = (capacity = 100_000))]
     fn new(py: Python<'_>, capacity: i64) -> PyResult<Self> {
         let capacity = options::capacity(capacity as f64).map_err(|e| errors::to_pyerr(py, &e))?;
         let store: StoreHandle = Arc::new(hookshield::MemoryStore::new(capacity));
