@@ -6,14 +6,14 @@
 mod common;
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use hookshield::{Answer, Error, ErrorCode, OutcomeKind, Provider};
 use serde_json::Value;
 
-use common::{connect, hookshield, read_reply, request, signed, Listen, Reply};
+use common::{connect, hookshield, read_reply, request, signed, wait_for, Listen, Reply};
 
 /// A fresh directory for one test's files.
 fn directory(name: &str) -> PathBuf {
@@ -42,18 +42,6 @@ fn post(url: &str, delivery: &(Vec<(String, String)>, String)) -> Reply {
 
 fn json(reply: &Reply) -> Value {
     serde_json::from_str(&reply.body).unwrap()
-}
-
-fn wait_for(path: &Path) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !path.exists() {
-        assert!(
-            Instant::now() < deadline,
-            "{} never appeared",
-            path.display()
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
 }
 
 #[test]

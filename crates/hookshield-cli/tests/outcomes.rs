@@ -16,11 +16,11 @@ mod common;
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::Value;
 
-use common::{connect, hookshield, read_reply, request, Listen};
+use common::{connect, hookshield, read_reply, request, wait_for, Listen};
 
 fn cases() -> Vec<Value> {
     let path =
@@ -41,26 +41,7 @@ fn closed_port() -> u16 {
 /// The `listen` arguments a case asks for (the `--name=value` form, so that no value is
 /// taken for a flag), but the handler.
 fn arguments(case: &Value, closed_port: u16) -> Vec<String> {
-    let mut args = vec![
-        format!("--provider={}", case["provider"].as_str().unwrap()),
-        format!("--now={}", case["now"]),
-    ];
-    for secret in case["secrets"].as_array().unwrap() {
-        let secret = secret.as_str().expect("the CLI takes secrets as text");
-        args.push(format!("--secret={secret}"));
-    }
-    let options = &case["options"];
-    if let Some(tolerance) = options["tolerance"].as_u64() {
-        args.push(format!("--tolerance={tolerance}"));
-    }
-    if let Some(limit) = options["max_body_bytes"].as_u64() {
-        args.push(format!("--max-body-bytes={limit}"));
-    }
-    if let Some(overrides) = options["overrides"].as_object() {
-        for (name, value) in overrides {
-            args.push(format!("--set={name}={}", value.as_str().unwrap()));
-        }
-    }
+    let mut args = common::verifier_arguments(case);
     match case["process"]["store"].as_str().unwrap() {
         "memory" => {}
         "unavailable" => args.push(format!("--store=redis://127.0.0.1:{closed_port}/")),
@@ -109,19 +90,6 @@ fn deliver(url: &str, case: &Value) -> (u16, Option<String>, Value) {
     let answer =
         serde_json::from_str(&reply.body).unwrap_or_else(|_| panic!("not JSON: {:?}", reply.body));
     (reply.status, reply.content_type, answer)
-}
-
-/// Waits (up to 10 s) for `path` to exist.
-fn wait_for(path: &Path) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !path.exists() {
-        assert!(
-            Instant::now() < deadline,
-            "{} never appeared",
-            path.display()
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
 }
 
 /// One `listen` process and the directory that steers its handler.

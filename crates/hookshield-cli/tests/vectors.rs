@@ -45,27 +45,8 @@ fn unsupported(case: &Value) -> bool {
 /// The `verify` arguments for a case (the `--name=value` form, so that no value is
 /// taken for a flag).
 fn arguments(case: &Value) -> Vec<String> {
-    let mut args = vec![
-        "verify".to_owned(),
-        format!("--provider={}", case["provider"].as_str().unwrap()),
-        format!("--now={}", case["now"]),
-        "--compact".to_owned(),
-    ];
-    for secret in case["secrets"].as_array().unwrap() {
-        args.push(format!("--secret={}", secret.as_str().unwrap()));
-    }
-    let options = &case["options"];
-    if let Some(tolerance) = options["tolerance"].as_u64() {
-        args.push(format!("--tolerance={tolerance}"));
-    }
-    if let Some(limit) = options["max_body_bytes"].as_u64() {
-        args.push(format!("--max-body-bytes={limit}"));
-    }
-    if let Some(overrides) = options["overrides"].as_object() {
-        for (name, value) in overrides {
-            args.push(format!("--set={name}={}", value.as_str().unwrap()));
-        }
-    }
+    let mut args = vec!["verify".to_owned(), "--compact".to_owned()];
+    args.extend(common::verifier_arguments(case));
     for pair in case["headers"].as_array().unwrap() {
         let (name, value) = (pair[0].as_str().unwrap(), pair[1].as_str().unwrap());
         args.push(format!("--header={name}: {value}"));

@@ -5,9 +5,10 @@
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
+use std::path::Path;
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -271,5 +272,45 @@ pub(crate) fn read_reply(stream: &mut TcpStream) -> Reply {
         status,
         content_type,
         body: body.to_owned(),
+    }
+}
+
+/// The verifier options a shared vector case asks for, as `--name=value` arguments (so
+/// that no value is taken for a flag): provider, "now", secrets, tolerance, size limit
+/// and overrides.
+pub(crate) fn verifier_arguments(case: &Value) -> Vec<String> {
+    let mut args = vec![
+        format!("--provider={}", case["provider"].as_str().unwrap()),
+        format!("--now={}", case["now"]),
+    ];
+    for secret in case["secrets"].as_array().unwrap() {
+        let secret = secret.as_str().expect("the CLI takes secrets as text");
+        args.push(format!("--secret={secret}"));
+    }
+    let options = &case["options"];
+    if let Some(tolerance) = options["tolerance"].as_u64() {
+        args.push(format!("--tolerance={tolerance}"));
+    }
+    if let Some(limit) = options["max_body_bytes"].as_u64() {
+        args.push(format!("--max-body-bytes={limit}"));
+    }
+    if let Some(overrides) = options["overrides"].as_object() {
+        for (name, value) in overrides {
+            args.push(format!("--set={name}={}", value.as_str().unwrap()));
+        }
+    }
+    args
+}
+
+/// Waits (up to 10 s) for `path` to exist.
+pub(crate) fn wait_for(path: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !path.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "{} never appeared",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(5));
     }
 }
