@@ -8,6 +8,7 @@
 //! (`send`, `demo`); 2 bad usage or configuration (including an unavailable store).
 
 mod args;
+mod delivery;
 mod demo;
 mod exec;
 mod listen;

@@ -11,9 +11,9 @@ use base64::Engine as _;
 use hookshield::{Event, MemoryStore, ProcessOptions, Provider, Secret, Verifier};
 
 use crate::args::{event_header_value, provider_parser, sample_body};
+use crate::delivery::{agent, deliver, Delivery, Extras, Kind, Reply, Signer};
 use crate::output::outln;
 use crate::output::Style;
-use crate::send::{agent, deliver, Delivery, Extras, Kind, Reply, Signer};
 use crate::server::{address, bind, runtime, serve, Limits, Receiver};
 use crate::{Failure, Result};
 

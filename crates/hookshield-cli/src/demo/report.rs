@@ -8,9 +8,9 @@ use hookshield::Provider;
 use serde_json::json;
 
 use super::Row;
+use crate::delivery::Kind;
 use crate::output::outln;
 use crate::output::Style;
-use crate::send::Kind;
 
 fn cell(row: &Row) -> String {
     match &row.reply {
