@@ -34,3 +34,6 @@ BENCH_TIME_MS=200 node bench/verify.bench.mjs
 echo "== wasm: tests (size, workerd, Deno; then the JavaScript layer's tests, shared with the native package, against this build)"
 (cd ../node && npm ci --no-audit --no-fund --loglevel=error) # their dev dependencies (Express, Fastify, TypeScript)
 npm test
+
+echo "== wasm: the Hono example under workerd (examples/node/hono-worker, over this build; the examples' npm deps and the native package come from bindings/node/ci.sh)"
+(cd ../../examples/node && npm ci --no-audit --no-fund --loglevel=error && HOOKSHIELD_REQUIRE_WASM=1 node --test --test-name-pattern=workerd examples.test.js)
