@@ -99,7 +99,7 @@ pub fn sample_at(provider: Provider, event_type: &str, now: i64) -> Option<Strin
 /// `body` with the value of its event-time member replaced by `now`, in the same style
 /// (RFC 3339, with milliseconds where the sample has them, or Unix seconds).
 fn stamp(body: &str, now: i64) -> String {
-    let Some((members, _)) = Members::read_object(body, |_, _| None::<((), usize)>) else {
+    let Some(members) = Members::read_object(body) else {
         return body.to_owned();
     };
     let Some(old) = ["timestamp", "created_at", "created"]

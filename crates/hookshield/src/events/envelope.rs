@@ -1,11 +1,14 @@
 //! Reading a provider's envelope out of a verified body and building the [`Event`].
 //!
-//! The body is read once into its top-level members, borrowed as raw text; the typed
-//! data is deserialized straight from the text of `data`. No JSON tree is built unless
-//! someone asks for one ([`Event::raw`]).
+//! The body is read once into its top-level members, borrowed as raw text, checking that
+//! it is JSON. The typed data and the idempotency key wait for their first read
+//! ([`type_event`], [`idempotency_key`]): the typed data is then deserialized straight
+//! from the text of `data`. No JSON tree is built unless someone asks for one
+//! ([`Event::raw`]).
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -16,7 +19,7 @@ use super::json::{kind_of, DataIds, Members, Text};
 use super::{
     docintell::DocIntellEvent, kyc::KycEvent, sensei::SenseiEvent, sentinel::SentinelEvent,
 };
-use super::{sentrasa::SentrasaEvent, Event, EventData, UntypedReason};
+use super::{sentrasa::SentrasaEvent, Event, EventData, Typed, UntypedReason};
 use crate::error::excerpt;
 use crate::timestamp::parse_rfc3339;
 use crate::{idempotency, Error, Provider};
@@ -121,22 +124,7 @@ pub(crate) fn build_event(
         return github_event(text, facts);
     }
     let layout = layout(provider);
-    // Every provider's own samples name the type before `data`: the typed data is then
-    // parsed while the body is read, in the same pass.
-    let read = read_members(text, |members, value| {
-        let Text(event_type) = string_member(members, layout.type_keys)?;
-        let (typed, length) = parse_typed(provider, &event_type, value)?.ok()?;
-        let data = &value[..length];
-        Some((
-            EarlyData {
-                event_type,
-                typed,
-                data,
-            },
-            length,
-        ))
-    })?;
-    let Some((members, early)) = read else {
+    let Some(members) = read_members(text)? else {
         return Ok(not_an_object(provider, text, facts));
     };
 
@@ -157,26 +145,20 @@ pub(crate) fn build_event(
     let event_type = body_type.or_else(|| facts.event.map(|(_, value)| Cow::Borrowed(value)));
 
     let data_member = members.get("data");
-    let data_text = data_member.unwrap_or("null");
-    let typed = type_data(provider, event_type.as_deref(), data_member, early, &layout);
+    // Typing a documented type's data waits for the first read ([`type_event`]); what
+    // cannot be typed without reading it is settled here.
+    let typed = match (event_type.as_deref(), data_member) {
+        (Some(_), Some(_)) => OnceLock::new(),
+        (event_type, _) => OnceLock::from(Typed {
+            data: EventData::Other(data_member.map_or(Value::Null, parse_verified)),
+            untyped: Some(untyped_without_data(provider, event_type, &layout)),
+        }),
+    };
     let event_type = event_type.unwrap_or_default();
     let family = family(provider, &event_type);
     let id = id
         .map(Cow::into_owned)
         .or(facts.id.map(|(_, value)| value.to_owned()));
-    let idempotency_key = idempotency::derive_key(&idempotency::KeyInput {
-        provider,
-        event_type: &event_type,
-        id: id.as_deref(),
-        data: data_member.unwrap_or(text),
-        typed: typed.as_ref().ok(),
-        event_time: event_time_text.as_deref(),
-        body,
-    });
-    let (data, untyped) = match typed {
-        Ok(typed) => (typed, None),
-        Err(untyped) => (EventData::Other(parse_verified(data_text)), Some(untyped)),
-    };
     let timestamp = event_time.or_else(|| header_time(facts));
     Ok(Event {
         provider,
@@ -184,55 +166,73 @@ pub(crate) fn build_event(
         family,
         id,
         timestamp,
-        data,
-        idempotency_key,
-        untyped,
+        typed,
+        idempotency_key: OnceLock::new(),
+        event_time_text: event_time_text.map(Cow::into_owned),
         data_span: data_member.map(|raw| span(text, raw)),
         body: text.to_owned(),
         decoded: None,
-        raw: std::sync::OnceLock::new(),
-        raw_data: std::sync::OnceLock::new(),
+        raw: OnceLock::new(),
+        raw_data: OnceLock::new(),
     })
 }
 
-/// The typed data of a body's `event_type` and `data` member (using what was parsed
-/// while reading, `early`), or why it stays untyped.
-fn type_data(
+/// The typed data of an envelope event that names a type and has `data`, or why it
+/// stays untyped: [`Event::data`] on first use.
+pub(crate) fn type_event(event: &Event) -> Typed {
+    let data = event.data_text().unwrap_or("null");
+    match parse_typed(event.provider, &event.event_type, data) {
+        Some(Ok((data, _))) => Typed {
+            data,
+            untyped: None,
+        },
+        found => Typed {
+            data: EventData::Other(parse_verified(data)),
+            untyped: Some(match found {
+                Some(Err(detail)) => (UntypedReason::DataMismatch, detail),
+                _ => undocumented(&event.event_type),
+            }),
+        },
+    }
+}
+
+/// The idempotency key of an envelope event: [`Event::idempotency_key`] on first use.
+pub(crate) fn idempotency_key(event: &Event) -> String {
+    let typed = event.data();
+    idempotency::derive_key(&idempotency::KeyInput {
+        provider: event.provider,
+        event_type: &event.event_type,
+        id: event.id(),
+        data: event.data_text().unwrap_or(event.json_text()),
+        typed: event.untyped_reason().is_none().then_some(typed),
+        event_time: event.event_time_text.as_deref(),
+        body: event.body.as_bytes(),
+    })
+}
+
+/// Why an envelope event that names no type, or has no `data`, is untyped.
+fn untyped_without_data(
     provider: Provider,
     event_type: Option<&str>,
-    data_member: Option<&str>,
-    early: Option<EarlyData<'_>>,
     layout: &Layout,
-) -> Result<EventData, (UntypedReason, String)> {
-    let Some(event_type) = event_type else {
-        return Err((
+) -> (UntypedReason, String) {
+    match event_type {
+        None => (
             UntypedReason::MissingType,
             format!(
                 "the body has no `{}` string",
                 layout.type_keys.join("` or `")
             ),
-        ));
-    };
-    let Some(raw) = data_member else {
-        return if layout.data_required && documented_family(provider, event_type).is_some() {
-            Err((
+        ),
+        Some(event_type)
+            if layout.data_required && documented_family(provider, event_type).is_some() =>
+        {
+            (
                 UntypedReason::DataMismatch,
                 "the body has no `data` member".to_owned(),
-            ))
-        } else {
-            Err(undocumented(event_type))
-        };
-    };
-    match early {
-        // Unless the object repeats the type or `data` (the last one counts).
-        Some(early) if early.event_type == event_type && std::ptr::eq(early.data, raw) => {
-            Ok(early.typed)
+            )
         }
-        _ => match parse_typed(provider, event_type, raw) {
-            Some(Ok((typed, _))) => Ok(typed),
-            Some(Err(detail)) => Err((UntypedReason::DataMismatch, detail)),
-            None => Err(undocumented(event_type)),
-        },
+        Some(event_type) => undocumented(event_type),
     }
 }
 
@@ -270,43 +270,36 @@ fn not_an_object(provider: Provider, text: &str, facts: HeaderFacts<'_>) -> Even
         family: family(provider, event_type),
         id,
         timestamp: header_time(facts),
-        data: EventData::Other(parse_verified(value)),
-        idempotency_key,
-        untyped: Some((
-            UntypedReason::NotAnObject,
-            format!("the body is {}, not an object", kind_of(value)),
-        )),
+        typed: OnceLock::from(Typed {
+            data: EventData::Other(parse_verified(value)),
+            untyped: Some((
+                UntypedReason::NotAnObject,
+                format!("the body is {}, not an object", kind_of(value)),
+            )),
+        }),
+        idempotency_key: OnceLock::from(idempotency_key),
+        event_time_text: None,
         data_span: Some(span(text, value)),
         body: text.to_owned(),
         decoded: None,
-        raw: std::sync::OnceLock::new(),
-        raw_data: std::sync::OnceLock::new(),
+        raw: OnceLock::new(),
+        raw_data: OnceLock::new(),
     }
 }
 
-/// Typed data parsed while the body was read, with the type it was parsed as.
-struct EarlyData<'a> {
-    event_type: Cow<'a, str>,
-    typed: EventData,
-    data: &'a str,
-}
-
-/// The body checked to be JSON, its top-level members, and what `at_data` made of the
-/// value of `data` (see [`Members::read_object`]); `None` for JSON that is not an object.
+/// The body checked to be JSON, and its top-level members; `None` for JSON that is not
+/// an object.
 ///
 /// The check is JSON's grammar, as JavaScript's and Python's parsers read it: a number
 /// past an `f64`'s range (`1e400`) is JSON too, read there as infinity.
-fn read_members<'a, T>(
-    text: &'a str,
-    at_data: impl FnMut(&Members<'a>, &'a str) -> Option<(T, usize)>,
-) -> Result<Option<(Members<'a>, Option<T>)>, Error> {
+fn read_members(text: &str) -> Result<Option<Members<'_>>, Error> {
     let invalid_json = |e: serde_json::Error| Error::InvalidJson {
         reason: e.to_string(),
     };
-    let read = if let Some(read) = Members::read_object(text, at_data) {
-        Some(read)
+    let read = if let Some(members) = Members::read_object(text) {
+        Some(members)
     } else if let Ok(members) = serde_json::from_str::<Members<'_>>(text) {
-        Some((members, None))
+        Some(members)
     } else {
         // Not an object: JSON all the same, or not JSON at all.
         serde_json::from_str::<&RawValue>(text).map_err(invalid_json)?;
@@ -415,14 +408,17 @@ fn github_event(text: &str, facts: HeaderFacts<'_>) -> Result<Event, Error> {
         family: family.into(),
         id,
         timestamp: None,
-        data: EventData::Other(raw.clone()),
-        idempotency_key,
-        untyped,
+        typed: OnceLock::from(Typed {
+            data: EventData::Other(raw.clone()),
+            untyped,
+        }),
+        idempotency_key: OnceLock::from(idempotency_key),
+        event_time_text: None,
         data_span: None,
         body: text.to_owned(),
         decoded,
-        raw: std::sync::OnceLock::from(raw),
-        raw_data: std::sync::OnceLock::new(),
+        raw: OnceLock::from(raw),
+        raw_data: OnceLock::new(),
     })
 }
 

@@ -53,17 +53,12 @@ impl<'a> Members<'a> {
             .map(|(_, value)| *value)
     }
 
-    /// Reads the members of the object `text` in one pass over it.
+    /// Reads the members of the object `text` in one pass over it, each value checked
+    /// to be JSON and kept as its text.
     ///
-    /// `at_data` is offered each `data` member's value (the text from where it starts to
-    /// the end of `text`) with the members read before it, and may parse the value itself,
-    /// returning what it made and the value's length; a value it declines is skipped.
     /// `None` when `text` is not a well-formed object, or when anything about it is
     /// unusual: `serde_json::from_str::<Members>` then decides, with its error messages.
-    pub(crate) fn read_object<T>(
-        text: &'a str,
-        mut at_data: impl FnMut(&Self, &'a str) -> Option<(T, usize)>,
-    ) -> Option<(Self, Option<T>)> {
+    pub(crate) fn read_object(text: &'a str) -> Option<Self> {
         let bytes = text.as_bytes();
         let skip_whitespace = |mut at: usize| {
             while matches!(bytes.get(at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
@@ -72,7 +67,6 @@ impl<'a> Members<'a> {
             at
         };
         let mut members = Members(Vec::with_capacity(8));
-        let mut parsed = None;
         let mut at = skip_whitespace(0);
         if bytes.get(at) != Some(&b'{') {
             return None;
@@ -89,18 +83,7 @@ impl<'a> Members<'a> {
                 }
                 at = skip_whitespace(at + 1);
                 let rest = &text[at..];
-                let made = if key.0 == "data" {
-                    at_data(&members, rest)
-                } else {
-                    None
-                };
-                let length = match made {
-                    Some((made, length)) => {
-                        parsed = Some(made);
-                        length
-                    }
-                    None => parse_prefix::<&RawValue>(rest).ok()?.1,
-                };
+                let length = parse_prefix::<&RawValue>(rest).ok()?.1;
                 members.0.push((key, &rest[..length]));
                 at = skip_whitespace(at + length);
                 match bytes.get(at) {
@@ -113,7 +96,7 @@ impl<'a> Members<'a> {
                 }
             }
         }
-        (skip_whitespace(at) == bytes.len()).then_some((members, parsed))
+        (skip_whitespace(at) == bytes.len()).then_some(members)
     }
 }
 

@@ -42,17 +42,20 @@ pub mod sentrasa;
 /// }
 /// # Ok::<(), hookshield::Error>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Event {
     pub(crate) provider: Provider,
     pub(crate) event_type: String,
     pub(crate) family: std::borrow::Cow<'static, str>,
     pub(crate) id: Option<String>,
     pub(crate) timestamp: Option<OffsetDateTime>,
-    pub(crate) data: EventData,
-    pub(crate) idempotency_key: String,
-    /// Why `data` is untyped, and the details, where it is.
-    pub(crate) untyped: Option<(UntypedReason, String)>,
+    /// The typed data, or why it is untyped: worked out on first use (see
+    /// [`Event::data`]), so a receiver that reads `data` as JSON never pays for it.
+    pub(crate) typed: OnceLock<Typed>,
+    /// The idempotency key, derived on first use (it needs the typed data).
+    pub(crate) idempotency_key: OnceLock<String>,
+    /// The event time as the envelope wrote it, for the idempotency key.
+    pub(crate) event_time_text: Option<String>,
     /// The verified body, from which `raw` is parsed on first use.
     pub(crate) body: String,
     /// The JSON text of the document where it is not the body itself (the decoded
@@ -62,6 +65,13 @@ pub struct Event {
     pub(crate) data_span: Option<Range<usize>>,
     pub(crate) raw: OnceLock<Value>,
     pub(crate) raw_data: OnceLock<Value>,
+}
+
+/// An event's typed data, and why it is untyped, where it is.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Typed {
+    pub(crate) data: EventData,
+    pub(crate) untyped: Option<(UntypedReason, String)>,
 }
 
 impl Event {
@@ -96,9 +106,16 @@ impl Event {
             .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
     }
 
-    /// The typed data.
+    /// The typed data, typed on first use (from the verified text of `data`; an
+    /// undocumented or mismatched type gives [`EventData::Other`] and
+    /// [`Event::untyped_reason`] says why).
     pub fn data(&self) -> &EventData {
-        &self.data
+        &self.typed().data
+    }
+
+    /// The typed data and why it is untyped, worked out once.
+    fn typed(&self) -> &Typed {
+        self.typed.get_or_init(|| envelope::type_event(self))
     }
 
     /// Why [`Event::data`] is [`EventData::Other`] (`None` when it is typed): an
@@ -118,12 +135,15 @@ impl Event {
     /// # Ok::<(), hookshield::Error>(())
     /// ```
     pub fn untyped_reason(&self) -> Option<UntypedReason> {
-        self.untyped.as_ref().map(|(reason, _)| *reason)
+        self.typed().untyped.as_ref().map(|(reason, _)| *reason)
     }
 
     /// What [`Event::untyped_reason`] found, in words (`None` when typed).
     pub fn untyped_detail(&self) -> Option<&str> {
-        self.untyped.as_ref().map(|(_, detail)| detail.as_str())
+        self.typed()
+            .untyped
+            .as_ref()
+            .map(|(_, detail)| detail.as_str())
     }
 
     /// The whole document as JSON, parsed on first use (see [`Event::json_text`]).
@@ -222,7 +242,12 @@ impl Event {
         if self.data_is_body() {
             return self.raw();
         }
-        if let EventData::Other(data) = &self.data {
+        // Untyped data already read is the same JSON.
+        if let Some(Typed {
+            data: EventData::Other(data),
+            ..
+        }) = self.typed.get()
+        {
             return data;
         }
         self.raw_data
@@ -230,8 +255,10 @@ impl Event {
     }
 
     /// The key that identifies this event across redeliveries; see [`crate::idempotency`].
+    /// Derived on first use.
     pub fn idempotency_key(&self) -> &str {
-        &self.idempotency_key
+        self.idempotency_key
+            .get_or_init(|| envelope::idempotency_key(self))
     }
 
     /// Whether the type matches a subscription pattern: `*` (everything), `family.*`
@@ -248,7 +275,30 @@ impl Event {
     /// Takes the event apart into its typed data and raw JSON.
     pub fn into_parts(mut self) -> (EventData, Value) {
         self.raw();
-        (self.data, self.raw.take().unwrap_or(Value::Null))
+        self.typed();
+        let data = self.typed.take().map(|typed| typed.data);
+        (
+            data.unwrap_or(EventData::Other(Value::Null)),
+            self.raw.take().unwrap_or(Value::Null),
+        )
+    }
+}
+
+/// Every field, the lazily worked out ones included (the JSON caches behind
+/// [`Event::raw`] aside).
+impl std::fmt::Debug for Event {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Event")
+            .field("provider", &self.provider)
+            .field("event_type", &self.event_type)
+            .field("family", &self.family)
+            .field("id", &self.id)
+            .field("timestamp", &self.timestamp)
+            .field("data", self.data())
+            .field("idempotency_key", &self.idempotency_key())
+            .field("untyped", &self.typed().untyped)
+            .field("body", &self.body)
+            .finish_non_exhaustive()
     }
 }
 
@@ -260,10 +310,9 @@ impl PartialEq for Event {
             && self.event_type == other.event_type
             && self.id == other.id
             && self.timestamp == other.timestamp
-            && self.idempotency_key == other.idempotency_key
             && self.body == other.body
-            && self.data == other.data
-            && self.untyped == other.untyped
+            && self.typed() == other.typed()
+            && self.idempotency_key() == other.idempotency_key()
     }
 }
 
