@@ -31,6 +31,8 @@
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 mod answer;
+#[cfg(feature = "axum")]
+pub mod axum;
 mod builder;
 mod error;
 pub mod events;

@@ -1,95 +1,42 @@
-//! A Sentinel webhook receiver on axum.
+//! A Sentinel webhook receiver on axum, with hookshield's extractor (feature `axum`).
 //!
-//! `POST /webhooks/sentinel` takes the raw body as [`Bytes`] and the headers as
-//! [`HeaderMap`], verifies them with hookshield, claims the event in a [`MemoryStore`] so
-//! each event is handled once (redeliveries are acknowledged without running the
-//! handler), and answers the status the outcome earns for Sentinel's retry policy.
-//! The body is read within the verifier's `max_body_bytes`: a larger declared
-//! `Content-Length` is refused before reading, and a chunked body is cut off one byte
-//! past the limit.
+//! `POST /webhooks/sentinel` takes a [`Delivery`]: the body read within the verifier's
+//! `max_body_bytes` (a larger declared `Content-Length` is refused before reading, a
+//! chunked body is cut off one byte past the limit), verified, and its event claimed in
+//! the [`Receiver`]'s store, so each event is handled once. Everything the handler does
+//! not see (a forgery, a stale or oversized delivery, a redelivery of a processed event)
+//! is answered by the extractor with the core's status and JSON body.
 
-use std::sync::Arc;
-
-use axum::body::Body;
-use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::IntoResponse;
 use axum::routing::post;
 use axum::Router;
-use hookshield::{Error, Event, MemoryStore, Outcome, ProcessOptions, Verifier};
+use hookshield::axum::{Delivery, Receiver, Reply};
+use hookshield::{Event, Outcome};
 
-/// What every request shares: the verifier (keyed once) and the dedup store.
-#[derive(Debug)]
-pub struct Receiver {
-    verifier: Verifier,
-    store: MemoryStore,
-}
-
-impl Receiver {
-    /// A receiver for `verifier`'s provider, remembering up to 100 000 events.
-    pub fn new(verifier: Verifier) -> Self {
-        Receiver {
-            verifier,
-            store: MemoryStore::new(100_000),
-        }
-    }
-}
-
-/// The routes: `POST /webhooks/sentinel`.
+/// The routes: `POST /webhooks/sentinel`, with `receiver` (the verifier and a
+/// `MemoryStore`) as the state.
 pub fn app(receiver: Receiver) -> Router {
     Router::new()
         .route("/webhooks/sentinel", post(sentinel))
-        .with_state(Arc::new(receiver))
+        .with_state(receiver)
 }
 
-async fn sentinel(
-    State(receiver): State<Arc<Receiver>>,
-    headers: HeaderMap,
-    body: Body,
-) -> impl IntoResponse {
-    let outcome = match read_body(&receiver.verifier, &headers, body).await {
-        Ok(body) => receiver.verifier.process(
-            &body,
-            &headers,
-            &receiver.store,
-            ProcessOptions::default(),
-            handle,
-        ),
-        Err(too_large) => Outcome::Rejected(too_large),
+/// Runs `handle` once per event; logs what was refused or failed.
+async fn sentinel(delivery: Result<Delivery, Reply>) -> Reply {
+    let reply = match delivery {
+        Ok(delivery) => {
+            let result = handle(delivery.event());
+            delivery.finish(result)
+        }
+        Err(reply) => reply,
     };
-    let provider = receiver.verifier.provider();
-    match &outcome {
+    match reply.outcome() {
         // Error messages never contain the secret or the expected signature.
-        Outcome::Rejected(error) => eprintln!("rejected ({provider}): {error}"),
-        Outcome::HandlerFailed { message, .. } => eprintln!("handler failed: {message}"),
+        Some(Outcome::Rejected(error)) => eprintln!("rejected: {error}"),
+        Some(Outcome::HandlerFailed { message, .. }) => eprintln!("handler failed: {message}"),
+        None => eprintln!("refused: {}", reply.answer().body),
         _ => {}
     }
-    // The status and JSON body every hookshield helper sends.
-    let answer = outcome.answer(provider);
-    (
-        StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        [(header::CONTENT_TYPE, "application/json")],
-        answer.body,
-    )
-}
-
-/// The body, read only while it stays within the verifier's limit.
-async fn read_body(
-    verifier: &Verifier,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<axum::body::Bytes, Error> {
-    let limit = verifier.max_body_bytes();
-    let too_large = |size| Error::BodyTooLarge { size, limit };
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok()?.parse::<usize>().ok());
-    if let Some(size) = declared.filter(|size| *size > limit) {
-        return Err(too_large(size));
-    }
-    axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| too_large(limit + 1))
+    reply
 }
 
 /// The application's handler: runs once per event. Returning an error releases the

@@ -27,7 +27,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     axum::serve(
         listener,
-        axum_receiver::app(axum_receiver::Receiver::new(verifier)),
+        axum_receiver::app(hookshield::axum::Receiver::new(verifier)),
     )
     .with_graceful_shutdown(async {
         let _ = tokio::signal::ctrl_c().await;
