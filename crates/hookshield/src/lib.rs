@@ -28,7 +28,7 @@
 //! # Ok::<(), hookshield::Error>(())
 //! ```
 #![forbid(unsafe_code)]
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod answer;
 #[cfg(feature = "axum")]
