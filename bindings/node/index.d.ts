@@ -103,11 +103,20 @@ export declare class NativeVerifier {
   /**
    * Verifies `body` (bytes) given the values of [`NativeVerifier::header_names`]
    * (`undefined` when absent) at `now` (Unix seconds). Returns the event's packed
-   * fields, or `!{code}|{message}` when the delivery is rejected.
+   * fields without the details (see [`NativeVerifier::details`]), or
+   * `!{code}|{message}` when the delivery is rejected.
    */
   verify(body: Uint8Array, signature: string | undefined | null, timestamp: string | undefined | null, id: string | undefined | null, event: string | undefined | null, now: number): string
   /** [`NativeVerifier::verify`] for a body given as text (taken as UTF-8). */
   verifyText(body: string, signature: string | undefined | null, timestamp: string | undefined | null, id: string | undefined | null, event: string | undefined | null, now: number): string
+  /**
+   * The details of an event [`NativeVerifier::verify`] returned without them, for
+   * the same arguments: `{flags}|{key}|{untyped reason}|{untyped detail}` (see
+   * `wire::details`).
+   */
+  details(body: Uint8Array, signature: string | undefined | null, timestamp: string | undefined | null, id: string | undefined | null, event: string | undefined | null, now: number): string
+  /** [`NativeVerifier::details`] for a body given as text (taken as UTF-8). */
+  detailsText(body: string, signature: string | undefined | null, timestamp: string | undefined | null, id: string | undefined | null, event: string | undefined | null, now: number): string
   /**
    * Checks size, headers, signature and the replay window without parsing the body:
    * `[timestamp, id, event]` ('' where absent).

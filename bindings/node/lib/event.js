@@ -36,14 +36,25 @@ module.exports = function events({ backend, configError, describe }) {
     #dataEnd = 0;
     #dataText;
     #timestamp;
+    #documented;
+    #idempotencyKey;
+    #untypedReason;
+    #untypedDetail;
+    /** Where the details were left out (flags `?`): the function that asks the backend for them. */
+    #details;
 
     /**
      * `packed`: the backend's event fields (see `packed` in src/wire.rs); `body`: the
      * verified body as given to `verify` (a string or bytes, decoded when `raw` or
-     * `data` is first read).
+     * `data` is first read); `details`: where `packed` leaves the details out, a function
+     * returning them (see `details` in src/wire.rs), called on the first read of one.
      */
-    constructor(provider, packed, body) {
-      const flags = packed.charCodeAt(0) - 48;
+    constructor(provider, packed, body, details) {
+      if (packed.charCodeAt(0) === 63 /* ? */) {
+        this.#details = details;
+      } else {
+        this.#documented = ((packed.charCodeAt(0) - 48) & 1) === 1;
+      }
       let at = 2;
       for (let slot = 0; slot < 6; slot++) at = field(packed, at, unpacked, slot) + 1;
       const mark = packed.charCodeAt(at);
@@ -76,19 +87,51 @@ module.exports = function events({ backend, configError, describe }) {
       this.id = unpacked[2];
       /** When the event happened, in Unix milliseconds, or null. */
       this.timestampMs = packed.charCodeAt(at) === 45 /* - */ ? null : Number(packed.slice(at, end));
-      /** The key that identifies the event across redeliveries. */
-      this.idempotencyKey = unpacked[3];
-      /** Whether the type is documented and `data` has its documented shape. */
-      this.documented = (flags & 1) === 1;
-      /**
-       * Why `data` is untyped (`undocumented_type`, `data_mismatch`, `missing_type`,
-       * `not_an_object`), or null when it is typed.
-       */
-      this.untypedReason = unpacked[4];
-      /** What the core found, in words, or null when typed. */
-      this.untypedDetail = unpacked[5];
+      this.#idempotencyKey = unpacked[3];
+      this.#untypedReason = unpacked[4];
+      this.#untypedDetail = unpacked[5];
       // The JSON text where it is not the body (a form-encoded GitHub delivery).
       this.#body = end < packed.length ? packed.slice(end + 1) : body;
+    }
+
+    /** The details, asked for on the first read of one where `verify` left them out. */
+    #detailed() {
+      if (this.#details === undefined) return;
+      const details = this.#details();
+      this.#details = undefined;
+      this.#documented = ((details.charCodeAt(0) - 48) & 1) === 1;
+      let at = 2;
+      for (let slot = 0; slot < 3; slot++) at = field(details, at, unpacked, slot) + 1;
+      this.#idempotencyKey = unpacked[0];
+      this.#untypedReason = unpacked[1];
+      this.#untypedDetail = unpacked[2];
+    }
+
+    /** The key that identifies the event across redeliveries. */
+    get idempotencyKey() {
+      this.#detailed();
+      return this.#idempotencyKey;
+    }
+
+    /** Whether the type is documented and `data` has its documented shape. */
+    get documented() {
+      this.#detailed();
+      return this.#documented;
+    }
+
+    /**
+     * Why `data` is untyped (`undocumented_type`, `data_mismatch`, `missing_type`,
+     * `not_an_object`), or null when it is typed.
+     */
+    get untypedReason() {
+      this.#detailed();
+      return this.#untypedReason;
+    }
+
+    /** What the core found, in words, or null when typed. */
+    get untypedDetail() {
+      this.#detailed();
+      return this.#untypedDetail;
     }
 
     /** When the event happened, or null. */

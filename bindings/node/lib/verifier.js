@@ -196,20 +196,36 @@ module.exports = function verifiers(ctx) {
      */
     verify(body, headers, options) {
       let packed;
+      let signature, timestamp, id, event, now;
       try {
         const v = this.#pick(headers);
-        const now = this.#now(options);
+        signature = v[0];
+        timestamp = v[1];
+        id = v[2];
+        event = v[3];
+        now = this.#now(options);
         if (typeof body === 'string') {
-          packed = this.#native.verifyText(body, v[0], v[1], v[2], v[3], now);
+          packed = this.#native.verifyText(body, signature, timestamp, id, event, now);
         } else {
           body = bodyOf(body);
-          packed = this.#native.verify(body, v[0], v[1], v[2], v[3], now);
+          packed = this.#native.verify(body, signature, timestamp, id, event, now);
         }
       } catch (error) {
         throw toError(error);
       }
       if (packed.charCodeAt(0) === 33 /* ! */) throw rejection(packed);
-      return new Event(this.#provider, packed, body);
+      // The backend leaves out what makes the core type `data` and derive the key: asked
+      // for, from the same inputs, only if read.
+      const native = this.#native;
+      const details = () => {
+        const text =
+          typeof body === 'string'
+            ? native.detailsText(body, signature, timestamp, id, event, now)
+            : native.details(body, signature, timestamp, id, event, now);
+        if (text.charCodeAt(0) === 33 /* ! */) throw rejection(text);
+        return text;
+      };
+      return new Event(this.#provider, packed, body, details);
     }
 
     /**

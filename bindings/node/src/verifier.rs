@@ -75,7 +75,8 @@ impl NativeVerifier {
 
     /// Verifies `body` (bytes) given the values of [`NativeVerifier::header_names`]
     /// (`undefined` when absent) at `now` (Unix seconds). Returns the event's packed
-    /// fields, or `!{code}|{message}` when the delivery is rejected.
+    /// fields without the details (see [`NativeVerifier::details`]), or
+    /// `!{code}|{message}` when the delivery is rejected.
     #[napi]
     pub fn verify(
         &self,
@@ -101,6 +102,41 @@ impl NativeVerifier {
         now: f64,
     ) -> String {
         wire::verify(
+            &self.inner,
+            body.as_bytes(),
+            [signature, timestamp, id, event],
+            now,
+        )
+    }
+
+    /// The details of an event [`NativeVerifier::verify`] returned without them, for
+    /// the same arguments: `{flags}|{key}|{untyped reason}|{untyped detail}` (see
+    /// `wire::details`).
+    #[napi]
+    pub fn details(
+        &self,
+        body: &[u8],
+        signature: Option<String>,
+        timestamp: Option<String>,
+        id: Option<String>,
+        event: Option<String>,
+        now: f64,
+    ) -> String {
+        wire::details(&self.inner, body, [signature, timestamp, id, event], now)
+    }
+
+    /// [`NativeVerifier::details`] for a body given as text (taken as UTF-8).
+    #[napi]
+    pub fn details_text(
+        &self,
+        body: String,
+        signature: Option<String>,
+        timestamp: Option<String>,
+        id: Option<String>,
+        event: Option<String>,
+        now: f64,
+    ) -> String {
+        wire::details(
             &self.inner,
             body.as_bytes(),
             [signature, timestamp, id, event],

@@ -96,9 +96,41 @@ pub(crate) fn verify(
     let result =
         unix_seconds(now).and_then(|now| verifier.verify_at(body, &headers(verifier, values), now));
     match result {
-        Ok(event) => packed(&event),
+        Ok(event) => pack(&event, false),
         Err(error) => packed_error(&error),
     }
+}
+
+/// The details of an event [`verify`] returned without them (whether `data` is typed,
+/// the idempotency key, why `data` is untyped), for the JavaScript layer's first read of
+/// one: `{flags}|{idempotency key}|{untyped reason}|{untyped detail}`, fields as in
+/// [`packed`]. The core works them out from the verified event, which is verified again
+/// from the same inputs (the same "now": the same answer) rather than kept alive across
+/// the boundary, so that `verify` hands JavaScript no native object to collect; or the
+/// packed rejection.
+pub(crate) fn details(
+    verifier: &Verifier,
+    body: &[u8],
+    values: [Option<String>; 4],
+    now: f64,
+) -> String {
+    let result =
+        unix_seconds(now).and_then(|now| verifier.verify_at(body, &headers(verifier, values), now));
+    let event = match result {
+        Ok(event) => event,
+        Err(error) => return packed_error(&error),
+    };
+    let mut out = String::with_capacity(96);
+    out.push(char::from(b'0' + u8::from(event.data().is_documented())));
+    for field in [
+        Some(event.idempotency_key()),
+        event.untyped_reason().map(UntypedReason::as_str),
+        event.untyped_detail(),
+    ] {
+        out.push('|');
+        push_field(&mut out, field);
+    }
+    out
 }
 
 /// Checks size, headers, signature and the replay window only: `[timestamp, id, event]`
@@ -124,46 +156,45 @@ pub(crate) fn verify_signature(
 ///
 /// `{flags}|{type}|{family}|{id}|{idempotency key}|{untyped reason}|{untyped detail}|{data}|{timestamp ms}[|{json text}]`
 ///
-/// `flags`: bit 0 documented. Each text field is `{len}:{text}`, `len` being its length
-/// in UTF-16 code units (JavaScript's `length`), so any text, `|` or `:` included, reads
-/// back exactly; or `-` for none. `{data}` says where the text of `data` is: `*` the
-/// whole JSON text (GitHub), `{start},{end}` a part of the body text (UTF-16 indices,
-/// for `JSON.parse` of just that slice), `={len}:{text}` the text itself where it is not
-/// part of the body, `-` none. `{timestamp ms}` is Unix milliseconds or `-`. `{json
-/// text}`, to the end, is there only when the JSON text of the delivery is not the body
-/// (the decoded `payload` of a form-encoded GitHub delivery).
+/// `flags`: bit 0 documented; `?` where the details (documented, the key, the untyped
+/// reason and detail, then all `-`) are left for [`details`] to work out on first read.
+/// Each text field is `{len}:{text}`, `len` being its length in UTF-16 code units
+/// (JavaScript's `length`), so any text, `|` or `:` included, reads back exactly; or `-`
+/// for none. `{data}` says where the text of `data` is: `*` the whole JSON text
+/// (GitHub), `{start},{end}` a part of the body text (UTF-16 indices, for `JSON.parse`
+/// of just that slice), `={len}:{text}` the text itself where it is not part of the
+/// body, `-` none. `{timestamp ms}` is Unix milliseconds or `-`. `{json text}`, to the
+/// end, is there only when the JSON text of the delivery is not the body (the decoded
+/// `payload` of a form-encoded GitHub delivery).
 pub(crate) fn packed(event: &Event) -> String {
-    fn push_number(out: &mut String, number: impl std::fmt::Display) {
-        use std::fmt::Write as _;
-        let _ = write!(out, "{number}");
-    }
-    fn utf16_len(text: &str) -> usize {
-        if text.is_ascii() {
-            text.len()
-        } else {
-            text.encode_utf16().count()
-        }
-    }
-    fn push_text(out: &mut String, text: &str) {
-        push_number(out, utf16_len(text));
-        out.push(':');
-        out.push_str(text);
-    }
+    pack(event, true)
+}
+
+/// [`packed`], with the details (which make the core type `data` and derive the key)
+/// where `with_details`, else `?` and `-`.
+fn pack(event: &Event, with_details: bool) -> String {
     let mut out = String::with_capacity(160);
-    out.push(char::from(b'0' + u8::from(event.data().is_documented())));
+    let (flags, key, reason, detail) = if with_details {
+        (
+            char::from(b'0' + u8::from(event.data().is_documented())),
+            Some(event.idempotency_key()),
+            event.untyped_reason().map(UntypedReason::as_str),
+            event.untyped_detail(),
+        )
+    } else {
+        ('?', None, None, None)
+    };
+    out.push(flags);
     for field in [
         Some(event.event_type()),
         Some(event.family()),
         event.id(),
-        Some(event.idempotency_key()),
-        event.untyped_reason().map(UntypedReason::as_str),
-        event.untyped_detail(),
+        key,
+        reason,
+        detail,
     ] {
         out.push('|');
-        match field {
-            Some(text) => push_text(&mut out, text),
-            None => out.push('-'),
-        }
+        push_field(&mut out, field);
     }
     out.push('|');
     if event.data_is_body() {
@@ -174,7 +205,7 @@ pub(crate) fn packed(event: &Event) -> String {
         push_number(&mut out, range.end);
     } else if let Some(text) = event.data_text() {
         out.push('=');
-        push_text(&mut out, text);
+        push_field(&mut out, Some(text));
     } else {
         out.push('-');
     }
@@ -189,6 +220,27 @@ pub(crate) fn packed(event: &Event) -> String {
         out.push_str(json);
     }
     out
+}
+
+fn push_number(out: &mut String, number: impl std::fmt::Display) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "{number}");
+}
+
+/// `{len}:{text}` (`len` in UTF-16 code units), or `-` for none.
+fn push_field(out: &mut String, field: Option<&str>) {
+    let Some(text) = field else {
+        out.push('-');
+        return;
+    };
+    let utf16_len = if text.is_ascii() {
+        text.len()
+    } else {
+        text.encode_utf16().count()
+    };
+    push_number(out, utf16_len);
+    out.push(':');
+    out.push_str(text);
 }
 
 /// A rejection, returned rather than thrown: `!{code}|{message}`. Throwing from native

@@ -159,7 +159,8 @@ impl RawVerifier {
         format!("{:?}", self.inner)
     }
 
-    /// Verifies at `now` (Unix seconds): the event's packed fields, or `!{code}|{message}`.
+    /// Verifies at `now` (Unix seconds): the event's packed fields without the details
+    /// (see [`RawVerifier::details`]), or `!{code}|{message}`.
     pub fn verify(
         &self,
         body: &[u8],
@@ -184,6 +185,39 @@ impl RawVerifier {
         now: f64,
     ) -> String {
         wire::verify(
+            &self.inner,
+            body.as_bytes(),
+            [signature, timestamp, id, event],
+            now,
+        )
+    }
+
+    /// The details of an event [`RawVerifier::verify`] returned without them, for the
+    /// same arguments: `{flags}|{key}|{untyped reason}|{untyped detail}`.
+    pub fn details(
+        &self,
+        body: &[u8],
+        signature: Option<String>,
+        timestamp: Option<String>,
+        id: Option<String>,
+        event: Option<String>,
+        now: f64,
+    ) -> String {
+        wire::details(&self.inner, body, [signature, timestamp, id, event], now)
+    }
+
+    /// [`RawVerifier::details`] for a body given as text (taken as UTF-8).
+    #[wasm_bindgen(js_name = detailsText)]
+    pub fn details_text(
+        &self,
+        body: &str,
+        signature: Option<String>,
+        timestamp: Option<String>,
+        id: Option<String>,
+        event: Option<String>,
+        now: f64,
+    ) -> String {
+        wire::details(
             &self.inner,
             body.as_bytes(),
             [signature, timestamp, id, event],
