@@ -12,10 +12,11 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import parse_qs, quote_plus
+from urllib.parse import parse_qs, parse_qsl, quote_plus, urlencode
 
 HERE = Path(__file__).resolve().parent
 SAMPLES = HERE.parent.parent / "crates" / "hookshield" / "samples"
@@ -30,7 +31,22 @@ SCHEMES = {
     "github": dict(sig="X-Hub-Signature-256", id="X-GitHub-Delivery", event="X-GitHub-Event"),
     "standard": dict(sig="webhook-signature", ts="webhook-timestamp", id="webhook-id", content="id.ts.body",
                      encoding="base64", prefix="v1,", secret="whsec_base64"),
+    # https://docs.stripe.com/webhooks#verify-manually: `t=<unix>,v1=<hex>` over `{t}.{body}`.
+    "stripe": dict(sig="Stripe-Signature", tskey="t", sep=",", prefix="v1=", content="ts.body"),
+    # https://docs.svix.com/receiving/verifying-payloads/how-manual
+    "svix": dict(sig="svix-signature", ts="svix-timestamp", id="svix-id", content="id.ts.body",
+                 encoding="base64", prefix="v1,", secret="whsec_base64"),
+    # https://api.slack.com/authentication/verifying-requests-from-slack
+    "slack": dict(sig="X-Slack-Signature", ts="X-Slack-Request-Timestamp", prefix="v0=", content="v0:ts:body"),
+    # https://shopify.dev/docs/apps/build/webhooks/verify-deliveries (and ignore-duplicates)
+    "shopify": dict(sig="X-Shopify-Hmac-Sha256", id="X-Shopify-Event-Id", fallback_id="X-Shopify-Webhook-Id",
+                    event="X-Shopify-Topic", encoding="base64", prefix=""),
+    # https://developer.paddle.com/webhooks/signature-verification: `ts=<unix>;h1=<hex>` over `{ts}:{body}`.
+    "paddle": dict(sig="Paddle-Signature", tskey="ts", sep=";", prefix="h1=", content="ts:body"),
 }
+# What each signed-content shorthand above signs.
+CONTENT = {"body": "{body}", "ts.body": "{timestamp}.{body}", "id.ts.body": "{id}.{timestamp}.{body}",
+           "v0:ts:body": "v0:{timestamp}:{body}", "ts:body": "{timestamp}:{body}"}
 SECRETS = {
     "sentinel": "whsec_your_webhook_secret",
     "docintell": "whsec_abcdefghijklmnopqrstuvwxyz1234567890ABC",
@@ -39,10 +55,16 @@ SECRETS = {
     "sensei": "whsec_your_signing_secret",
     "github": "It's a Secret to Everybody",
     "standard": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    "stripe": "whsec_test_secret",  # stripe-node's webhook tests
+    "svix": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",  # Svix's documented example
+    "slack": "8f742231b10e8888abcd99yyyzzz85a5",  # Slack's documented example
+    "shopify": "shpss_hookshield_client_secret",
+    "paddle": "pdl_ntfset_01hv8x2af9x7cyye9qhmxb1yv6_hookshield",
 }
 NOW = {
     "sentinel": 1778839500, "docintell": 1764757800, "sentrasa": 1774000800, "kyc": 1767225600,
     "sensei": 1770043530, "github": 1767225600, "standard": 1767225600, "custom": 1767225600,
+    "stripe": 1767225600, "svix": 1767225600, "slack": 1767225600, "shopify": 1767225600, "paddle": 1767225600,
 }
 SAMPLE_ORDER = {
     "sentinel": ["document.completed", "document.failed", "chat.session.closed", "report.generated"],
@@ -58,6 +80,11 @@ SAMPLE_ORDER = {
                "certificate.generated"],
     "github": ["ping", "issues.opened"],
     "standard": ["invoice.paid"],
+    "stripe": ["payment_intent.succeeded"],
+    "svix": ["message.attempt.exhausted"],
+    "slack": ["app_mention"],
+    "shopify": ["orders/create"],
+    "paddle": ["transaction.completed"],
 }
 # Documented families (the documents' own groupings).
 FAMILIES = {
@@ -88,12 +115,11 @@ def key_bytes(secret, fmt):
 
 
 def signature(scheme, secret, body: bytes, ts=None, msg_id=None):
-    content = scheme.get("content", "body")
-    message = body
-    if content == "ts.body":
-        message = f"{ts}.".encode() + body
-    elif content == "id.ts.body":
-        message = f"{msg_id}.{ts}.".encode() + body
+    """`prefix` + the encoded tag (one entry of the signature header)."""
+    template = CONTENT[scheme.get("content", "body")]
+    before, after = template.split("{body}")
+    fill = lambda text: text.replace("{id}", str(msg_id)).replace("{timestamp}", str(ts)).encode()
+    message = fill(before) + body + fill(after)
     tag = hmac.new(key_bytes(secret, scheme.get("secret", "utf8")), message, hashlib.sha256).digest()
     encoded = base64.b64encode(tag).decode() if scheme.get("encoding") == "base64" else tag.hex()
     return scheme.get("prefix", "sha256=") + encoded
@@ -106,16 +132,22 @@ def signed_headers(provider, body: bytes, secret=None, ts=None, msg_id=None, eve
     parsed = try_json(body)
     if msg_id is None and "id" in scheme:
         msg_id = parsed.get("id") if isinstance(parsed, dict) and isinstance(parsed.get("id"), str) else "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W"
-    headers = [["Content-Type", "application/json"]]
+    form = parsed is None and provider in FORMS
+    headers = [["Content-Type", "application/x-www-form-urlencoded" if form else "application/json"]]
     if "ts" in scheme:
         headers.append([scheme["ts"], str(ts)])
     if "id" in scheme:
         headers.append([scheme["id"], msg_id])
+    if "fallback_id" in scheme:
+        headers.append([scheme["fallback_id"], msg_id])
     if "event" in scheme:
         if event is None and isinstance(parsed, dict):
             event = parsed.get("event") or parsed.get("type")
         headers.append([scheme["event"], event])
-    headers.append([scheme["sig"], signature(scheme, secret, body, ts, msg_id)])
+    value = signature(scheme, secret, body, ts, msg_id)
+    if "tskey" in scheme:
+        value = f"{scheme['tskey']}={ts}{scheme['sep']}{value}"
+    headers.append([scheme["sig"], value])
     return headers
 
 
@@ -127,19 +159,28 @@ def try_json(body: bytes):
 
 
 def iso_ms(text):
+    """Unix milliseconds of an RFC 3339 date-time (finer digits cut off, as the core does)."""
     try:
-        return int(round(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000))
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
+    return int(moment.replace(microsecond=0).timestamp()) * 1000 + moment.microsecond // 1000
 
 
 # Where each preset's envelope keeps its type, id and event time (crates/hookshield/src/events/envelope.rs).
+# Paths: `event.type` is the member `type` of the member `event`.
 TYPE_KEYS = {"sentinel": ["event"], "docintell": ["event"], "sentrasa": ["event", "type"], "kyc": ["type"],
-             "sensei": ["type"], "standard": ["type"], "custom": ["type", "event"]}
+             "sensei": ["type"], "standard": ["type"], "custom": ["type", "event"], "stripe": ["type"],
+             "svix": ["type"], "slack": ["event.type", "type", "command"], "shopify": [], "paddle": ["event_type"]}
 TIME_KEYS = {"sentinel": ["timestamp"], "docintell": ["timestamp"], "sentrasa": ["timestamp", "created_at"],
              "kyc": ["created"], "sensei": ["created_at"], "standard": ["timestamp"],
-             "custom": ["timestamp", "created_at", "created"]}
-ID_KEY = {"standard": None}
+             "custom": ["timestamp", "created_at", "created"], "stripe": ["created"], "svix": ["timestamp"],
+             "slack": ["event_time"], "shopify": [], "paddle": ["occurred_at"]}
+ID_KEYS = {"standard": [], "svix": [], "slack": ["event_id", "trigger_id"], "shopify": [], "paddle": ["event_id"]}
+# Senders whose data is the whole document (no `data` member); senders whose bodies that are
+# not JSON are signed here as forms (GitHub's form cases set their Content-Type themselves).
+WHOLE_DATA = {"slack", "shopify"}
+FORMS = {"slack"}
 DATA_REQUIRED = {"sentinel", "docintell", "sentrasa", "kyc", "sensei"}
 HOUR = 3600
 # Default retention = replay horizon: each provider's retry horizon plus a day.
@@ -202,13 +243,38 @@ def github_json(body: bytes):
         return json.loads(payload), payload
 
 
+MISSING = object()
+
+
+def at_path(raw, path):
+    """The value at `path` (`event.type`: the member `type` of the member `event`)."""
+    for segment in path.split("."):
+        if not isinstance(raw, dict) or segment not in raw:
+            return MISSING
+        raw = raw[segment]
+    return raw
+
+
 def first_string(raw, keys):
-    """The first of `keys` present in `raw`, if it is a non-empty string."""
+    """The first of `keys` (paths) present in `raw`, if it is a non-empty string."""
     for key in keys:
-        if key in raw:
-            value = raw[key]
+        value = at_path(raw, key)
+        if value is not MISSING:
             return value if isinstance(value, str) and value else None
     return None
+
+
+def slack_json(body: bytes):
+    """Slack's JSON: the body, a form's `payload` field, or a form's fields as strings."""
+    try:
+        return json.loads(body), body.decode()
+    except ValueError:
+        fields = parse_qsl(body.decode(), keep_blank_values=True)
+        if "payload" in dict(fields):
+            payload = dict(fields)["payload"]
+            return json.loads(payload), payload
+        obj = dict(fields)
+        return obj, json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
 
 
 def expected_event(provider, body: bytes, headers, untyped=None):
@@ -222,7 +288,12 @@ def expected_event(provider, body: bytes, headers, untyped=None):
     scheme = SCHEMES.get(provider, {})
     header_id = h.get(scheme["id"].lower()) if "id" in scheme else None
     header_event = h.get(scheme["event"].lower()) if "event" in scheme else None
+    if "fallback_id" in scheme and header_id is None:
+        header_id = h.get(scheme["fallback_id"].lower())
     header_ms = int(h[scheme["ts"].lower()]) * 1000 if "ts" in scheme else None
+    if "tskey" in scheme:
+        entries = re.split(r"[\s,;]+", h[scheme["sig"].lower()])
+        header_ms = next(int(e.split("=", 1)[1]) * 1000 for e in entries if e.startswith(scheme["tskey"] + "="))
     if provider == "github":
         raw, _ = github_json(body)
         family = header_event
@@ -230,8 +301,7 @@ def expected_event(provider, body: bytes, headers, untyped=None):
         event_type = f"{family}.{action}" if isinstance(action, str) else family
         return dict(provider=provider, type=event_type, family=family, id=header_id, timestamp_ms=None,
                     idempotency_key=header_id, documented=False, untyped_reason="undocumented_type", data=raw)
-    text = body.decode()
-    raw = json.loads(text)
+    raw, text = slack_json(body) if provider == "slack" else (json.loads(body), body.decode())
     if not isinstance(raw, dict):
         event_type = header_event or ""
         return dict(provider=provider, type=event_type, family=fallback_family(event_type), id=header_id,
@@ -240,18 +310,17 @@ def expected_event(provider, body: bytes, headers, untyped=None):
     members = member_texts(text)
     body_type = first_string(raw, TYPE_KEYS[provider])
     event_type = body_type or header_event
-    id_key = ID_KEY.get(provider, "id")
-    msg_id = (first_string(raw, [id_key]) if id_key else None) or header_id
+    msg_id = first_string(raw, ID_KEYS.get(provider, ["id"])) or header_id
     time_text, ts_ms = None, None
     for key in TIME_KEYS[provider]:
-        if raw.get(key) is not None:
-            value = raw[key]
+        if at_path(raw, key) not in (None, MISSING):
+            value = at_path(raw, key)
             time_text = value if isinstance(value, str) else members[key]
             ts_ms = iso_ms(value) if isinstance(value, str) else (value * 1000 if isinstance(value, int) else None)
             break
     if ts_ms is None:
         ts_ms = header_ms
-    data = raw.get("data")
+    data = raw if provider in WHOLE_DATA else raw.get("data")
     kyc_family = provider == "kyc" and event_type and event_type.split(".")[:2] in (["kyc", "session"], ["kyc", "watchlist"])
     if kyc_family:
         family, documented_type = event_type.split(".")[1], True
@@ -270,7 +339,7 @@ def expected_event(provider, body: bytes, headers, untyped=None):
     else:
         reason = untyped
     typed = reason is None
-    data_text = members.get("data", text)
+    data_text = text if provider in WHOLE_DATA else members.get("data", text)
     ids = [(k, v) for k, v in (data.items() if isinstance(data, dict) else []) if k.endswith("_id") and isinstance(v, str)]
     if any(not v.isascii() and any("\ud800" <= c <= "\udfff" for c in v) for _, v in ids):
         ids = []  # an id no Rust string can hold: the core reads no ids from such data
@@ -340,6 +409,7 @@ def provider_files():
         for event_type in types:
             body = sample(provider, event_type)
             event = "ping" if event_type == "ping" else ("issues" if provider == "github" else None)
+            event = event_type if provider == "shopify" else event
             headers = signed_headers(provider, body, event=event,
                                      msg_id="72d3162e-cc78-11e3-81ab-4c9367dc0958" if provider == "github" else None)
             cases.append(valid(provider, event_type, body, headers))
@@ -416,7 +486,116 @@ def provider_files():
     raw_key = {"hex": "00ff10ee20dd"}
     headers = signed_headers("custom", body, secret=raw_key, scheme=dict(sig="X-Signature"))
     files["custom"].append(valid("custom", "raw key bytes, default custom scheme", body, headers, secrets=[raw_key]))
+    for provider, cases in new_preset_cases().items():
+        files[provider] += cases
     return files
+
+
+def put(headers, name, value):
+    return [[k, value if k.lower() == name.lower() else v] for k, v in headers]
+
+
+def drop(headers, name):
+    return [h for h in headers if h[0].lower() != name.lower()]
+
+
+def one_byte_changed(body: bytes) -> bytes:
+    """`body` with its last non-space byte changed (`}` -> `]`, else `x` -> `y`)."""
+    i = len(body.rstrip()) - 1
+    return body[:i] + (b"]" if body[i:i + 1] == b"}" else bytes([body[i] ^ 1])) + body[i + 1:]
+
+
+def new_preset_cases():
+    """Stripe, Svix, Slack, Shopify and Paddle: their documents' published examples where
+    they publish any, and the shapes of their headers."""
+    out = {}
+    # Stripe: stripe-node's webhook tests sign JSON.stringify({id, object}, null, 2) with
+    # whsec_test_secret into `t=<ts>,v1=<hex>` (generateTestHeaderString).
+    payload = json.dumps({"id": "evt_test_webhook", "object": "event"}, indent=2).encode()
+    sh = signed_headers("stripe", payload)
+    sig = sh[-1][1]
+    good = sig.split(",", 1)[1]
+    other = signature(SCHEMES["stripe"], "whsec_rolled_secret", payload, NOW["stripe"])
+    v0 = "v0=" + "6ffbb59b2300aae63f272406069a9788598b792a944a07aba816edb039989a39"
+    event = json.loads(sample("stripe", "payment_intent.succeeded"))
+    event["created"] = NOW["stripe"] - 60
+    ebody = json.dumps(event, indent=2).encode()
+    out["stripe"] = [
+        valid("stripe", "stripe-node's test payload and header", payload, sh),
+        valid("stripe", "a v1=potato entry beside the real one (stripe-node)", payload,
+              put(sh, "Stripe-Signature", sig + ",v1=potato")),
+        valid("stripe", "rolling secrets: two v1 signatures and a v0", payload,
+              put(sh, "Stripe-Signature", f"t={NOW['stripe']},{other},{good},{v0}")),
+        valid("stripe", "an event with its type, id and created time", ebody, signed_headers("stripe", ebody)),
+        err("stripe: one byte of the body changed", "stripe", one_byte_changed(payload), sh, "signature_mismatch"),
+        err("stripe: the signed timestamp changed", "stripe", payload,
+            put(sh, "Stripe-Signature", sig.replace(f"t={NOW['stripe']}", f"t={NOW['stripe'] + 1}")),
+            "signature_mismatch"),
+        err("stripe: only a v0 signature (another scheme)", "stripe", payload,
+            put(sh, "Stripe-Signature", f"t={NOW['stripe']},{v0}"), "malformed_signature"),
+        err("stripe: no t= entry", "stripe", payload, put(sh, "Stripe-Signature", good), "missing_timestamp"),
+        err("stripe: t= is not Unix seconds", "stripe", payload,
+            put(sh, "Stripe-Signature", f"t=yesterday,{good}"), "malformed_timestamp"),
+        err("stripe: t= older than the tolerance", "stripe", payload, sh, "timestamp_too_old",
+            now=NOW["stripe"] + 301),
+    ]
+    # Svix: the documented example of "Verifying Webhooks Manually" and the libraries' tests.
+    doc_body = b'{"test": 2432232314}'
+    doc = [["svix-id", "msg_p5jXN8AQM9LWM0D4loKWxJek"], ["svix-timestamp", "1614265330"],
+           ["svix-signature", "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="]]
+    assert signed_headers("svix", doc_body, ts=1614265330, msg_id=doc[0][1])[-1] == doc[-1], "Svix's example"
+    out["svix"] = [
+        valid("svix", "Svix's documented example", doc_body, doc, now=1614265330),
+        err("svix: one byte of the documented body changed", "svix", one_byte_changed(doc_body), doc,
+            "signature_mismatch", now=1614265330),
+        err("svix: webhook- headers are not svix- headers", "svix", doc_body,
+            [[k.replace("svix-", "webhook-"), v] for k, v in doc], "missing_header", now=1614265330),
+    ]
+    # Slack: the documented example of "Verifying requests from Slack" (a slash command).
+    slash = (b"token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V"
+             b"&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text="
+             b"&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN"
+             b"&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c")
+    documented = [["Content-Type", "application/x-www-form-urlencoded"],
+                  ["X-Slack-Request-Timestamp", "1531420618"],
+                  ["X-Slack-Signature", "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"]]
+    assert signed_headers("slack", slash, ts=1531420618) == documented, "Slack's documented example"
+    action = {"type": "block_actions", "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+              "user": {"id": "U0CA5"}, "actions": [{"action_id": "approve", "value": "yes"}]}
+    interactive = urlencode({"payload": json.dumps(action)}).encode()
+    challenge = compact({"token": "Jhj5dZrVaK7ZwHHjRyZWjbDl", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+                         "type": "url_verification"})
+    out["slack"] = [
+        valid("slack", "Slack's documented example (a slash command)", slash, documented, now=1531420618),
+        err("slack: one byte of the documented body changed", "slack", one_byte_changed(slash), documented,
+            "signature_mismatch", now=1531420618),
+        err("slack: the documented example 301 s later", "slack", slash, documented, "timestamp_too_old",
+            now=1531420618 + 301),
+        valid("slack", "interactivity: the payload field's JSON", interactive, signed_headers("slack", interactive)),
+        valid("slack", "the Events API's url_verification", challenge, signed_headers("slack", challenge)),
+    ]
+    # Shopify: the key is X-Shopify-Event-Id, else X-Shopify-Webhook-Id.
+    order = sample("shopify", "orders/create")
+    both = signed_headers("shopify", order, event="orders/create", msg_id="evt-7d6f8a1c")
+    both = put(both, "X-Shopify-Webhook-Id", "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043")
+    out["shopify"] = [
+        valid("shopify", "X-Shopify-Event-Id and X-Shopify-Webhook-Id: the event's id", order, both),
+        valid("shopify", "without X-Shopify-Event-Id: the delivery's id", order, drop(both, "X-Shopify-Event-Id")),
+        err("shopify: neither id header", "shopify", order,
+            drop(drop(both, "X-Shopify-Event-Id"), "X-Shopify-Webhook-Id"), "missing_header"),
+        err("shopify: without X-Shopify-Topic", "shopify", order, drop(both, "X-Shopify-Topic"), "missing_header"),
+        err("shopify: one byte of the body changed", "shopify", one_byte_changed(order), both, "signature_mismatch"),
+    ]
+    # Paddle: `ts=…;h1=…`, two h1 while a secret is rotated.
+    txn = sample("paddle", "transaction.completed")
+    ph = signed_headers("paddle", txn)
+    rotated = signature(SCHEMES["paddle"], "pdl_ntfset_previous_secret", txn, NOW["paddle"])
+    out["paddle"] = [
+        valid("paddle", "two h1 signatures while a secret rotates", txn, put(ph, "Paddle-Signature", f"{ph[-1][1]};{rotated}")),
+        err("paddle: one byte of the body changed", "paddle", one_byte_changed(txn), ph, "signature_mismatch"),
+        err("paddle: ts= older than the tolerance", "paddle", txn, ph, "timestamp_too_old", now=NOW["paddle"] + 301),
+    ]
+    return out
 
 
 def error_cases():
@@ -694,10 +873,12 @@ def outcome_cases():
     cases = []
     first = {"sentinel": "document.completed", "docintell": "document.uploaded", "sentrasa": "job.completed",
              "kyc": "kyc.session.created", "sensei": "migration.created", "github": "ping",
-             "standard": "invoice.paid"}
+             "standard": "invoice.paid", "stripe": "payment_intent.succeeded", "svix": "message.attempt.exhausted",
+             "slack": "app_mention", "shopify": "orders/create", "paddle": "transaction.completed"}
     for provider, event_type in first.items():
         body = sample(provider, event_type)
-        extra = dict(event="ping", msg_id="d-outcome") if provider == "github" else {}
+        extra = {"github": dict(event="ping", msg_id="d-outcome"),
+                 "shopify": dict(event="orders/create", msg_id="d-outcome")}.get(provider, {})
         headers = signed_headers(provider, body, **extra)
         key = expected_event(provider, body, headers)["idempotency_key"]
         sig = SCHEMES[provider]["sig"]
@@ -723,10 +904,10 @@ def outcome_cases():
                                 message=f"body too large: {len(body)} bytes, limit is 16 bytes"),
             options={"max_body_bytes": 16})
         not_json = b"not json"
-        names_event = {"github": "ping", "docintell": "document.uploaded"}.get(provider)
+        names_event = {"github": "ping", "docintell": "document.uploaded", "shopify": "orders/create"}.get(provider)
         run("not JSON", answer(provider, "rejected", code="invalid_json"), b=not_json,
             h=signed_headers(provider, not_json, event=names_event, msg_id=extra.get("msg_id")))
-        if "ts" in SCHEMES[provider]:
+        if "ts" in SCHEMES[provider] or "tskey" in SCHEMES[provider]:
             run("stale", answer(provider, "rejected", code="timestamp_too_old",
                                 message="timestamp too old: sent 301 s ago, tolerance is 300 s"),
                 now=NOW[provider] + 301)

@@ -4,9 +4,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::provider::Scheme;
+use crate::scheme::Scheme;
 use crate::secret::{KeyedSecret, Secret};
-use crate::signature::{SignatureEncoding, SignedContent};
+use crate::signature::SignatureEncoding;
+use crate::signed_content::SignedContent;
 use crate::timestamp::{SharedClock, DEFAULT_TOLERANCE_SECONDS};
 use crate::verifier::DEFAULT_MAX_BODY_BYTES;
 use crate::{Clock, Error, Provider, Verifier};
@@ -16,11 +17,21 @@ pub const OVERRIDES: &[&str] = &[
     "signature_header",
     "encoding",
     "prefix",
+    "separator",
     "signed_content",
     "timestamp_header",
+    "timestamp_key",
+    "timestamp_unit",
     "id_header",
+    "fallback_id_header",
     "event_header",
     "secret_format",
+    "type_field",
+    "id_field",
+    "time_field",
+    "time_unit",
+    "data_field",
+    "form",
 ];
 
 /// Builds a [`Verifier`]: a provider's preset, secrets, and any overrides.
@@ -167,38 +178,82 @@ impl VerifierBuilder {
         self
     }
 
-    /// Sets an override by its name, as the bindings and the CLI pass them:
-    /// `signature_header`, `encoding` (`hex`/`base64`), `prefix`, `signed_content`
-    /// (`body`, `{timestamp}.{body}`, `{id}.{timestamp}.{body}`), `timestamp_header`,
-    /// `id_header`, `event_header` (an empty value removes the header), `secret_format`
-    /// (`utf8`/`whsec_base64`).
+    /// Sets an override by its name, as the bindings and the CLI pass them (every field
+    /// of [`Scheme`] and its [`crate::Envelope`]):
+    ///
+    /// - the signature: `signature_header`, `encoding` (`hex`/`base64`), `prefix` (before
+    ///   each tag: `sha256=`, `v1,`, a tag key `v1=`), `separator` (what `sign` writes
+    ///   between entries: ` `, `,`, `;`), `signed_content` (a template of literal text
+    ///   and `{id}`, `{timestamp}`, `{body}`: `v0:{timestamp}:{body}`), `secret_format`
+    ///   (`utf8`/`whsec_base64`);
+    /// - the headers: `timestamp_header`, `timestamp_key` (the signature header's
+    ///   `key=value` entry with the timestamp: `t`), `timestamp_unit`
+    ///   (`seconds`/`milliseconds`), `id_header`, `fallback_id_header`, `event_header`;
+    /// - the body: `type_field`, `id_field`, `time_field` (paths such as `event.type`,
+    ///   several separated by `,`, the first present counting), `time_unit`,
+    ///   `data_field`, `form` (`none`, `payload`, `fields`).
+    ///
+    /// An empty value removes an optional one (a header, key, field or data member: the
+    /// whole body is then the data).
     ///
     /// ```
     /// use hookshield::{ErrorCode, Provider, Verifier};
     /// let builder = Verifier::builder(Provider::Sentrasa).secret("s").set("signature_header", "X-Sig")?;
     /// assert_eq!(builder.build()?.scheme().signature_header, "X-Sig");
+    /// let acme = Verifier::builder(Provider::Custom)
+    ///     .secret("s")
+    ///     .set("signature_header", "Acme-Signature")?
+    ///     .set("prefix", "v1=")?
+    ///     .set("separator", ",")?
+    ///     .set("timestamp_key", "t")?
+    ///     .set("signed_content", "{timestamp}.{body}")?
+    ///     .set("type_field", "event.kind,kind")?
+    ///     .build()?;
+    /// assert_eq!(acme.scheme().envelope.type_fields, ["event.kind", "kind"]);
     /// let err = Verifier::builder(Provider::Sentrasa).set("colour", "red").unwrap_err();
     /// assert_eq!(err.code(), ErrorCode::InvalidConfig);
     /// # Ok::<(), hookshield::Error>(())
     /// ```
     pub fn set(self, name: &str, value: &str) -> Result<Self, Error> {
         let optional = |value: &str| (!value.is_empty()).then(|| value.to_owned());
-        Ok(match name {
-            "signature_header" => self.signature_header(value),
-            "encoding" => self.encoding(value.parse()?),
-            "prefix" => self.prefix(value),
-            "signed_content" => self.signed_content(value.parse()?),
-            "timestamp_header" => self.timestamp_header(optional(value)),
-            "id_header" => self.id_header(optional(value)),
-            "event_header" => self.event_header(optional(value)),
-            "secret_format" => self.secret_format(value.parse()?),
+        let fields = |value: &str| -> Vec<String> {
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|field| !field.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let mut builder = self;
+        let scheme = &mut builder.scheme;
+        let envelope = &mut scheme.envelope;
+        match name {
+            "signature_header" => value.clone_into(&mut scheme.signature_header),
+            "encoding" => scheme.encoding = value.parse()?,
+            "prefix" => value.clone_into(&mut scheme.prefix),
+            "separator" => value.clone_into(&mut scheme.separator),
+            "signed_content" => scheme.signed_content = value.parse()?,
+            "timestamp_header" => scheme.timestamp_header = optional(value),
+            "timestamp_key" => scheme.timestamp_key = optional(value),
+            "timestamp_unit" => scheme.timestamp_unit = value.parse()?,
+            "id_header" => scheme.id_header = optional(value),
+            "fallback_id_header" => scheme.fallback_id_header = optional(value),
+            "event_header" => scheme.event_header = optional(value),
+            "secret_format" => scheme.secret_format = value.parse()?,
+            "type_field" => envelope.type_fields = fields(value),
+            "id_field" => envelope.id_fields = fields(value),
+            "time_field" => envelope.time_fields = fields(value),
+            "time_unit" => envelope.time_unit = value.parse()?,
+            "data_field" => envelope.data_field = optional(value),
+            "form" => envelope.form = value.parse()?,
             other => {
                 return Err(Error::config(format!(
                     "unknown option {other:?}; expected one of {}",
                     OVERRIDES.join(", ")
                 )))
             }
-        })
+        }
+        Ok(builder)
     }
 
     /// Replaces the whole scheme.
@@ -210,8 +265,8 @@ impl VerifierBuilder {
     /// Checks the configuration and keys every secret.
     ///
     /// Fails with `no_secret` when no secret (or an empty one) was given, and with
-    /// `invalid_config` when the scheme cannot work (a timestamp-signing scheme without
-    /// a timestamp header, an empty header name, a malformed `whsec_` secret).
+    /// `invalid_config` when the scheme cannot work ([`Scheme::check`]) or a `whsec_`
+    /// secret is malformed.
     pub fn build(self) -> Result<Verifier, Error> {
         let scheme = self.scheme;
         if self.secrets.is_empty() {
@@ -219,20 +274,7 @@ impl VerifierBuilder {
                 reason: "at least one secret is required".into(),
             });
         }
-        if scheme.signature_header.trim().is_empty() {
-            return Err(Error::config("the signature header name is empty"));
-        }
-        if scheme.signed_content.signs_timestamp() && scheme.timestamp_header.is_none() {
-            return Err(Error::config(format!(
-                "signed content `{}` needs a timestamp header",
-                scheme.signed_content.as_str()
-            )));
-        }
-        if scheme.signed_content == SignedContent::IdTimestampBody && scheme.id_header.is_none() {
-            return Err(Error::config(
-                "signed content `{id}.{timestamp}.{body}` needs an id header",
-            ));
-        }
+        scheme.check()?;
         let secrets = self
             .secrets
             .iter()

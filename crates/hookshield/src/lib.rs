@@ -39,12 +39,15 @@ pub mod events;
 mod headers;
 pub mod idempotency;
 pub mod options;
+mod presets;
 pub mod process;
 mod provider;
 mod router;
 mod samples;
+mod scheme;
 mod secret;
 mod signature;
+mod signed_content;
 mod signing;
 pub mod timestamp;
 mod verifier;
@@ -57,13 +60,15 @@ pub use idempotency::{
     Claim, ClaimState, IdempotencyStore, KeyedStore, Lease, MemoryStore, StoreError,
 };
 pub use process::{Claimed, Outcome, OutcomeKind, ProcessOptions};
-pub use provider::{Provider, RetryPolicy, Scheme};
+pub use provider::{Provider, RetryPolicy};
 pub use router::Router;
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub use samples::sample;
 pub use samples::{sample_at, sample_types};
+pub use scheme::{Envelope, FormEncoding, Scheme};
 pub use secret::{Secret, SecretFormat};
-pub use signature::{SignatureEncoding, SignedContent};
+pub use signature::SignatureEncoding;
+pub use signed_content::SignedContent;
 pub use signing::{sign, sign_with, SignOptions};
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub use timestamp::SystemClock;

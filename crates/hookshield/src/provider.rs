@@ -7,8 +7,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::secret::SecretFormat;
-use crate::signature::{SignatureEncoding, SignedContent};
+use crate::scheme::Scheme;
 use crate::Error;
 
 /// A webhook sender hookshield knows.
@@ -35,13 +34,23 @@ pub enum Provider {
     GitHub,
     /// Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`).
     Standard,
+    /// Stripe: `Stripe-Signature: t=…,v1=…`.
+    Stripe,
+    /// Svix: Standard Webhooks with `svix-` headers.
+    Svix,
+    /// Slack: `X-Slack-Signature: v0=…` over `v0:{timestamp}:{body}`.
+    Slack,
+    /// Shopify: `X-Shopify-Hmac-Sha256`, base64 over the body.
+    Shopify,
+    /// Paddle Billing: `Paddle-Signature: ts=…;h1=…`.
+    Paddle,
     /// A sender described entirely by overrides.
     Custom,
 }
 
 impl Provider {
     /// Every provider, presets first.
-    pub const ALL: [Provider; 8] = [
+    pub const ALL: [Provider; 13] = [
         Provider::Sentinel,
         Provider::DocIntell,
         Provider::Sentrasa,
@@ -49,6 +58,11 @@ impl Provider {
         Provider::Sensei,
         Provider::GitHub,
         Provider::Standard,
+        Provider::Stripe,
+        Provider::Svix,
+        Provider::Slack,
+        Provider::Shopify,
+        Provider::Paddle,
         Provider::Custom,
     ];
 
@@ -59,7 +73,7 @@ impl Provider {
     /// assert_eq!(Provider::PRESETS.len() + 1, Provider::ALL.len());
     /// assert!(!Provider::PRESETS.contains(&Provider::Custom));
     /// ```
-    pub const PRESETS: [Provider; 7] = [
+    pub const PRESETS: [Provider; 12] = [
         Provider::Sentinel,
         Provider::DocIntell,
         Provider::Sentrasa,
@@ -67,6 +81,11 @@ impl Provider {
         Provider::Sensei,
         Provider::GitHub,
         Provider::Standard,
+        Provider::Stripe,
+        Provider::Svix,
+        Provider::Slack,
+        Provider::Shopify,
+        Provider::Paddle,
     ];
 
     /// The preset id, as used in every binding.
@@ -79,6 +98,11 @@ impl Provider {
             Provider::Sensei => "sensei",
             Provider::GitHub => "github",
             Provider::Standard => "standard",
+            Provider::Stripe => "stripe",
+            Provider::Svix => "svix",
+            Provider::Slack => "slack",
+            Provider::Shopify => "shopify",
+            Provider::Paddle => "paddle",
             Provider::Custom => "custom",
         }
     }
@@ -93,60 +117,7 @@ impl Provider {
     /// assert_eq!(kyc.signed_content, SignedContent::TimestampBody);
     /// ```
     pub fn scheme(self) -> Scheme {
-        let sha256_hex = |header: &str| Scheme {
-            signature_header: header.to_owned(),
-            encoding: SignatureEncoding::Hex,
-            prefix: "sha256=".to_owned(),
-            signed_content: SignedContent::Body,
-            timestamp_header: None,
-            id_header: None,
-            event_header: None,
-            secret_format: SecretFormat::Utf8,
-        };
-        match self {
-            Provider::Sentinel => Scheme {
-                timestamp_header: Some("X-Sentinel-Timestamp".into()),
-                ..sha256_hex("X-Sentinel-Signature")
-            },
-            Provider::DocIntell => Scheme {
-                timestamp_header: Some("X-DocIntell-Timestamp".into()),
-                event_header: Some("X-DocIntell-Event".into()),
-                ..sha256_hex("X-DocIntell-Signature")
-            },
-            // Sentrasa documents only "a signing secret for payload verification". The
-            // preset follows the convention of every sibling document: `sha256=<hex>` of
-            // the raw body in `X-Sentrasa-Signature`. Override the header if yours differs.
-            Provider::Sentrasa => sha256_hex("X-Sentrasa-Signature"),
-            // KYC-Webhooks documents the headers but not the signed content. The preset
-            // signs `{timestamp}.{body}`, the choice that binds the timestamp to the
-            // signature so a captured delivery cannot be replayed with a fresh timestamp.
-            Provider::Kyc => Scheme {
-                signed_content: SignedContent::TimestampBody,
-                timestamp_header: Some("X-Webhook-Timestamp".into()),
-                id_header: Some("X-Webhook-ID".into()),
-                ..sha256_hex("X-Webhook-Signature")
-            },
-            Provider::Sensei => sha256_hex("X-Sensei-Signature"),
-            Provider::GitHub => Scheme {
-                id_header: Some("X-GitHub-Delivery".into()),
-                event_header: Some("X-GitHub-Event".into()),
-                ..sha256_hex("X-Hub-Signature-256")
-            },
-            Provider::Standard => Scheme {
-                signature_header: "webhook-signature".into(),
-                encoding: SignatureEncoding::Base64,
-                prefix: "v1,".into(),
-                signed_content: SignedContent::IdTimestampBody,
-                timestamp_header: Some("webhook-timestamp".into()),
-                id_header: Some("webhook-id".into()),
-                event_header: None,
-                secret_format: SecretFormat::WhsecBase64,
-            },
-            Provider::Custom => Scheme {
-                timestamp_header: None,
-                ..sha256_hex("X-Signature")
-            },
-        }
+        crate::presets::scheme(self)
     }
 
     /// How this provider retries, which decides the status a receiver should answer.
@@ -165,9 +136,19 @@ impl Provider {
             Provider::DocIntell => (15, true),
             // Immediate, 1 min, 5 min, 30 min, 2 h, 8 h, 24 h: 34 h 36 min in all.
             Provider::Sensei => (34 * HOUR + 36 * 60, false),
-            // Not documented (KYC: "retried on non-2xx"); GitHub redelivers by hand and
+            // Immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: 27 h 35 min 5 s.
+            Provider::Svix => (27 * HOUR + 35 * 60 + 5, false),
+            // Events API: up to three retries, immediately, after 1 min and after 5 min.
+            Provider::Slack => (6 * 60, false),
+            // "8 times over the next 4 hours".
+            Provider::Shopify => (4 * HOUR, false),
+            // Stripe, live mode: "up to three days with an exponential back off"; Paddle,
+            // live: 60 times within 3 days (sandbox: 3 times within 15 minutes). Not
+            // documented (KYC: "retried on non-2xx"); GitHub redelivers by hand and
             // Standard Webhooks senders retry for about a day.
-            Provider::Sentrasa
+            Provider::Stripe
+            | Provider::Paddle
+            | Provider::Sentrasa
             | Provider::Kyc
             | Provider::GitHub
             | Provider::Standard
@@ -247,55 +228,4 @@ pub struct RetryPolicy {
     /// Whether a 4xx answer stops retries (so a receiver must answer 5xx for anything
     /// it wants redelivered).
     pub client_error_ends_retries: bool,
-}
-
-/// How a sender signs a delivery: every field can be overridden.
-///
-/// ```
-/// use hookshield::{Provider, SignatureEncoding};
-/// let standard = Provider::Standard.scheme();
-/// assert_eq!(standard.encoding, SignatureEncoding::Base64);
-/// assert_eq!(standard.prefix, "v1,");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scheme {
-    /// The header carrying the signature(s).
-    pub signature_header: String,
-    /// How the tag is written.
-    pub encoding: SignatureEncoding,
-    /// What precedes each tag (`sha256=`, `v1,`, or nothing).
-    pub prefix: String,
-    /// What is signed.
-    pub signed_content: SignedContent,
-    /// The header with the delivery's Unix timestamp, checked against the replay window.
-    pub timestamp_header: Option<String>,
-    /// The header with the event or delivery id.
-    pub id_header: Option<String>,
-    /// The header with the event type.
-    pub event_header: Option<String>,
-    /// How secret text becomes key bytes.
-    pub secret_format: SecretFormat,
-}
-
-impl Scheme {
-    /// The headers this scheme reads, in a fixed order: signature, timestamp, id, event
-    /// (`None` where the scheme has no such header). Bindings pick these out of a
-    /// request's headers before handing them to the core.
-    ///
-    /// ```
-    /// use hookshield::Provider;
-    /// let scheme = Provider::Sentinel.scheme();
-    /// assert_eq!(
-    ///     scheme.header_names(),
-    ///     [Some("X-Sentinel-Signature"), Some("X-Sentinel-Timestamp"), None, None]
-    /// );
-    /// ```
-    pub fn header_names(&self) -> [Option<&str>; 4] {
-        [
-            Some(self.signature_header.as_str()),
-            self.timestamp_header.as_deref(),
-            self.id_header.as_deref(),
-            self.event_header.as_deref(),
-        ]
-    }
 }

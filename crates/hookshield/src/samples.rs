@@ -59,6 +59,11 @@ const SAMPLES: &[(Provider, &str, &str)] = &[
     sample!(GitHub, "github", "ping"),
     sample!(GitHub, "github", "issues.opened"),
     sample!(Standard, "standard", "invoice.paid"),
+    sample!(Stripe, "stripe", "payment_intent.succeeded"),
+    sample!(Svix, "svix", "message.attempt.exhausted"),
+    sample!(Slack, "slack", "app_mention"),
+    sample!(Shopify, "shopify", "orders/create"),
+    sample!(Paddle, "paddle", "transaction.completed"),
 ];
 
 /// The sample body of `event_type` for `provider`, its event time (where the envelope

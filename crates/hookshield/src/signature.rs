@@ -5,6 +5,7 @@ use hmac::Mac as _;
 use subtle::{Choice, ConstantTimeEq as _};
 
 use crate::secret::KeyedSecret;
+use crate::signed_content::{Message, SignedContent};
 use crate::Error;
 
 /// Length of an HMAC-SHA256 tag in bytes.
@@ -38,93 +39,14 @@ impl std::str::FromStr for SignatureEncoding {
     }
 }
 
-/// What the sender feeds to HMAC-SHA256.
-///
-/// ```
-/// use hookshield::SignedContent;
-/// assert_eq!("{timestamp}.{body}".parse::<SignedContent>(), Ok(SignedContent::TimestampBody));
-/// assert_eq!(SignedContent::IdTimestampBody.as_str(), "{id}.{timestamp}.{body}");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignedContent {
-    /// The raw body.
-    Body,
-    /// The timestamp header's value, `.`, the raw body.
-    TimestampBody,
-    /// The id header's value, `.`, the timestamp header's value, `.`, the raw body.
-    IdTimestampBody,
-}
-
-impl SignedContent {
-    /// The template as written in configuration: `body`, `{timestamp}.{body}` or
-    /// `{id}.{timestamp}.{body}`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            SignedContent::Body => "body",
-            SignedContent::TimestampBody => "{timestamp}.{body}",
-            SignedContent::IdTimestampBody => "{id}.{timestamp}.{body}",
-        }
-    }
-
-    /// Whether the timestamp is covered by the signature.
-    pub const fn signs_timestamp(self) -> bool {
-        !matches!(self, SignedContent::Body)
-    }
-}
-
-impl std::str::FromStr for SignedContent {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "body" | "{body}" => Ok(SignedContent::Body),
-            "{timestamp}.{body}" => Ok(SignedContent::TimestampBody),
-            "{id}.{timestamp}.{body}" => Ok(SignedContent::IdTimestampBody),
-            other => Err(Error::config(format!(
-                "signed content must be `body`, `{{timestamp}}.{{body}}` or `{{id}}.{{timestamp}}.{{body}}`, found {other:?}"
-            ))),
-        }
-    }
-}
-
-/// The parts of a message that are signed, borrowed from the request.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Message<'a> {
-    pub(crate) id: &'a [u8],
-    pub(crate) timestamp: &'a [u8],
-    pub(crate) body: &'a [u8],
-}
-
-/// Feeds `message` to `mac` as `content` says, without building a joined buffer.
-pub(crate) fn absorb(
-    mac: &mut crate::secret::HmacSha256,
-    content: SignedContent,
-    message: Message<'_>,
-) {
-    match content {
-        SignedContent::Body => {}
-        SignedContent::TimestampBody => {
-            mac.update(message.timestamp);
-            mac.update(b".");
-        }
-        SignedContent::IdTimestampBody => {
-            mac.update(message.id);
-            mac.update(b".");
-            mac.update(message.timestamp);
-            mac.update(b".");
-        }
-    }
-    mac.update(message.body);
-}
-
 /// The tag of `message` under `secret`.
 pub(crate) fn tag(
     secret: &KeyedSecret,
-    content: SignedContent,
+    content: &SignedContent,
     message: Message<'_>,
 ) -> [u8; TAG_LEN] {
     let mut mac = secret.mac();
-    absorb(&mut mac, content, message);
+    content.absorb(&mut mac, message);
     mac.finalize().into_bytes().into()
 }
 
@@ -162,50 +84,112 @@ impl Candidates {
     }
 }
 
-/// Parses a signature header: whitespace-separated entries of `prefix` + encoded tag.
+/// What a signature header's entries look like.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HeaderShape<'s> {
+    pub(crate) encoding: SignatureEncoding,
+    /// What precedes each tag: `sha256=`, `v1,`, `v1=` (a tag key), or nothing.
+    pub(crate) prefix: &'s str,
+    /// The key of the `key=value` entry holding the timestamp (`t`, `ts`), if the header
+    /// carries it.
+    pub(crate) timestamp_key: Option<&'s str>,
+}
+
+/// A parsed signature header: its tags, and the timestamp entry's value where the
+/// shape has one and the header holds it.
+#[derive(Debug)]
+pub(crate) struct Parsed<'v> {
+    pub(crate) candidates: Candidates,
+    pub(crate) timestamp: Option<&'v str>,
+}
+
+/// Whether `byte` separates entries: whitespace, `,` or `;`.
+fn is_separator(byte: u8) -> bool {
+    byte.is_ascii_whitespace() || byte == b',' || byte == b';'
+}
+
+/// Parses a signature header: entries separated by whitespace, `,` or `;`, each
+/// `prefix` + encoded tag (`sha256=<hex>`, `v1,<base64>`, Stripe's `v1=<hex>`) or, where
+/// the shape has a timestamp key, `key=value` (`t=1492774577`). A prefix may itself hold
+/// a separator (`v1,`): it is matched where an entry begins.
 ///
-/// Entries with another prefix (another scheme version, e.g. Standard Webhooks' `v1a,`)
-/// are skipped, and so is an entry of this scheme whose tag does not decode to 32 bytes,
-/// as the reference libraries do; the header is malformed only when no entry is usable.
-/// A trailing `,` on an entry is ignored: proxies and Node.js join a repeated header's
-/// values with `, `, and every occurrence's entries are candidates.
-pub(crate) fn parse_header(
+/// Entries of another kind (another scheme version, e.g. Standard Webhooks' `v1a,` or
+/// Stripe's `v0=`) are skipped, and so is an entry of this scheme whose tag does not
+/// decode to 32 bytes, as the reference libraries do; the header is malformed only when
+/// no entry is usable. Proxies and Node.js join a repeated header's values with `, `
+/// (WSGI servers with `,`), and every occurrence's entries are candidates. The first
+/// timestamp entry counts.
+pub(crate) fn parse_header<'v>(
     header: &str,
-    value: &[u8],
-    encoding: SignatureEncoding,
-    prefix: &str,
-) -> Result<Candidates, Error> {
+    value: &'v [u8],
+    shape: HeaderShape<'_>,
+) -> Result<Parsed<'v>, Error> {
     let malformed = |found: String| Error::MalformedSignature {
         header: header.to_owned(),
-        expected: expected_shape(encoding, prefix),
+        expected: expected_shape(shape),
         found,
     };
     let value =
         std::str::from_utf8(value).map_err(|_| malformed("bytes that are not UTF-8".into()))?;
+    let bytes = value.as_bytes();
     let mut candidates = Candidates {
         tags: [[0; TAG_LEN]; MAX_SIGNATURES],
         len: 0,
     };
+    let mut timestamp = None;
     let mut first_unusable = None;
-    for entry in value.split_ascii_whitespace() {
-        let entry = entry.strip_suffix(',').unwrap_or(entry);
-        let Some(encoded) = strip_prefix_ignore_case(entry, prefix) else {
-            continue;
-        };
-        if candidates.len == MAX_SIGNATURES {
-            return Err(malformed(format!("more than {MAX_SIGNATURES} signatures")));
+    let mut at = 0;
+    loop {
+        while at < bytes.len() && is_separator(bytes[at]) {
+            at += 1;
         }
-        match decode_into(encoded, encoding, &mut candidates.tags[candidates.len]) {
-            Ok(()) => candidates.len += 1,
-            Err(found) => {
-                first_unusable.get_or_insert(found);
+        if at == bytes.len() {
+            break;
+        }
+        let entry = &value[at..];
+        let key_value = shape
+            .timestamp_key
+            .and_then(|key| strip_prefix_ignore_case(entry, key)?.strip_prefix('='));
+        let (kind, rest) = match (key_value, strip_prefix_ignore_case(entry, shape.prefix)) {
+            (Some(rest), _) => (Entry::Timestamp, rest),
+            (None, Some(rest)) => (Entry::Tag, rest),
+            (None, None) => (Entry::Other, entry),
+        };
+        let length = rest.bytes().position(is_separator).unwrap_or(rest.len());
+        let text = &rest[..length];
+        at = bytes.len() - rest.len() + length;
+        match kind {
+            Entry::Timestamp => {
+                timestamp.get_or_insert(text);
             }
+            Entry::Tag => {
+                if candidates.len == MAX_SIGNATURES {
+                    return Err(malformed(format!("more than {MAX_SIGNATURES} signatures")));
+                }
+                match decode_into(text, shape.encoding, &mut candidates.tags[candidates.len]) {
+                    Ok(()) => candidates.len += 1,
+                    Err(found) => {
+                        first_unusable.get_or_insert(found);
+                    }
+                }
+            }
+            Entry::Other => {}
         }
     }
     if candidates.len == 0 {
         return Err(malformed(first_unusable.unwrap_or_else(|| describe(value))));
     }
-    Ok(candidates)
+    Ok(Parsed {
+        candidates,
+        timestamp,
+    })
+}
+
+/// What an entry of a signature header is.
+enum Entry {
+    Timestamp,
+    Tag,
+    Other,
 }
 
 fn strip_prefix_ignore_case<'a>(entry: &'a str, prefix: &str) -> Option<&'a str> {
@@ -241,10 +225,15 @@ fn decode_into(
     }
 }
 
-fn expected_shape(encoding: SignatureEncoding, prefix: &str) -> String {
-    match encoding {
-        SignatureEncoding::Hex => format!("`{prefix}<64 hex digits>`"),
-        SignatureEncoding::Base64 => format!("`{prefix}<base64 of 32 bytes>`"),
+fn expected_shape(shape: HeaderShape<'_>) -> String {
+    let prefix = shape.prefix;
+    let tag = match shape.encoding {
+        SignatureEncoding::Hex => format!("{prefix}<64 hex digits>"),
+        SignatureEncoding::Base64 => format!("{prefix}<base64 of 32 bytes>"),
+    };
+    match shape.timestamp_key {
+        Some(key) => format!("`{key}=<timestamp>` and `{tag}`"),
+        None => format!("`{tag}`"),
     }
 }
 
@@ -280,6 +269,19 @@ fn describe(value: &str) -> String {
 mod tests {
     use super::*;
 
+    fn parse<'v>(
+        value: &'v str,
+        encoding: SignatureEncoding,
+        prefix: &str,
+    ) -> Result<Parsed<'v>, Error> {
+        let shape = HeaderShape {
+            encoding,
+            prefix,
+            timestamp_key: None,
+        };
+        parse_header("h", value.as_bytes(), shape)
+    }
+
     #[test]
     fn describe_never_echoes_the_tag() {
         let tag = "ab".repeat(32);
@@ -293,25 +295,19 @@ mod tests {
         let a = base64::engine::general_purpose::STANDARD.encode([1u8; 32]);
         let b = base64::engine::general_purpose::STANDARD.encode([2u8; 32]);
         let value = format!("v1a,xyz v1,{a} v1,{b}");
-        let parsed = parse_header(
-            "webhook-signature",
-            value.as_bytes(),
-            SignatureEncoding::Base64,
-            "v1,",
-        )
-        .unwrap();
-        assert_eq!(parsed.len(), 2);
-        assert!(parsed.contains(&[2u8; 32]));
-        assert!(!parsed.contains(&[3u8; 32]));
+        let parsed = parse(&value, SignatureEncoding::Base64, "v1,").unwrap();
+        assert_eq!(parsed.candidates.len(), 2);
+        assert!(parsed.candidates.contains(&[2u8; 32]));
+        assert!(!parsed.candidates.contains(&[3u8; 32]));
     }
 
     #[test]
     fn a_malformed_entry_beside_a_usable_one_is_skipped() {
         let good = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
         let value = format!("v1,bm9wZQ== v1,{good}");
-        let parsed = parse_header("h", value.as_bytes(), SignatureEncoding::Base64, "v1,").unwrap();
-        assert_eq!(parsed.len(), 1);
-        let only_bad = parse_header("h", b"v1,bm9wZQ==", SignatureEncoding::Base64, "v1,");
+        let parsed = parse(&value, SignatureEncoding::Base64, "v1,").unwrap();
+        assert_eq!(parsed.candidates.len(), 1);
+        let only_bad = parse("v1,bm9wZQ==", SignatureEncoding::Base64, "v1,");
         assert!(only_bad
             .unwrap_err()
             .to_string()
@@ -321,16 +317,60 @@ mod tests {
     #[test]
     fn occurrences_joined_with_a_comma_are_all_read() {
         let (a, b) = ("0a".repeat(32), "0b".repeat(32));
-        let value = format!("sha256={a}, sha256={b}");
-        let parsed =
-            parse_header("h", value.as_bytes(), SignatureEncoding::Hex, "sha256=").unwrap();
-        assert_eq!(parsed.len(), 2);
-        assert!(parsed.contains(&[0x0b; 32]));
+        for value in [
+            format!("sha256={a}, sha256={b}"),
+            format!("sha256={a},sha256={b}"),
+        ] {
+            let parsed = parse(&value, SignatureEncoding::Hex, "sha256=").unwrap();
+            assert_eq!(parsed.candidates.len(), 2);
+            assert!(parsed.candidates.contains(&[0x0b; 32]));
+        }
+        let (a, b) = (
+            base64::engine::general_purpose::STANDARD.encode([1u8; 32]),
+            base64::engine::general_purpose::STANDARD.encode([2u8; 32]),
+        );
+        let value = format!("v1,{a},v1,{b}");
+        let parsed = parse(&value, SignatureEncoding::Base64, "v1,").unwrap();
+        assert!(parsed.candidates.contains(&[1u8; 32]) && parsed.candidates.contains(&[2u8; 32]));
+    }
+
+    #[test]
+    fn structured_headers_give_their_timestamp_and_every_tag() {
+        let (a, b) = ("0a".repeat(32), "0b".repeat(32));
+        for (value, key) in [
+            (format!("t=1492774577,v1={a},v0={b},v1={b}"), "t"),
+            (format!("ts=1671552777;h1={a};h1={b}"), "ts"),
+        ] {
+            let prefix = if key == "t" { "v1=" } else { "h1=" };
+            let shape = HeaderShape {
+                encoding: SignatureEncoding::Hex,
+                prefix,
+                timestamp_key: Some(key),
+            };
+            let parsed = parse_header("h", value.as_bytes(), shape).unwrap();
+            assert!(parsed
+                .timestamp
+                .is_some_and(|t| t.starts_with("14") || t.starts_with("16")));
+            assert_eq!(parsed.candidates.len(), 2);
+            assert!(parsed.candidates.contains(&[0x0b; 32]));
+        }
+        let shape = HeaderShape {
+            encoding: SignatureEncoding::Hex,
+            prefix: "v1=",
+            timestamp_key: Some("t"),
+        };
+        let only_v0 = format!("t=1,v0={}", "0a".repeat(32));
+        let err = parse_header("Stripe-Signature", only_v0.as_bytes(), shape).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("`t=<timestamp>` and `v1=<64 hex digits>`"),
+            "{err}"
+        );
     }
 
     #[test]
     fn prefix_is_case_insensitive() {
         let value = format!("SHA256={}", "0f".repeat(32));
-        assert!(parse_header("h", value.as_bytes(), SignatureEncoding::Hex, "sha256=").is_ok());
+        assert!(parse(&value, SignatureEncoding::Hex, "sha256=").is_ok());
     }
 }

@@ -2,10 +2,11 @@
 
 use serde_json::Value;
 
-use crate::provider::Scheme;
+use crate::scheme::Scheme;
 use crate::secret::{KeyedSecret, Secret};
-use crate::signature::{self, Message};
-use crate::{timestamp, Error, Provider};
+use crate::signature;
+use crate::signed_content::Message;
+use crate::{timestamp, Error, FormEncoding, Provider};
 
 /// Optional parts of a signed delivery.
 ///
@@ -49,7 +50,8 @@ impl SignOptions {
     }
 }
 
-/// The headers `provider` would send with `body`, signed with `secret`.
+/// The headers `provider` would send with `body`, signed with `secret`: exactly what
+/// the sender sends, a combined header (`t=…,v1=…`) included.
 ///
 /// ```
 /// use hookshield::{Headers, Provider, SignOptions};
@@ -59,6 +61,9 @@ impl SignOptions {
 ///     headers.header("X-Hub-Signature-256"),
 ///     Some("sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17".as_bytes()),
 /// );
+/// let stripe = hookshield::sign(Provider::Stripe, "whsec_test_secret", b"{}", &SignOptions::at(1_492_774_577))?;
+/// let value = std::str::from_utf8(stripe.header("Stripe-Signature").unwrap()).unwrap();
+/// assert!(value.starts_with("t=1492774577,v1=") && value.len() == 16 + 64);
 /// # Ok::<(), hookshield::Error>(())
 /// ```
 pub fn sign(
@@ -93,20 +98,26 @@ pub fn sign_with(
         (!value.is_empty()).then(|| value.to_owned())
     };
 
-    let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
-    let timestamp = match &scheme.timestamp_header {
-        Some(name) => {
-            let unix = match options.timestamp {
-                Some(unix) => unix,
-                None => timestamp::system_now().ok_or_else(|| {
-                    Error::config("this target has no system clock: pass a timestamp")
-                })?,
-            };
-            headers.push((name.clone(), unix.to_string()));
-            unix.to_string()
-        }
-        None => String::new(),
+    // A body that is not JSON goes as a form, where the scheme reads forms (Slack).
+    let content_type = match (&parsed, scheme.envelope.form) {
+        (None, FormEncoding::Payload | FormEncoding::Fields) => "application/x-www-form-urlencoded",
+        _ => "application/json",
     };
+    let mut headers = vec![("Content-Type".to_owned(), content_type.to_owned())];
+    let timestamp = if scheme.timestamp_header.is_some() || scheme.timestamp_key.is_some() {
+        let unix = match options.timestamp {
+            Some(unix) => unix,
+            None => timestamp::system_now().ok_or_else(|| {
+                Error::config("this target has no system clock: pass a timestamp")
+            })?,
+        };
+        scheme.timestamp_unit.write(unix)
+    } else {
+        String::new()
+    };
+    if let Some(name) = &scheme.timestamp_header {
+        headers.push((name.clone(), timestamp.clone()));
+    }
     let id = match &scheme.id_header {
         Some(name) => {
             let id = options
@@ -115,14 +126,28 @@ pub fn sign_with(
                 .or_else(|| member("id"))
                 .unwrap_or_else(|| format!("msg_{}", &crate::idempotency::body_key(body)[7..31]));
             headers.push((name.clone(), id.clone()));
+            // Where the sender also sends a delivery id (Shopify), the same value.
+            if let Some(fallback) = &scheme.fallback_id_header {
+                headers.push((fallback.clone(), id.clone()));
+            }
             id
         }
         None => String::new(),
     };
     if let Some(name) = &scheme.event_header {
+        let typed = |path: &String| {
+            let value = parsed
+                .as_ref()?
+                .pointer(&format!("/{}", path.replace('.', "/")))?;
+            value
+                .as_str()
+                .filter(|value| !value.is_empty())
+                .map(str::to_owned)
+        };
         let event = options
             .event
             .clone()
+            .or_else(|| scheme.envelope.type_fields.iter().find_map(typed))
             .or_else(|| member("event"))
             .or_else(|| member("type"));
         let event = event.ok_or_else(|| {
@@ -134,22 +159,32 @@ pub fn sign_with(
     }
     let tag = signature::tag(
         &key,
-        scheme.signed_content,
+        &scheme.signed_content,
         Message {
             id: id.as_bytes(),
             timestamp: timestamp.as_bytes(),
             body,
         },
     );
-    headers.push((
-        scheme.signature_header.clone(),
-        signature::encode(&tag, scheme.encoding, &scheme.prefix),
-    ));
+    let mut value = signature::encode(&tag, scheme.encoding, &scheme.prefix);
+    if let Some(key) = &scheme.timestamp_key {
+        value = format!("{key}={timestamp}{}{value}", scheme.separator);
+    }
+    headers.push((scheme.signature_header.clone(), value));
     match provider {
         Provider::Kyc => headers.push(("User-Agent".into(), "KYC-Webhooks/1.0".into())),
         Provider::GitHub => {
             headers.push(("User-Agent".into(), "GitHub-Hookshot/hookshield".into()));
         }
+        Provider::Stripe => {
+            let agent = "Stripe/1.0 (+https://stripe.com/docs/webhooks)";
+            headers.push(("User-Agent".into(), agent.into()));
+        }
+        Provider::Slack => {
+            let agent = "Slackbot 1.0 (+https://api.slack.com/robots)";
+            headers.push(("User-Agent".into(), agent.into()));
+        }
+        Provider::Shopify => headers.push(("User-Agent".into(), "Shopify-Captain-Hook".into())),
         _ => {}
     }
     Ok(headers)

@@ -91,6 +91,82 @@ pub fn parse_unix_header(header: &str, value: &[u8]) -> Result<i64, Error> {
         .ok_or_else(malformed)
 }
 
+/// How a timestamp's number counts time: Unix seconds or Unix milliseconds.
+///
+/// ```
+/// use hookshield::timestamp::TimestampUnit;
+/// assert_eq!("milliseconds".parse::<TimestampUnit>(), Ok(TimestampUnit::Milliseconds));
+/// assert_eq!(TimestampUnit::Milliseconds.write(1_700_000_000), "1700000000000");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum TimestampUnit {
+    /// Unix seconds (every preset's timestamp header).
+    #[default]
+    Seconds,
+    /// Unix milliseconds.
+    Milliseconds,
+}
+
+impl TimestampUnit {
+    /// The unit as written in configuration: `seconds` or `milliseconds`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TimestampUnit::Seconds => "seconds",
+            TimestampUnit::Milliseconds => "milliseconds",
+        }
+    }
+
+    /// `unix` seconds written in this unit, as a sender writes its timestamp.
+    pub fn write(self, unix: i64) -> String {
+        match self {
+            TimestampUnit::Seconds => unix.to_string(),
+            TimestampUnit::Milliseconds => (i128::from(unix) * 1000).to_string(),
+        }
+    }
+}
+
+impl std::str::FromStr for TimestampUnit {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "seconds" => Ok(TimestampUnit::Seconds),
+            "milliseconds" => Ok(TimestampUnit::Milliseconds),
+            other => Err(Error::config(format!(
+                "a timestamp unit is `seconds` or `milliseconds`, found {other:?}"
+            ))),
+        }
+    }
+}
+
+/// Parses a timestamp in `unit` (ASCII digits only: at most 12 of them in seconds, 15 in
+/// milliseconds) into Unix seconds, rounding milliseconds down.
+///
+/// ```
+/// use hookshield::timestamp::{parse_timestamp, TimestampUnit};
+/// assert_eq!(parse_timestamp("X-Ts", b"1747303500999", TimestampUnit::Milliseconds), Ok(1747303500));
+/// assert!(parse_timestamp("X-Ts", b"1747303500999", TimestampUnit::Seconds).is_err());
+/// ```
+pub fn parse_timestamp(header: &str, value: &[u8], unit: TimestampUnit) -> Result<i64, Error> {
+    match unit {
+        TimestampUnit::Seconds => parse_unix_header(header, value),
+        TimestampUnit::Milliseconds => {
+            let malformed = || Error::MalformedTimestamp {
+                header: header.to_owned(),
+                found: excerpt(&String::from_utf8_lossy(value), 40),
+            };
+            if value.is_empty() || value.len() > 15 || !value.iter().all(u8::is_ascii_digit) {
+                return Err(malformed());
+            }
+            // At most 15 digits: the value fits an i64 many times over.
+            let millis = value
+                .iter()
+                .fold(0i64, |acc, digit| acc * 10 + i64::from(digit - b'0'));
+            Ok(millis / 1000)
+        }
+    }
+}
+
 /// Parses an RFC 3339 / ISO 8601 date-time such as `2026-02-02T14:45:30.123Z`.
 ///
 /// ```

@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use crate::events::envelope::{build_event, HeaderFacts, Horizon};
 use crate::headers::{self, Headers};
-use crate::provider::Scheme;
+use crate::scheme::Scheme;
 use crate::secret::{KeyedSecret, Secret};
-use crate::signature::{self, Message};
+use crate::signature;
+use crate::signed_content::Message;
 use crate::timestamp::{self, SharedClock};
 use crate::{Error, Event, Provider, VerifierBuilder};
 
@@ -207,7 +208,7 @@ impl Verifier {
             timestamp: check.timestamp,
             id: check
                 .id
-                .map(|id| (self.scheme.id_header.as_deref().unwrap_or_default(), id)),
+                .map(|id| (self.id_header_of(headers).unwrap_or_default(), id)),
             event: check.event.map(|event| {
                 (
                     self.scheme.event_header.as_deref().unwrap_or_default(),
@@ -219,7 +220,7 @@ impl Verifier {
             now,
             seconds: horizon.as_secs(),
         });
-        build_event(self.provider, body, facts, horizon)
+        build_event(self.provider, &self.scheme.envelope, body, facts, horizon)
     }
 
     /// Checks size, headers, signature and replay window without parsing the body.
@@ -249,21 +250,36 @@ impl Verifier {
         let signature_value = headers.joined(header).ok_or_else(|| Error::MissingHeader {
             name: header.clone(),
         })?;
-        let candidates =
-            signature::parse_header(header, &signature_value, scheme.encoding, &scheme.prefix)?;
+        let parsed = signature::parse_header(header, &signature_value, scheme.header_shape())?;
 
-        let timestamp = match &scheme.timestamp_header {
-            Some(name) => {
-                let raw = headers
-                    .header(name)
-                    .ok_or_else(|| Error::MissingTimestamp {
-                        header: name.clone(),
+        let timestamp =
+            match (&scheme.timestamp_header, &scheme.timestamp_key) {
+                (Some(name), _) => {
+                    let raw = headers
+                        .header(name)
+                        .ok_or_else(|| Error::MissingTimestamp {
+                            header: name.clone(),
+                        })?;
+                    Some((
+                        raw,
+                        timestamp::parse_timestamp(name, raw, scheme.timestamp_unit)?,
+                    ))
+                }
+                (None, Some(key)) => {
+                    let raw = parsed.timestamp.map(str::as_bytes).ok_or_else(|| {
+                        Error::MissingTimestamp {
+                            header: format!("{header}` entry `{key}="),
+                        }
                     })?;
-                Some((raw, timestamp::parse_unix_header(name, raw)?))
-            }
-            None => None,
-        };
-        let id = required_text(headers, scheme.id_header.as_deref())?;
+                    Some((
+                        raw,
+                        timestamp::parse_timestamp(header, raw, scheme.timestamp_unit)?,
+                    ))
+                }
+                (None, None) => None,
+            };
+        let id_header = self.id_header_of(headers);
+        let id = required_text(headers, id_header)?;
         let event = required_text(headers, scheme.event_header.as_deref())?;
 
         let message = Message {
@@ -271,8 +287,9 @@ impl Verifier {
             timestamp: timestamp.map_or(&[][..], |(raw, _)| raw),
             body,
         };
+        let candidates = &parsed.candidates;
         let matched = self.secrets.iter().any(|secret| {
-            candidates.contains(&signature::tag(secret, scheme.signed_content, message))
+            candidates.contains(&signature::tag(secret, &scheme.signed_content, message))
         });
         if !matched {
             return Err(Error::SignatureMismatch {
@@ -289,6 +306,21 @@ impl Verifier {
             id,
             event,
         })
+    }
+
+    /// The header the id is read from: the id header, or the fallback id header where
+    /// the request has only that one.
+    fn id_header_of(&self, headers: &(impl Headers + ?Sized)) -> Option<&str> {
+        let primary = self.scheme.id_header.as_deref();
+        let fallback = self
+            .scheme
+            .fallback_id_header
+            .as_deref()
+            .filter(|fallback| {
+                primary.is_some_and(|primary| headers.header(primary).is_none())
+                    && headers.header(fallback).is_some()
+            });
+        fallback.or(primary)
     }
 
     pub(crate) fn now(&self) -> Result<i64, Error> {

@@ -14,15 +14,16 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use super::github::github_event;
 use super::json::parse_verified;
 use super::json::{kind_of, DataIds, Members, Text};
 use super::{
     docintell::DocIntellEvent, kyc::KycEvent, sensei::SenseiEvent, sentinel::SentinelEvent,
 };
-use super::{sentrasa::SentrasaEvent, Event, EventData, Typed, UntypedReason};
+use super::{form, sentrasa::SentrasaEvent, Event, EventData, Typed, UntypedReason};
 use crate::error::excerpt;
-use crate::timestamp::parse_rfc3339;
-use crate::{idempotency, Error, Provider};
+use crate::timestamp::{parse_rfc3339, TimestampUnit};
+use crate::{idempotency, Envelope, Error, FormEncoding, Provider};
 
 /// What the verified headers said, for the envelope to agree with.
 #[derive(Debug, Clone, Copy, Default)]
@@ -35,45 +36,17 @@ pub(crate) struct HeaderFacts<'a> {
     pub(crate) event: Option<(&'a str, &'a str)>,
 }
 
-/// Where a provider's envelope keeps its members.
-struct Layout {
-    type_keys: &'static [&'static str],
-    id_key: Option<&'static str>,
-    time_keys: &'static [&'static str],
+/// Where a provider's envelope keeps its members: the scheme's [`Envelope`], and
+/// whether the provider's documented types require `data`.
+struct Layout<'e> {
+    envelope: &'e Envelope,
     data_required: bool,
-    /// Whether the provider's document makes the time member the event's time, so that
-    /// the replay horizon applies to it (a custom sender's `created` may be something
-    /// else's creation, and Standard Webhooks sign their timestamp header).
-    time_is_event_time: bool,
 }
 
-fn layout(provider: Provider) -> Layout {
-    let (type_keys, id_key, time_keys, data_required): (_, _, &[&str], _) = match provider {
-        Provider::Sentinel | Provider::DocIntell => {
-            (&["event"][..], Some("id"), &["timestamp"], true)
-        }
-        Provider::Sentrasa => (
-            &["event", "type"][..],
-            Some("id"),
-            &["timestamp", "created_at"],
-            true,
-        ),
-        Provider::Kyc => (&["type"][..], Some("id"), &["created"], true),
-        Provider::Sensei => (&["type"][..], Some("id"), &["created_at"], true),
-        Provider::Standard => (&["type"][..], None, &["timestamp"], false),
-        Provider::GitHub | Provider::Custom => (
-            &["type", "event"][..],
-            Some("id"),
-            &["timestamp", "created_at", "created"],
-            false,
-        ),
-    };
+fn layout(provider: Provider, envelope: &Envelope) -> Layout<'_> {
     Layout {
-        type_keys,
-        id_key,
-        time_keys,
-        data_required,
-        time_is_event_time: matches!(
+        envelope,
+        data_required: matches!(
             provider,
             Provider::Sentinel
                 | Provider::DocIntell
@@ -110,6 +83,7 @@ impl Horizon {
 /// cannot be typed arrives untyped, with the reason.
 pub(crate) fn build_event(
     provider: Provider,
+    envelope: &Envelope,
     body: &[u8],
     facts: HeaderFacts<'_>,
     horizon: Option<Horizon>,
@@ -123,28 +97,39 @@ pub(crate) fn build_event(
     if provider == Provider::GitHub {
         return github_event(text, facts);
     }
-    let layout = layout(provider);
-    let Some(members) = read_members(text)? else {
+    let layout = layout(provider, envelope);
+    // A form (where the scheme reads them) stands for the JSON it carries.
+    let decoded = match envelope.form {
+        FormEncoding::None => None,
+        form => match serde_json::from_str::<&RawValue>(text) {
+            Ok(_) => None,
+            Err(error) => Some(form::decode(text, form, &error)?),
+        },
+    };
+    let json = decoded.as_deref().unwrap_or(text);
+    let Some(members) = read_members(json)? else {
         return Ok(not_an_object(provider, text, facts));
     };
 
-    let id = layout
-        .id_key
-        .and_then(|key| string_member(&members, &[key]))
-        .map(|Text(id)| id);
-    let (event_time, event_time_text) = read_time(&members, layout.time_keys);
+    let id = string_member(&members, &envelope.id_fields).map(|Text(id)| id);
+    let (event_time, event_time_text) =
+        read_time(&members, &envelope.time_fields, envelope.time_unit);
     if let (Some(horizon), Some(event_time), true) =
-        (horizon, event_time, layout.time_is_event_time)
+        (horizon, event_time, envelope.time_is_event_time)
     {
         horizon.check(event_time)?;
     }
-    let body_type = string_member(&members, layout.type_keys).map(|Text(t)| t);
+    let body_type = string_member(&members, &envelope.type_fields).map(|Text(t)| t);
     check_agreement(facts.event, body_type.as_deref())?;
     check_agreement(facts.id, id.as_deref())?;
     // A body that names no type takes the type header's, where the scheme has one.
     let event_type = body_type.or_else(|| facts.event.map(|(_, value)| Cow::Borrowed(value)));
 
-    let data_member = members.get("data");
+    // The data member, or the whole document where the envelope names none.
+    let data_member = match &envelope.data_field {
+        Some(field) => member_at(&members, field),
+        None => Some(json),
+    };
     // Typing a documented type's data waits for the first read ([`type_event`]); what
     // cannot be typed without reading it is settled here.
     let typed = match (event_type.as_deref(), data_member) {
@@ -169,9 +154,10 @@ pub(crate) fn build_event(
         typed,
         idempotency_key: OnceLock::new(),
         event_time_text: event_time_text.map(Cow::into_owned),
-        data_span: data_member.map(|raw| span(text, raw)),
+        data_span: data_member.map(|raw| span(json, raw)),
+        data_is_body: envelope.data_field.is_none(),
         body: text.to_owned(),
-        decoded: None,
+        decoded,
         raw: OnceLock::new(),
         raw_data: OnceLock::new(),
     })
@@ -214,14 +200,14 @@ pub(crate) fn idempotency_key(event: &Event) -> String {
 fn untyped_without_data(
     provider: Provider,
     event_type: Option<&str>,
-    layout: &Layout,
+    layout: &Layout<'_>,
 ) -> (UntypedReason, String) {
     match event_type {
         None => (
             UntypedReason::MissingType,
             format!(
                 "the body has no `{}` string",
-                layout.type_keys.join("` or `")
+                layout.envelope.type_fields.join("` or `")
             ),
         ),
         Some(event_type)
@@ -236,7 +222,7 @@ fn untyped_without_data(
     }
 }
 
-fn undocumented(event_type: &str) -> (UntypedReason, String) {
+pub(crate) fn undocumented(event_type: &str) -> (UntypedReason, String) {
     (
         UntypedReason::UndocumentedType,
         format!("hookshield has no data type for `{event_type}`"),
@@ -280,6 +266,7 @@ fn not_an_object(provider: Provider, text: &str, facts: HeaderFacts<'_>) -> Even
         idempotency_key: OnceLock::from(idempotency_key),
         event_time_text: None,
         data_span: Some(span(text, value)),
+        data_is_body: false,
         body: text.to_owned(),
         decoded: None,
         raw: OnceLock::new(),
@@ -336,7 +323,14 @@ fn parse_typed(
         Provider::Sentrasa => wrap(SentrasaEvent::parse(event_type, text), EventData::Sentrasa),
         Provider::Kyc => wrap(KycEvent::parse(event_type, text), EventData::Kyc),
         Provider::Sensei => wrap(SenseiEvent::parse(event_type, text), EventData::Sensei),
-        Provider::GitHub | Provider::Standard | Provider::Custom => None,
+        Provider::GitHub
+        | Provider::Standard
+        | Provider::Stripe
+        | Provider::Svix
+        | Provider::Slack
+        | Provider::Shopify
+        | Provider::Paddle
+        | Provider::Custom => None,
     }
 }
 
@@ -348,7 +342,14 @@ fn documented_family(provider: Provider, event_type: &str) -> Option<&'static st
         Provider::Sentrasa => SentrasaEvent::family_of(event_type),
         Provider::Kyc => KycEvent::family_of(event_type),
         Provider::Sensei => SenseiEvent::family_of(event_type),
-        Provider::GitHub | Provider::Standard | Provider::Custom => None,
+        Provider::GitHub
+        | Provider::Standard
+        | Provider::Stripe
+        | Provider::Svix
+        | Provider::Slack
+        | Provider::Shopify
+        | Provider::Paddle
+        | Provider::Custom => None,
     }
 }
 
@@ -363,82 +364,36 @@ fn family(provider: Provider, event_type: &str) -> Cow<'static, str> {
     )
 }
 
-/// GitHub sends no envelope: the type is `X-GitHub-Event` (plus `.action` when the
-/// payload has one, e.g. `issues.opened`) and the id is `X-GitHub-Delivery`. A delivery
-/// configured as `application/x-www-form-urlencoded` carries the JSON in its `payload`
-/// field.
-fn github_event(text: &str, facts: HeaderFacts<'_>) -> Result<Event, Error> {
-    let (raw, decoded) = match serde_json::from_str::<&RawValue>(text) {
-        Ok(_) => (parse_verified(text), None),
-        Err(error) => {
-            let payload = form_urlencoded::parse(text.as_bytes())
-                .find(|(name, _)| name == "payload")
-                .map(|(_, payload)| payload.into_owned())
-                .ok_or_else(|| Error::InvalidJson {
-                    reason: format!(
-                        "{error} (nor is it a form with a `payload` field, as GitHub sends \
-                         for the content type application/x-www-form-urlencoded)"
-                    ),
-                })?;
-            serde_json::from_str::<&RawValue>(&payload).map_err(|e| Error::InvalidJson {
-                reason: format!("the form's `payload` field is not JSON: {e}"),
-            })?;
-            (parse_verified(&payload), Some(payload))
-        }
-    };
-    let family = facts.event.map_or("unknown", |(_, value)| value).to_owned();
-    let event_type = match raw.get("action").and_then(Value::as_str) {
-        Some(action) => format!("{family}.{action}"),
-        None => family.clone(),
-    };
-    let id = facts.id.map(|(_, value)| value.to_owned());
-    let idempotency_key = idempotency::derive_key(&idempotency::KeyInput {
-        provider: Provider::GitHub,
-        event_type: &event_type,
-        id: id.as_deref(),
-        data: decoded.as_deref().unwrap_or(text),
-        typed: None,
-        event_time: None,
-        body: text.as_bytes(),
-    });
-    let untyped = Some(undocumented(&event_type));
-    Ok(Event {
-        provider: Provider::GitHub,
-        event_type,
-        family: family.into(),
-        id,
-        timestamp: None,
-        typed: OnceLock::from(Typed {
-            data: EventData::Other(raw.clone()),
-            untyped,
-        }),
-        idempotency_key: OnceLock::from(idempotency_key),
-        event_time_text: None,
-        data_span: None,
-        body: text.to_owned(),
-        decoded,
-        raw: OnceLock::from(raw),
-        raw_data: OnceLock::new(),
-    })
+/// The raw value at `path`: a member (`type`), or a member of a member (`event.type`).
+fn member_at<'a>(members: &Members<'a>, path: &str) -> Option<&'a str> {
+    let mut segments = path.split('.');
+    let mut raw = members.get(segments.next()?)?;
+    for segment in segments {
+        raw = serde_json::from_str::<Members<'a>>(raw)
+            .ok()?
+            .get(segment)?;
+    }
+    Some(raw)
 }
 
-/// The first of `keys` present, if it is a non-empty string.
-fn string_member<'a>(members: &Members<'a>, keys: &[&str]) -> Option<Text<'a>> {
-    let raw = keys.iter().find_map(|key| members.get(key))?;
+/// The first of `paths` present, if it is a non-empty string.
+fn string_member<'a>(members: &Members<'a>, paths: &[String]) -> Option<Text<'a>> {
+    let raw = paths.iter().find_map(|path| member_at(members, path))?;
     serde_json::from_str::<Text<'a>>(raw)
         .ok()
         .filter(|Text(value)| !value.is_empty())
 }
 
-/// The event time, parsed (where it is an RFC 3339 date-time or Unix seconds) and as
-/// sent (the text feeds idempotency keys).
+/// The event time, parsed (where it is an RFC 3339 date-time or a whole number in
+/// `unit`) and as sent (the text feeds idempotency keys).
 fn read_time<'a>(
     members: &Members<'a>,
-    keys: &[&str],
+    paths: &[String],
+    unit: TimestampUnit,
 ) -> (Option<OffsetDateTime>, Option<Cow<'a, str>>) {
-    let Some(raw) = keys
+    let Some(raw) = paths
         .iter()
-        .find_map(|key| members.get(key).filter(|raw| *raw != "null"))
+        .find_map(|path| member_at(members, path).filter(|raw| *raw != "null"))
     else {
         return (None, None);
     };
@@ -447,7 +402,12 @@ fn read_time<'a>(
     }
     let parsed = serde_json::from_str::<i64>(raw)
         .ok()
-        .and_then(|secs| OffsetDateTime::from_unix_timestamp(secs).ok());
+        .and_then(|number| match unit {
+            TimestampUnit::Seconds => OffsetDateTime::from_unix_timestamp(number).ok(),
+            TimestampUnit::Milliseconds => {
+                OffsetDateTime::from_unix_timestamp_nanos(i128::from(number) * 1_000_000).ok()
+            }
+        });
     (parsed, Some(Cow::Borrowed(raw)))
 }
 

@@ -11,6 +11,8 @@ use crate::Provider;
 
 pub mod docintell;
 pub(crate) mod envelope;
+mod form;
+mod github;
 pub(crate) mod json;
 pub mod kyc;
 #[cfg(feature = "schema")]
@@ -59,10 +61,13 @@ pub struct Event {
     /// The verified body, from which `raw` is parsed on first use.
     pub(crate) body: String,
     /// The JSON text of the document where it is not the body itself (the decoded
-    /// `payload` field of a form-encoded GitHub delivery).
+    /// `payload` field of a form-encoded GitHub or Slack delivery, a Slack slash
+    /// command's fields).
     pub(crate) decoded: Option<String>,
     /// Where the envelope's `data` lies in the JSON text.
     pub(crate) data_span: Option<Range<usize>>,
+    /// Whether the data is the whole document (a sender without a data member).
+    pub(crate) data_is_body: bool,
     pub(crate) raw: OnceLock<Value>,
     pub(crate) raw_data: OnceLock<Value>,
 }
@@ -162,8 +167,9 @@ impl Event {
         &self.body
     }
 
-    /// The JSON text of the delivery: the body, or for a form-encoded GitHub delivery
-    /// (`payload=<url-encoded JSON>`) the decoded `payload`.
+    /// The JSON text of the delivery: the body, or for a form-encoded delivery the
+    /// decoded `payload` (`payload=<url-encoded JSON>`, GitHub and Slack), or a Slack
+    /// slash command's fields as an object of strings.
     pub fn json_text(&self) -> &str {
         self.decoded.as_deref().unwrap_or(&self.body)
     }
@@ -222,8 +228,8 @@ impl Event {
         Some(start..start + utf16_len(&self.body[span]))
     }
 
-    /// Whether the sender has no envelope, so [`Event::raw_data`] is the whole body
-    /// (GitHub).
+    /// Whether the sender has no data member, so [`Event::raw_data`] is the whole
+    /// document (GitHub, Slack, Shopify: the scheme's [`crate::Envelope::data_field`]).
     ///
     /// ```
     /// use hookshield::{Provider, SignOptions, Verifier};
@@ -233,7 +239,7 @@ impl Event {
     /// # Ok::<(), hookshield::Error>(())
     /// ```
     pub fn data_is_body(&self) -> bool {
-        self.provider == Provider::GitHub
+        self.data_is_body
     }
 
     /// The envelope's `data` member as JSON (the whole body for senders without an
