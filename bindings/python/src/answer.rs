@@ -35,6 +35,20 @@ impl Answer {
         .into()
     }
 
+    /// The answer to a delivery appended to an inbox (the endpoint behind the FastAPI
+    /// dependency given `inbox=`).
+    #[staticmethod]
+    fn queued(event: &Bound<'_, Event>) -> Self {
+        let event = &event.get().inner;
+        hookshield::Answer::of(
+            hookshield::OutcomeKind::Queued,
+            event.provider(),
+            Some(event.idempotency_key()),
+            None,
+        )
+        .into()
+    }
+
     /// The HTTP status.
     #[getter]
     pub(crate) fn status(&self) -> u16 {

@@ -9,6 +9,7 @@ mod answer;
 mod convert;
 mod errors;
 mod event;
+mod inbox;
 mod outcome;
 mod router;
 mod store;
@@ -25,6 +26,8 @@ fn _hookshield(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<answer::Answer>()?;
     m.add_class::<store::Claim>()?;
     m.add_class::<router::Router>()?;
+    m.add_class::<inbox::Inbox>()?;
+    m.add_class::<inbox::Job>()?;
     m.add_function(wrap_pyfunction!(verifier::sign, m)?)?;
     m.add_function(wrap_pyfunction!(verifier::sample, m)?)?;
     m.add_function(wrap_pyfunction!(verifier::sample_types, m)?)?;

@@ -170,7 +170,7 @@ impl RedisStore {
 }
 
 /// `scheme://host:port/path` of a Redis URL: no user, password, query or fragment.
-fn redacted_url(url: &str) -> String {
+pub(crate) fn redacted_url(url: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap_or(("redis", url));
     let rest = rest.split(['?', '#']).next().unwrap_or_default();
     let (authority, path) = match rest.find('/') {

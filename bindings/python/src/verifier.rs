@@ -271,6 +271,16 @@ enum Claimed {
 }
 
 impl Verifier {
+    /// The core verifier (the inbox appends and checks deliveries with it).
+    pub(crate) fn core(&self) -> &hookshield::Verifier {
+        &self.inner
+    }
+
+    /// The headers this verifier reads, for `convert::headers`.
+    pub(crate) fn wanted_headers(&self) -> &convert::WantedHeaders {
+        &self.headers
+    }
+
     /// The `body_too_large` error for a body of `size` bytes, if it is over
     /// `max_body_bytes`.
     fn oversize(&self, size: u64) -> Option<hookshield::Error> {
@@ -279,7 +289,7 @@ impl Verifier {
 
     /// Now, from the user's clock (whose failure is a `ConfigurationError`) or the
     /// system's.
-    fn now(&self, py: Python<'_>) -> PyResult<Option<i64>> {
+    pub(crate) fn now(&self, py: Python<'_>) -> PyResult<Option<i64>> {
         let Some(clock) = &self.clock else {
             return Ok(None);
         };

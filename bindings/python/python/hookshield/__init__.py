@@ -9,8 +9,11 @@ core. This package translates it::
     verifier = hookshield.Verifier("sentinel", "whsec_...")
     event = verifier.verify(request_body, request_headers)   # or raises VerificationError
 
-``hookshield.flask`` and ``hookshield.fastapi`` hold helpers for those frameworks; they
-import their framework only when used.
+``hookshield.Inbox`` queues verified deliveries durably (SQLite or Redis) for workers
+(``inbox.worker(handler).run()``). ``hookshield.wsgi`` and ``hookshield.asgi`` hold
+applications any framework can mount; ``hookshield.flask``, ``hookshield.fastapi`` and
+``hookshield.django`` hold helpers for those frameworks, which import their framework
+only when used.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from ._hookshield import (
     Answer,
     Claim,
     Event,
+    Inbox,
+    Job,
     MemoryStore,
     Outcome,
     RedisStore,
@@ -44,6 +49,7 @@ from ._hookshield import (
     sign,
 )
 from ._support import ClaimState
+from ._worker import Worker
 
 # The per-provider event unions exist for type checkers (see `_hookshield.pyi`). At run
 # time, where an annotation is evaluated (FastAPI reads endpoint annotations), each
@@ -100,6 +106,8 @@ __all__ = [
     "ClaimState",
     "ConfigurationError",
     "Event",
+    "Inbox",
+    "Job",
     "MemoryStore",
     "Outcome",
     "PayloadError",
@@ -111,6 +119,7 @@ __all__ = [
     "TimestampError",
     "VerificationError",
     "Verifier",
+    "Worker",
     "__version__",
     "sample",
     "sample_types",

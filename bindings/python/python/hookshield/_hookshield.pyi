@@ -21,12 +21,15 @@ from typing import Any, Generic, Literal, TypedDict, TypeVar, Union, final, over
 from typing_extensions import NotRequired, TypeAlias, disjoint_base
 
 from ._support import ClaimState
+from ._worker import Worker
 
 __all__ = [
     "Answer",
     "Claim",
     "ERROR_CODES",
     "Event",
+    "Inbox",
+    "Job",
     "MemoryStore",
     "OVERRIDES",
     "Outcome",
@@ -170,7 +173,7 @@ class Verifier(Generic[_E]):
     ) -> Claim[_E] | Outcome[_E]: ...
     def __class_getitem__(cls, item: Any) -> Any: ...
 
-OutcomeKind: TypeAlias = Literal["processed", "duplicate", "in_progress", "rejected", "handler_failed", "store_unavailable"]
+OutcomeKind: TypeAlias = Literal["processed", "queued", "duplicate", "in_progress", "rejected", "handler_failed", "store_unavailable"]
 
 @final
 class Answer:
@@ -182,6 +185,9 @@ class Answer:
     @staticmethod
     def processed(event: Event) -> Answer:
         """The answer to a delivery the receiver's own code processed."""
+    @staticmethod
+    def queued(event: Event) -> Answer:
+        """The answer to a delivery appended to an inbox."""
     @property
     def status(self) -> int: ...
     @property
@@ -249,6 +255,80 @@ class RedisStore:
     def release(self, key: str) -> None: ...
 
 Store: TypeAlias = Union[MemoryStore, RedisStore]
+
+@type_check_only
+class InboxStats(TypedDict):
+    pending: int
+    in_flight: int
+    done: int
+    dead: int
+    oldest_pending_seconds: float | None
+
+@type_check_only
+class DeadLetter(TypedDict):
+    idempotency_key: str
+    provider: str
+    attempts: int
+    last_error: str
+    failed_at: float
+
+@final
+class Inbox:
+    """A durable inbox of verified deliveries: `sqlite:PATH` (one machine, several
+    processes) or `redis://[user:password@]host:port/db` (many machines). The URL's
+    password is never shown. Every call that waits for the disk or the network
+    releases the interpreter; failures raise `StoreUnavailableError`, a malformed URL
+    `ConfigurationError`."""
+
+    def __new__(cls, url: str) -> Inbox: ...
+    def accept(self, verifier: Verifier[_E], body: Body, headers: HeadersLike) -> Outcome[_E]:
+        """Verifies and appends durably: `queued` (200), `duplicate` (200),
+        `store_unavailable` (503) or `rejected`. Never raises for a delivery."""
+    def stats(self) -> InboxStats: ...
+    def dead_letters(self, limit: int = 100) -> list[DeadLetter]: ...
+    def replay(self, keys: list[str]) -> int: ...
+    def replay_all_dead(self) -> int: ...
+    def worker(
+        self,
+        handler: Callable[[Any, Job], object],
+        *,
+        verifier: Verifier[Any] | None = None,
+        verifiers: Iterable[Verifier[Any]] | None = None,
+        concurrency: int = 1,
+        max_attempts: int = 10,
+        lease: float = 30.0,
+        backoff: float = 1.0,
+        max_backoff: float = 3600.0,
+        poll_interval: float = 0.2,
+    ) -> Worker:
+        """A worker running `handler(event, job)` on each delivery: `.run()` in threads,
+        `await .run_async()` on an event loop."""
+
+@final
+class Job:
+    """A delivery a worker holds, the handler's second argument."""
+
+    @property
+    def event(self) -> AnyEvent: ...
+    @property
+    def attempt(self) -> int:
+        """1 for the first attempt."""
+    @property
+    def idempotency_key(self) -> str: ...
+    @property
+    def provider(self) -> str: ...
+    @property
+    def received_at(self) -> float:
+        """When the receiver accepted the delivery, in Unix seconds."""
+    def _finish(self, error: str | None = None) -> Literal["done", "retrying", "dead"]: ...
+    def _release(self) -> None: ...
+
+@final
+@type_check_only
+class _Claimer:
+    def next(self) -> Job | None: ...
+    @property
+    def max_attempts(self) -> int: ...
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 

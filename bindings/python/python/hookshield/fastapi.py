@@ -43,19 +43,21 @@ secret) and a failing handler's exception with its traceback.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable
 
 from ._hookshield import Answer, Claim, Outcome, Verifier
 from ._http import CONTENT_TYPE, default_store, log_outcome
+from ._receive import Receiver, declared_length, read_body_async
 from ._support import is_remote, off_loop
 
 if TYPE_CHECKING:
-    from ._hookshield import Event, Store
+    from ._hookshield import Event, Inbox, Store
     from starlette.requests import Request
     from starlette.responses import Response
 
-__all__ = ["Webhook", "process", "processed"]
+__all__ = ["Webhook", "process", "processed", "queued"]
 
 # Where Starlette's ExceptionMiddleware puts its handlers for the request's route.
 _HANDLERS_SCOPE_KEY = "starlette.exception_handlers"
@@ -73,29 +75,21 @@ def processed(event: Event) -> Response:
     return _response(Answer.processed(event))
 
 
+def queued(event: Event) -> Response:
+    """The answer every helper sends for a delivery queued in an inbox, for the endpoint
+    behind ``Webhook(verifier, inbox=...)`` to return."""
+    return _response(Answer.queued(event))
+
+
 async def _read_body(request: Request, verifier: Verifier[Any]) -> bytes | Outcome[Any]:
     """The request's body, from ``request.stream()``, no further than the first chunk
     past ``max_body_bytes``, or the ``body_too_large`` outcome of a larger one (before
     reading, when its declared length says so). The body is kept where
     ``request.body()`` keeps it, so the endpoint may read it again."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit():
-        refused = verifier.refuse_body_size(int(declared))
-        if refused is not None:
-            return refused
-    limit = verifier.max_body_bytes
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > limit:
-            break
-    refused = verifier.refuse_body_size(size)
-    if refused is not None:
-        return refused
-    body = b"".join(chunks)
-    request._body = body  # Starlette's cache for request.body()
+    declared = declared_length(request.headers.get("content-length"))
+    body = await read_body_async(request.stream(), declared, verifier)
+    if isinstance(body, bytes):
+        request._body = body  # Starlette's cache for request.body()
     return body
 
 
@@ -136,10 +130,14 @@ class Webhook:
         verifier: Verifier[Any],
         store: Store | None = None,
         *,
+        inbox: Inbox | None = None,
         lease_seconds: float = 30.0,
         retention_seconds: float | None = None,
     ) -> None:
+        if inbox is not None and store is not None:
+            raise TypeError("give store= (process in the request) or inbox= (queue for a worker), not both")
         self.verifier = verifier
+        self.inbox = inbox
         self.store: Store = store if store is not None else default_store(verifier)
         self.lease_seconds = lease_seconds
         self.retention_seconds = retention_seconds
@@ -158,6 +156,13 @@ class Webhook:
         body = await _read_body(request, self.verifier)
         if isinstance(body, Outcome):
             raise _answered(request, provider, body)
+        if self.inbox is not None:
+            # Queued (durable) before the endpoint runs; nothing to release after it.
+            outcome = await asyncio.to_thread(self.inbox.accept, self.verifier, body, request.headers)
+            if outcome.kind != "queued":
+                raise _answered(request, provider, outcome)
+            yield outcome.event
+            return
         remote = is_remote(self.store)
         claimed = await off_loop(
             remote,
@@ -190,26 +195,28 @@ class Webhook:
 async def process(
     request: Request,
     verifier: Verifier[Any],
-    store: Store | None,
-    handler: Callable[[Any], Any],
+    store: Store | None = None,
+    handler: Callable[[Any], Any] | None = None,
     *,
+    inbox: Inbox | None = None,
     lease_seconds: float = 30.0,
     retention_seconds: float | None = None,
 ) -> Response:
     """Reads the body (bounded as ``Webhook`` does), runs ``verifier.process_async`` and
     answers the outcome's ``answer``. ``store=None`` claims events in the verifier's own
-    ``MemoryStore``."""
-    body = await _read_body(request, verifier)
-    if isinstance(body, Outcome):
-        log_outcome(verifier.provider, body)
-        return _response(body.answer)
-    outcome = await verifier.process_async(
-        body,
-        request.headers,
-        store if store is not None else default_store(verifier),
+    ``MemoryStore``. With ``inbox=`` (and no handler), appends the delivery to the inbox
+    instead and answers ``queued`` once it is durable."""
+    receiver = Receiver(
+        verifier,
         handler,
+        store=store,
+        inbox=inbox,
         lease_seconds=lease_seconds,
         retention_seconds=retention_seconds,
     )
-    log_outcome(verifier.provider, outcome)
+    body = await _read_body(request, verifier)
+    if isinstance(body, Outcome):
+        outcome, _ = receiver.refused(body)
+    else:
+        outcome, _ = await receiver.receive_async(body, request.headers)
     return _response(outcome.answer)

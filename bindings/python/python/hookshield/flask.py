@@ -40,10 +40,11 @@ import functools
 from typing import TYPE_CHECKING, Any, Callable
 
 from ._hookshield import Outcome, Verifier
-from ._http import CONTENT_TYPE, READ_CHUNK, default_store, log_outcome
+from ._http import CONTENT_TYPE
+from ._receive import Receiver, read_body
 
 if TYPE_CHECKING:
-    from ._hookshield import Answer, Store
+    from ._hookshield import Answer, Inbox, Store
     from flask.typing import ResponseReturnValue
 
 __all__ = ["webhook", "view"]
@@ -60,25 +61,9 @@ def _read_body(verifier: Verifier[Any]) -> bytes | Outcome[Any]:
     if isinstance(cached, bytes):
         refused = verifier.refuse_body_size(len(cached))
         return cached if refused is None else refused
-    if request.content_length is not None:
-        refused = verifier.refuse_body_size(request.content_length)
-        if refused is not None:
-            return refused
-    limit = verifier.max_body_bytes
-    stream = request.stream
-    chunks: list[bytes] = []
-    size = 0
-    while size <= limit:
-        chunk = stream.read(min(READ_CHUNK, limit + 1 - size))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    refused = verifier.refuse_body_size(size)
-    if refused is not None:
-        return refused
-    body = b"".join(chunks)
-    request._cached_data = body  # where get_data() keeps it
+    body = read_body(request.stream.read, request.content_length, verifier)
+    if isinstance(body, bytes):
+        request._cached_data = body  # where get_data() keeps it
     return body
 
 
@@ -88,42 +73,19 @@ def _respond(answer: Answer) -> ResponseReturnValue:
     return Response(answer.body, status=answer.status, mimetype=CONTENT_TYPE)
 
 
-def _make_view(
-    verifier: Verifier[Any],
-    handler: Callable[..., Any],
-    store: Store | None,
-    lease_seconds: float,
-    retention_seconds: float | None,
-) -> Callable[..., ResponseReturnValue]:
-    claims = store if store is not None else default_store(verifier)
-
-    @functools.wraps(handler)
+def _make_view(receiver: Receiver, name_from: Callable[..., Any] | None) -> Callable[..., ResponseReturnValue]:
     def view(**view_args: Any) -> ResponseReturnValue:
         from flask import request
 
-        body = _read_body(verifier)
+        body = _read_body(receiver.verifier)
         if isinstance(body, Outcome):
-            log_outcome(verifier.provider, body)
-            return _respond(body.answer)
+            outcome, returned = receiver.refused(body)
+        else:
+            outcome, returned = receiver.receive(body, request.headers, **view_args)
+        return returned if returned is not None else _respond(outcome.answer)
 
-        returned: list[Any] = []
-
-        def run(event: Any) -> None:
-            returned.append(handler(event, **view_args))
-
-        outcome = verifier.process(
-            body,
-            request.headers,
-            claims,
-            run,
-            lease_seconds=lease_seconds,
-            retention_seconds=retention_seconds,
-        )
-        log_outcome(verifier.provider, outcome)
-        if outcome.kind == "processed" and returned and returned[0] is not None:
-            return returned[0]  # type: ignore[no-any-return]
-        return _respond(outcome.answer)
-
+    if name_from is not None:
+        view = functools.wraps(name_from)(view)
     return view
 
 
@@ -131,25 +93,47 @@ def webhook(
     verifier: Verifier[Any],
     store: Store | None = None,
     *,
+    inbox: Inbox | None = None,
     lease_seconds: float = 30.0,
     retention_seconds: float | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., ResponseReturnValue]]:
-    """A decorator turning ``handler(event, **view_args)`` into a Flask view."""
+    """A decorator turning ``handler(event, **view_args)`` into a Flask view. With
+    ``inbox=``, the delivery is queued and ``handler`` runs once it is durable (for a log
+    line or a response of its own; the work belongs to ``inbox.worker``)."""
 
     def decorate(handler: Callable[..., Any]) -> Callable[..., ResponseReturnValue]:
-        return _make_view(verifier, handler, store, lease_seconds, retention_seconds)
+        receiver = Receiver(
+            verifier,
+            handler,
+            store=store,
+            inbox=inbox,
+            lease_seconds=lease_seconds,
+            retention_seconds=retention_seconds,
+            after_queued=True,
+        )
+        return _make_view(receiver, handler)
 
     return decorate
 
 
 def view(
     verifier: Verifier[Any],
-    handler: Callable[..., Any],
+    handler: Callable[..., Any] | None = None,
     store: Store | None = None,
     *,
+    inbox: Inbox | None = None,
     lease_seconds: float = 30.0,
     retention_seconds: float | None = None,
 ) -> Callable[..., ResponseReturnValue]:
-    """A Flask view for ``handler`` (a function or a ``hookshield.Router``), for
+    """A Flask view for ``handler`` (a function or a ``hookshield.Router``), or, with
+    ``inbox=`` and no handler, one that queues each delivery, for
     ``app.add_url_rule(path, view_func=..., methods=["POST"])``."""
-    return _make_view(verifier, handler, store, lease_seconds, retention_seconds)
+    receiver = Receiver(
+        verifier,
+        handler,
+        store=store,
+        inbox=inbox,
+        lease_seconds=lease_seconds,
+        retention_seconds=retention_seconds,
+    )
+    return _make_view(receiver, handler)

@@ -1,0 +1,267 @@
+"""hookshield.Inbox and its workers against both real backends: a SQLite file and a
+redis-server started for the test (see conftest.RedisServer). One suite, run on each."""
+
+from __future__ import annotations
+
+import _thread
+import asyncio
+import logging
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+from collections import Counter
+from typing import Any, Iterator
+
+import pytest
+from conftest import RedisServer
+from inbox_support import SECRET, delivery, sqlite_url, verifier, wait_until
+
+import hookshield
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def url(request: pytest.FixtureRequest, tmp_path: pathlib.Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path)
+    else:
+        server = RedisServer()
+        try:
+            yield server.url
+        finally:
+            server.stop()
+
+
+def fill(inbox: hookshield.Inbox, keys: list[str]) -> None:
+    v = verifier()
+    for key in keys:
+        assert inbox.accept(v, *delivery(key)).kind == "queued"
+
+
+def test_accept_queues_durably_and_collapses_duplicates(url: str) -> None:
+    inbox, v = hookshield.Inbox(url), verifier()
+    body, headers = delivery("evt_1")
+    queued = inbox.accept(v, body, headers)
+    assert (queued.kind, queued.status, queued.acknowledged) == ("queued", 200, True)
+    assert queued.answer.body == '{"outcome":"queued","idempotency_key":"evt_1"}'
+    assert queued.event is not None and queued.event.idempotency_key == "evt_1"
+    assert hookshield.Answer.queued(queued.event) == queued.answer
+    again = hookshield.Inbox(url).accept(v, body, headers)  # another receiver, same inbox
+    assert (again.kind, again.status) == ("duplicate", 200)
+    forged = inbox.accept(v, body, hookshield.sign("sensei", "whsec_forger", body))
+    assert (forged.kind, forged.status) == ("rejected", 401)
+    assert isinstance(forged.error, hookshield.SignatureError)
+    stats = inbox.stats()
+    assert set(stats) == {"pending", "in_flight", "done", "dead", "oldest_pending_seconds"}
+    assert (stats["pending"], stats["in_flight"], stats["done"], stats["dead"]) == (1, 0, 0, 0)
+    assert stats["oldest_pending_seconds"] is not None and stats["oldest_pending_seconds"] >= 0
+
+
+def test_a_worker_drains_the_inbox_in_threads(url: str) -> None:
+    inbox = hookshield.Inbox(url)
+    keys = [f"evt_{n}" for n in range(12)]
+    fill(inbox, keys)
+    seen: list[tuple[str, int, str]] = []
+    lock = threading.Lock()
+
+    def handle(event: Any, job: hookshield.Job) -> None:
+        assert event.idempotency_key == job.idempotency_key and job.provider == "sensei"
+        with lock:
+            seen.append((event.type, job.attempt, job.idempotency_key))
+            if len(seen) == len(keys):
+                worker.stop()
+
+    worker = inbox.worker(handle, verifier=verifier(), concurrency=4, poll_interval=0.05)
+    assert isinstance(worker, hookshield.Worker) and worker.concurrency == 4
+    worker.run()
+    assert sorted(key for _, _, key in seen) == sorted(keys)
+    assert {(t, a) for t, a, _ in seen} == {("approval.required", 1)}
+    assert inbox.stats()["done"] == len(keys) and inbox.stats()["pending"] == 0
+    # Done deliveries are remembered: a redelivery is a duplicate, never queued again.
+    assert inbox.accept(verifier(), *delivery("evt_3")).kind == "duplicate"
+
+
+def test_failures_are_logged_retried_then_dead_and_replayed(url: str, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="hookshield")
+    inbox = hookshield.Inbox(url)
+    fill(inbox, ["evt_ok", "evt_flaky", "evt_doomed"])
+    attempts: Counter[str] = Counter()
+
+    def handle(event: Any, job: hookshield.Job) -> None:
+        attempts[job.idempotency_key] += 1
+        assert job.attempt == attempts[job.idempotency_key]
+        if job.idempotency_key == "evt_doomed" or (job.idempotency_key == "evt_flaky" and job.attempt == 1):
+            raise RuntimeError(f"downstream refused {job.idempotency_key}")
+
+    worker = inbox.worker(handle, verifier=verifier(), max_attempts=3, backoff=0.01, max_backoff=0.05, poll_interval=0.02)
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    wait_until(lambda: inbox.stats()["done"] == 2 and inbox.stats()["dead"] == 1, "two done, one dead")
+    worker.stop()
+    thread.join()
+    assert attempts == Counter({"evt_ok": 1, "evt_flaky": 2, "evt_doomed": 3})
+    failures = [r for r in caplog.records if r.exc_info and r.name == "hookshield"]
+    assert len(failures) == 4 and all(r.exc_info and r.exc_info[0] is RuntimeError for r in failures)
+    assert "Traceback" in caplog.text and "downstream refused evt_doomed" in caplog.text
+    assert "dead letter" in caplog.text
+
+    [letter] = inbox.dead_letters()
+    assert (letter["idempotency_key"], letter["provider"], letter["attempts"]) == ("evt_doomed", "sensei", 3)
+    assert letter["last_error"] == "RuntimeError: downstream refused evt_doomed"
+    assert letter["failed_at"] > 1_700_000_000
+    assert inbox.replay(["evt_doomed", "evt_unknown"]) == 1
+    assert inbox.stats()["dead"] == 0 and inbox.stats()["pending"] == 1
+
+    def fixed(event: Any, job: hookshield.Job) -> None:
+        assert job.attempt == 1  # a replay starts the count again
+        worker.stop()
+
+    worker = inbox.worker(fixed, verifier=verifier(), poll_interval=0.02)
+    worker.run()
+    assert inbox.stats()["done"] == 3 and inbox.dead_letters() == []
+
+
+def test_replay_all_dead_and_deliveries_no_verifier_knows(url: str) -> None:
+    inbox = hookshield.Inbox(url)
+    fill(inbox, ["evt_a", "evt_b"])
+    kyc = hookshield.Verifier("kyc", "whsec_other")
+    # A worker for another provider never hands these deliveries to its handler: they
+    # become dead letters with the reason.
+    worker = inbox.worker(lambda event, job: pytest.fail("never called"), verifiers=[kyc], poll_interval=0.02)
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    wait_until(lambda: inbox.stats()["dead"] == 2, "two dead letters")
+    worker.stop()
+    thread.join()
+    assert all("no verifier for provider `sensei`" in d["last_error"] for d in inbox.dead_letters())
+    assert inbox.replay_all_dead() == 2
+    done: list[str] = []
+
+    def handle(event: Any, job: hookshield.Job) -> None:
+        done.append(job.idempotency_key)
+        if len(done) == 2:
+            worker.stop()
+
+    worker = inbox.worker(handle, verifiers=[kyc, verifier()], poll_interval=0.02)
+    worker.run()
+    assert sorted(done) == ["evt_a", "evt_b"]
+
+
+def test_the_asyncio_worker_awaits_async_handlers(url: str) -> None:
+    inbox = hookshield.Inbox(url)
+    keys = [f"evt_async_{n}" for n in range(6)]
+    fill(inbox, keys)
+    seen: list[str] = []
+    in_flight: list[int] = [0, 0]  # now, most
+
+    async def handle(event: Any, job: hookshield.Job) -> None:
+        in_flight[0] += 1
+        in_flight[1] = max(in_flight)
+        await asyncio.sleep(0.01)
+        in_flight[0] -= 1
+        if job.idempotency_key == "evt_async_0" and job.attempt == 1:
+            raise ValueError("first try fails")
+        seen.append(job.idempotency_key)
+        if len(seen) == len(keys):
+            worker.stop()
+
+    worker = inbox.worker(handle, verifier=verifier(), concurrency=3, backoff=0.01, poll_interval=0.02)
+    asyncio.run(asyncio.wait_for(worker.run_async(), 60))
+    assert sorted(seen) == sorted(keys)
+    assert inbox.stats()["done"] == len(keys)
+
+
+def test_run_returns_after_keyboard_interrupt_finishing_the_handler(url: str) -> None:
+    inbox = hookshield.Inbox(url)
+    fill(inbox, ["evt_interrupted", "evt_later"])
+    finished: list[str] = []
+
+    def handle(event: Any, job: hookshield.Job) -> None:
+        _thread.interrupt_main()  # Ctrl-C while this handler runs
+        wait_until(lambda: worker.stopped, "the worker to be asked to stop")
+        finished.append(job.idempotency_key)
+
+    worker = inbox.worker(handle, verifier=verifier(), poll_interval=0.02)
+    worker.run()  # returns, does not raise
+    assert len(finished) == 1
+    stats = inbox.stats()
+    assert (stats["done"], stats["pending"], stats["in_flight"]) == (1, 1, 0)
+
+
+def test_options_are_checked(url: str) -> None:
+    inbox = hookshield.Inbox(url)
+    v = verifier()
+    for options in ({"concurrency": 0}, {"max_attempts": 0}, {"lease": 0}, {"backoff": -1}, {"concurrency": -2}):
+        with pytest.raises(hookshield.ConfigurationError) as info:
+            inbox.worker(lambda event, job: None, verifier=v, **options)
+        assert info.value.code == "invalid_config"
+    with pytest.raises(TypeError, match="verifier"):
+        inbox.worker(lambda event, job: None)
+    with pytest.raises(TypeError, match="callable"):
+        inbox.worker(42, verifier=v)  # type: ignore[arg-type]
+    with pytest.raises(hookshield.ConfigurationError):
+        hookshield.Inbox("postgres://user:hunter2@localhost/db")
+
+
+def test_the_url_password_is_never_shown(tmp_path: pathlib.Path) -> None:
+    assert repr(hookshield.Inbox(f"sqlite:{tmp_path / 'x.db'}")) == f"Inbox('sqlite:{tmp_path / 'x.db'}')"
+    try:
+        down = hookshield.Inbox("redis://:hunter2@127.0.0.1:1/0")
+    except hookshield.StoreError as err:  # opening may connect at once
+        assert "hunter2" not in str(err)
+        return
+    assert "hunter2" not in repr(down)
+    outcome = down.accept(verifier(), *delivery("evt_down"))
+    assert (outcome.kind, outcome.status) == ("store_unavailable", 503)
+    assert "hunter2" not in (outcome.message or "")
+    with pytest.raises(hookshield.StoreUnavailableError) as info:
+        down.stats()
+    assert "hunter2" not in str(info.value)
+
+
+KILLED_WORKER = textwrap.dedent(
+    """
+    import pathlib, sys, time
+    import hookshield
+
+    url, marker = sys.argv[1], pathlib.Path(sys.argv[2])
+
+    def handle(event, job):
+        marker.write_text(f"{job.idempotency_key} {job.attempt}")
+        time.sleep(600)   # killed here
+
+    verifier = hookshield.Verifier("sensei", sys.argv[3])
+    hookshield.Inbox(url).worker(handle, verifier=verifier, lease=1, poll_interval=0.02).run()
+    """
+)
+
+
+def test_a_worker_killed_mid_handler_loses_its_delivery_to_another(url: str, tmp_path: pathlib.Path) -> None:
+    inbox = hookshield.Inbox(url)
+    fill(inbox, ["evt_orphan"])
+    marker = tmp_path / "started"
+    child = subprocess.Popen([sys.executable, "-c", KILLED_WORKER, url, str(marker), SECRET])
+    try:
+        wait_until(marker.exists, "the first worker's handler to start")
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(10)
+    assert marker.read_text() == "evt_orphan 1"
+    assert inbox.stats()["in_flight"] == 1
+    taken_over: list[tuple[str, int]] = []
+
+    def handle(event: Any, job: hookshield.Job) -> None:
+        taken_over.append((job.idempotency_key, job.attempt))
+        worker.stop()
+
+    worker = inbox.worker(handle, verifier=verifier(), lease=1, poll_interval=0.05)
+    worker.run()  # claims it once the killed worker's lease has run out
+    assert taken_over == [("evt_orphan", 2)]
+    stats = inbox.stats()
+    assert (stats["done"], stats["in_flight"], stats["pending"]) == (1, 0, 0)
