@@ -38,10 +38,14 @@ mod error;
 pub mod events;
 mod headers;
 pub mod idempotency;
+#[cfg(feature = "sqlite")]
+pub mod inbox;
 pub mod options;
 mod presets;
 pub mod process;
 mod provider;
+#[cfg(feature = "redis")]
+mod redis_pool;
 mod router;
 mod samples;
 mod scheme;

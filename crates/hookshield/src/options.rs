@@ -68,6 +68,69 @@ pub fn capacity(keys: f64) -> Result<usize, Error> {
     whole("the capacity", keys, 1.0).map(|keys| keys as usize)
 }
 
+/// An inbox worker's first retry delay (`backoff`): a positive number of seconds.
+///
+/// ```
+/// use std::time::Duration;
+/// assert_eq!(hookshield::options::backoff(0.5)?, Duration::from_millis(500));
+/// assert!(hookshield::options::backoff(0.0).is_err());
+/// # Ok::<(), hookshield::Error>(())
+/// ```
+pub fn backoff(seconds: f64) -> Result<Duration, Error> {
+    positive_seconds("the backoff", seconds)
+}
+
+/// How long an idle inbox worker waits before looking again (`poll_interval`): a
+/// positive number of seconds.
+///
+/// ```
+/// assert!(hookshield::options::poll_interval(0.2).is_ok());
+/// assert!(hookshield::options::poll_interval(-1.0).is_err());
+/// ```
+pub fn poll_interval(seconds: f64) -> Result<Duration, Error> {
+    positive_seconds("the poll interval", seconds)
+}
+
+/// How many deliveries an inbox worker handles at once (`concurrency`): a whole number
+/// from 1 to 1024.
+///
+/// ```
+/// assert_eq!(hookshield::options::concurrency(8.0)?, 8);
+/// assert!(hookshield::options::concurrency(0.0).is_err());
+/// assert!(hookshield::options::concurrency(2.5).is_err());
+/// # Ok::<(), hookshield::Error>(())
+/// ```
+pub fn concurrency(threads: f64) -> Result<usize, Error> {
+    at_most(
+        "the concurrency",
+        whole("the concurrency", threads, 1.0)?,
+        1024,
+    )
+    .map(|n| n as usize)
+}
+
+/// How many attempts an inbox delivery gets before it becomes a dead letter
+/// (`max_attempts`, `maxAttempts`): a whole number from 1 to 1000.
+///
+/// ```
+/// assert_eq!(hookshield::options::max_attempts(10.0)?, 10);
+/// assert!(hookshield::options::max_attempts(0.0).is_err());
+/// # Ok::<(), hookshield::Error>(())
+/// ```
+pub fn max_attempts(attempts: f64) -> Result<u32, Error> {
+    at_most("max_attempts", whole("max_attempts", attempts, 1.0)?, 1000).map(|n| n as u32)
+}
+
+fn at_most(what: &str, value: u64, most: u64) -> Result<u64, Error> {
+    if value <= most {
+        Ok(value)
+    } else {
+        Err(Error::config(format!(
+            "{what} must be at most {most}, found {value}"
+        )))
+    }
+}
+
 fn positive_seconds(what: &str, seconds: f64) -> Result<Duration, Error> {
     if seconds.is_finite() && seconds > 0.0 && seconds <= MAX_SECONDS {
         Ok(Duration::from_secs_f64(seconds))

@@ -26,6 +26,9 @@ use crate::{Error, ErrorCode, ErrorKind, Event, Headers, Provider, StoreError, V
 pub enum Outcome {
     /// Verified, claimed, handled and recorded.
     Processed(Box<Event>),
+    /// Verified and appended durably to an inbox (`inbox::Inbox::accept`, with the
+    /// `sqlite` or `redis` feature): a worker runs the handler later.
+    Queued(Box<Event>),
     /// Verified, and already processed: acknowledged without running the handler.
     Duplicate(Box<Event>),
     /// Verified, and another worker is processing it now: the provider should retry.
@@ -49,23 +52,17 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// A stable name: `processed`, `duplicate`, `in_progress`, `rejected`,
+    /// A stable name: `processed`, `queued`, `duplicate`, `in_progress`, `rejected`,
     /// `handler_failed`, `store_unavailable`.
     pub fn kind(&self) -> &'static str {
-        match self {
-            Outcome::Processed(_) => "processed",
-            Outcome::Duplicate(_) => "duplicate",
-            Outcome::InProgress(_) => "in_progress",
-            Outcome::Rejected(_) => "rejected",
-            Outcome::HandlerFailed { .. } => "handler_failed",
-            Outcome::StoreUnavailable { .. } => "store_unavailable",
-        }
+        self.outcome_kind().as_str()
     }
 
     /// The verified event, if verification succeeded.
     pub fn event(&self) -> Option<&Event> {
         match self {
             Outcome::Processed(event)
+            | Outcome::Queued(event)
             | Outcome::Duplicate(event)
             | Outcome::InProgress(event)
             | Outcome::StoreUnavailable { event, .. } => Some(event),
@@ -76,12 +73,15 @@ impl Outcome {
 
     /// Whether the provider should consider the delivery received (2xx).
     pub fn is_acknowledged(&self) -> bool {
-        matches!(self, Outcome::Processed(_) | Outcome::Duplicate(_))
+        matches!(
+            self,
+            Outcome::Processed(_) | Outcome::Queued(_) | Outcome::Duplicate(_)
+        )
     }
 
     /// The HTTP status `provider` should get, knowing its retry policy.
     ///
-    /// Processed or duplicate: 200. A bad signature, missing header or stale timestamp:
+    /// Processed, queued or duplicate: 200. A bad signature, missing header or stale timestamp:
     /// 401. A bad payload: 400 (413 when too large). Everything that should be retried
     /// gets a status the provider retries: in progress 409, or 503 for a provider whose
     /// retries end at any 4xx (DocIntell); handler failure or misconfiguration 500; store
@@ -100,6 +100,7 @@ impl Outcome {
     pub fn outcome_kind(&self) -> OutcomeKind {
         match self {
             Outcome::Processed(_) => OutcomeKind::Processed,
+            Outcome::Queued(_) => OutcomeKind::Queued,
             Outcome::Duplicate(_) => OutcomeKind::Duplicate,
             Outcome::InProgress(_) => OutcomeKind::InProgress,
             Outcome::Rejected(error) => OutcomeKind::Rejected(error.code()),
@@ -119,11 +120,15 @@ impl Outcome {
 /// assert_eq!(kind.status(Provider::Sentinel), 401);
 /// assert_eq!(OutcomeKind::InProgress.status(Provider::DocIntell), 503);
 /// assert_eq!(OutcomeKind::StoreUnavailable.as_str(), "store_unavailable");
+/// assert_eq!(OutcomeKind::parse("queued", None)?.status(Provider::DocIntell), 200);
+/// # Ok::<(), hookshield::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OutcomeKind {
     /// See [`Outcome::Processed`].
     Processed,
+    /// See [`Outcome::Queued`].
+    Queued,
     /// See [`Outcome::Duplicate`].
     Duplicate,
     /// See [`Outcome::InProgress`].
@@ -141,6 +146,7 @@ impl OutcomeKind {
     pub const fn as_str(self) -> &'static str {
         match self {
             OutcomeKind::Processed => "processed",
+            OutcomeKind::Queued => "queued",
             OutcomeKind::Duplicate => "duplicate",
             OutcomeKind::InProgress => "in_progress",
             OutcomeKind::Rejected(_) => "rejected",
@@ -153,6 +159,7 @@ impl OutcomeKind {
     pub fn parse(name: &str, code: Option<&str>) -> Result<Self, Error> {
         Ok(match name {
             "processed" => OutcomeKind::Processed,
+            "queued" => OutcomeKind::Queued,
             "duplicate" => OutcomeKind::Duplicate,
             "in_progress" => OutcomeKind::InProgress,
             "handler_failed" => OutcomeKind::HandlerFailed,
@@ -171,7 +178,7 @@ impl OutcomeKind {
     /// [`Outcome::status`]).
     pub fn status(self, provider: Provider) -> u16 {
         match self {
-            OutcomeKind::Processed | OutcomeKind::Duplicate => 200,
+            OutcomeKind::Processed | OutcomeKind::Queued | OutcomeKind::Duplicate => 200,
             OutcomeKind::InProgress if provider.retry_policy().client_error_ends_retries => 503,
             OutcomeKind::InProgress => 409,
             OutcomeKind::Rejected(code) => code.http_status(),

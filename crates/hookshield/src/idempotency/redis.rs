@@ -1,10 +1,10 @@
 //! A Redis idempotency store, shared by every receiver process (feature `redis`).
 
 use std::fmt;
-use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use super::{Claim, IdempotencyStore, Lease, StoreError};
+use crate::redis_pool::{millis, Pool};
 
 /// Claims `KEYS[1]` for token `ARGV[1]` for `ARGV[2]` ms, or says who has it.
 const BEGIN: &str = r"
@@ -50,30 +50,21 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
 /// # Ok::<(), hookshield::StoreError>(())
 /// ```
 pub struct RedisStore {
-    client: redis::Client,
+    pool: Pool,
     prefix: String,
-    timeout: Duration,
-    idle: Mutex<Vec<redis::Connection>>,
     begin: redis::Script,
     complete: redis::Script,
     release: redis::Script,
 }
 
-/// Connections kept open between calls.
-const MAX_IDLE: usize = 16;
-
 impl RedisStore {
     /// A store at `url` (`redis://[user:password@]host:port/db`), with the default
     /// prefix and timeout. Connects lazily: the first call reports an unreachable server.
     pub fn open(url: &str) -> Result<Self, StoreError> {
-        let client = redis::Client::open(url).map_err(|e| StoreError::Unavailable {
-            reason: format!("invalid Redis URL: {}", e.category()),
-        })?;
+        let pool = Pool::open(url, DEFAULT_TIMEOUT).map_err(unavailable)?;
         Ok(RedisStore {
-            client,
+            pool,
             prefix: DEFAULT_PREFIX.to_owned(),
-            timeout: DEFAULT_TIMEOUT,
-            idle: Mutex::new(Vec::new()),
             begin: redis::Script::new(BEGIN),
             complete: redis::Script::new(COMPLETE),
             release: redis::Script::new(RELEASE),
@@ -90,7 +81,7 @@ impl RedisStore {
     /// Sets the connect, read and write timeout (default 2 s).
     #[must_use]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.pool.set_timeout(timeout);
         self
     }
 
@@ -103,67 +94,18 @@ impl RedisStore {
         format!("{}{key}", self.prefix)
     }
 
-    /// Runs `call` on a pooled connection; a connection that failed is dropped.
-    ///
-    /// A pooled connection may have outlived a Redis restart: when it fails with a
-    /// connection error, `call` is tried once more on a new connection. (Each script is
-    /// safe to repeat: a repeated `begin` at worst reports this worker's own claim as in
-    /// progress, which the provider's retry resolves once the lease ends.)
+    /// Runs `call` on a pooled connection (see [`Pool::with_connection`]). Each script
+    /// is safe to repeat: a repeated `begin` at worst reports this worker's own claim as
+    /// in progress, which the provider's retry resolves once the lease ends.
     fn with_connection<T>(
         &self,
         call: impl Fn(&mut redis::Connection) -> redis::RedisResult<T>,
     ) -> Result<T, StoreError> {
-        let pooled = self
-            .idle
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop();
-        let was_pooled = pooled.is_some();
-        let mut connection = match pooled {
-            Some(connection) => connection,
-            None => self.connect()?,
-        };
-        let result = match call(&mut connection) {
-            Err(error) if was_pooled && (error.is_io_error() || error.is_connection_dropped()) => {
-                connection = self.connect()?;
-                call(&mut connection)
-            }
-            other => other,
-        };
-        let value = result.map_err(|e| unavailable(&e))?;
-        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-        if idle.len() < MAX_IDLE {
-            idle.push(connection);
-        }
-        Ok(value)
-    }
-
-    fn connect(&self) -> Result<redis::Connection, StoreError> {
-        let connection = self
-            .client
-            .get_connection_with_timeout(self.timeout)
-            .map_err(|e| unavailable(&e))?;
-        connection
-            .set_read_timeout(Some(self.timeout))
-            .map_err(|e| unavailable(&e))?;
-        connection
-            .set_write_timeout(Some(self.timeout))
-            .map_err(|e| unavailable(&e))?;
-        Ok(connection)
+        self.pool.with_connection(call).map_err(unavailable)
     }
 }
 
-/// A Redis error as a store error; its text never holds the URL or a password.
-fn unavailable(error: &redis::RedisError) -> StoreError {
-    let reason = if error.is_timeout() {
-        "timed out".to_owned()
-    } else if error.is_connection_refusal() {
-        "connection refused".to_owned()
-    } else if error.is_io_error() || error.is_connection_dropped() {
-        format!("connection failed ({})", error.category())
-    } else {
-        format!("Redis answered {}", error.category())
-    };
+fn unavailable(reason: String) -> StoreError {
     StoreError::Unavailable { reason }
 }
 
@@ -173,12 +115,6 @@ fn new_token() -> Result<String, StoreError> {
         reason: format!("no randomness for a lease token: {e}"),
     })?;
     Ok(format!("lease:{}", hex::encode(bytes)))
-}
-
-fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis())
-        .unwrap_or(u64::MAX)
-        .max(1)
 }
 
 impl IdempotencyStore for RedisStore {
@@ -225,11 +161,10 @@ impl IdempotencyStore for RedisStore {
 
 impl fmt::Debug for RedisStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let info = self.client.get_connection_info();
         f.debug_struct("RedisStore")
-            .field("addr", &info.addr().to_string())
+            .field("addr", &self.pool.addr())
             .field("prefix", &self.prefix)
-            .field("timeout", &self.timeout)
+            .field("timeout", &self.pool.timeout())
             .finish_non_exhaustive()
     }
 }

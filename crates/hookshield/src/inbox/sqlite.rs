@@ -1,0 +1,349 @@
+//! The inbox in one SQLite file (feature `sqlite`): one table, WAL, `synchronous=FULL`.
+//!
+//! A row's `due_at` is when it may be claimed: the time it was appended or a retry's
+//! due time while pending, the end of its lease while in flight, `NULL` once done or
+//! dead. Claiming is one `UPDATE … RETURNING` of the row with the smallest `due_at` not
+//! after now, inside `BEGIN IMMEDIATE`, so processes sharing the file never claim a row
+//! twice. Every change to a claimed row names its lease token.
+
+use std::fmt;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use super::{new_token, Appended, Backend, DeadLetter, Delivery, InboxError, InboxStats, Job};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS hookshield_inbox (
+    id INTEGER PRIMARY KEY,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    provider TEXT NOT NULL,
+    body BLOB,
+    headers TEXT,
+    received_at INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    due_at INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    lease_token TEXT,
+    last_error TEXT,
+    finished_at INTEGER,
+    expires_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS hookshield_inbox_due ON hookshield_inbox (due_at, id)
+    WHERE due_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS hookshield_inbox_state ON hookshield_inbox (state);
+CREATE INDEX IF NOT EXISTS hookshield_inbox_expires ON hookshield_inbox (expires_at)
+    WHERE expires_at IS NOT NULL;
+";
+
+/// How long a call waits for another connection's write lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How often, at most, done deliveries past their retention are purged.
+const PURGE_EVERY_MS: i64 = 60_000;
+
+pub(crate) struct SqliteInbox {
+    connection: Mutex<Connection>,
+    path: String,
+    last_purge: AtomicI64,
+}
+
+impl fmt::Debug for SqliteInbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqliteInbox")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+fn unavailable(error: &rusqlite::Error) -> InboxError {
+    InboxError::Unavailable {
+        reason: format!("SQLite: {error}"),
+    }
+}
+
+impl SqliteInbox {
+    pub(crate) fn open(path: &str) -> Result<Self, InboxError> {
+        let path = path.strip_prefix("//").unwrap_or(path);
+        if path.is_empty() {
+            return Err(InboxError::InvalidConfig {
+                reason: "sqlite: needs a file path (sqlite:PATH)".to_owned(),
+            });
+        }
+        let connection = Connection::open(path).map_err(|e| unavailable(&e))?;
+        connection
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| unavailable(&e))?;
+        // `journal_mode` answers with the mode in force: WAL persists in the file.
+        let mode: String = connection
+            .query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))
+            .map_err(|e| unavailable(&e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(InboxError::Unavailable {
+                reason: format!("SQLite: the file stays in journal mode {mode}, not WAL"),
+            });
+        }
+        connection
+            .execute_batch("PRAGMA synchronous=FULL;")
+            .and_then(|()| connection.execute_batch(SCHEMA))
+            .map_err(|e| unavailable(&e))?;
+        Ok(SqliteInbox {
+            connection: Mutex::new(connection),
+            path: path.to_owned(),
+            last_purge: AtomicI64::new(0),
+        })
+    }
+
+    fn connection(&self) -> MutexGuard<'_, Connection> {
+        self.connection
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs one statement that changes the claimed row `job`, or reports the lease lost.
+    fn change_claimed(
+        &self,
+        job: &Job,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<(), InboxError> {
+        let changed = self
+            .connection()
+            .prepare_cached(sql)
+            .and_then(|mut statement| statement.execute(params))
+            .map_err(|e| unavailable(&e))?;
+        if changed == 0 {
+            return Err(InboxError::LeaseLost {
+                key: job.delivery.idempotency_key.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Forgets done deliveries past their retention, at most once a minute.
+    fn purge(&self, connection: &Connection, now_ms: i64) -> Result<(), InboxError> {
+        let last = self.last_purge.load(Ordering::Relaxed);
+        if now_ms - last < PURGE_EVERY_MS
+            || self
+                .last_purge
+                .compare_exchange(last, now_ms, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+        {
+            return Ok(());
+        }
+        connection
+            .execute(
+                "DELETE FROM hookshield_inbox WHERE expires_at <= ?1",
+                [now_ms],
+            )
+            .map(drop)
+            .map_err(|e| unavailable(&e))
+    }
+}
+
+impl Backend for SqliteInbox {
+    fn append(&self, delivery: &Delivery, now_ms: i64) -> Result<Appended, InboxError> {
+        let headers =
+            serde_json::to_string(&delivery.headers).map_err(|e| InboxError::Unavailable {
+                reason: format!("headers not storable: {e}"),
+            })?;
+        let inserted = self
+            .connection()
+            .prepare_cached(
+                "INSERT OR IGNORE INTO hookshield_inbox
+                 (idempotency_key, provider, body, headers, received_at, state, due_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6)",
+            )
+            .and_then(|mut statement| {
+                statement.execute(params![
+                    delivery.idempotency_key,
+                    delivery.provider,
+                    delivery.body,
+                    headers,
+                    delivery.received_at,
+                    now_ms,
+                ])
+            })
+            .map_err(|e| unavailable(&e))?;
+        Ok(if inserted == 1 {
+            Appended::Queued
+        } else {
+            Appended::Duplicate
+        })
+    }
+
+    fn claim(&self, lease: Duration, now_ms: i64) -> Result<Option<Job>, InboxError> {
+        let token = new_token()?;
+        let until = now_ms.saturating_add(i64::try_from(lease.as_millis()).unwrap_or(i64::MAX));
+        let mut connection = self.connection();
+        let transaction = connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| unavailable(&e))?;
+        let job = transaction
+            .prepare_cached(
+                "UPDATE hookshield_inbox
+                 SET state = 'in_flight', attempts = attempts + 1, lease_token = ?1, due_at = ?2
+                 WHERE id = (SELECT id FROM hookshield_inbox
+                             WHERE due_at IS NOT NULL AND due_at <= ?3
+                             ORDER BY due_at, id LIMIT 1)
+                 RETURNING idempotency_key, provider, body, headers, received_at, attempts",
+            )
+            .and_then(|mut statement| {
+                statement
+                    .query_row(params![token, until, now_ms], |row| {
+                        let headers: Option<String> = row.get(3)?;
+                        Ok(Job {
+                            delivery: Delivery {
+                                idempotency_key: row.get(0)?,
+                                provider: row.get(1)?,
+                                body: row.get::<_, Option<Vec<u8>>>(2)?.unwrap_or_default(),
+                                // Unreadable headers fail the signature check again, and
+                                // the delivery becomes a dead letter.
+                                headers: headers
+                                    .and_then(|h| serde_json::from_str(&h).ok())
+                                    .unwrap_or_default(),
+                                received_at: row.get(4)?,
+                            },
+                            attempt: row.get(5)?,
+                            token: token.clone(),
+                        })
+                    })
+                    .optional()
+            })
+            .map_err(|e| unavailable(&e))?;
+        transaction.commit().map_err(|e| unavailable(&e))?;
+        if job.is_none() {
+            self.purge(&connection, now_ms)?;
+        }
+        Ok(job)
+    }
+
+    fn complete(&self, job: &Job, now_ms: i64, expires_ms: i64) -> Result<(), InboxError> {
+        self.change_claimed(
+            job,
+            "UPDATE hookshield_inbox
+             SET state = 'done', due_at = NULL, lease_token = NULL, finished_at = ?3,
+                 expires_at = ?4, body = NULL, headers = NULL
+             WHERE idempotency_key = ?1 AND lease_token = ?2 AND state = 'in_flight'",
+            params![job.delivery.idempotency_key, job.token, now_ms, expires_ms],
+        )
+    }
+
+    fn retry(&self, job: &Job, error: &str, due_ms: i64) -> Result<(), InboxError> {
+        self.change_claimed(
+            job,
+            "UPDATE hookshield_inbox
+             SET state = 'pending', due_at = ?3, lease_token = NULL, last_error = ?4
+             WHERE idempotency_key = ?1 AND lease_token = ?2 AND state = 'in_flight'",
+            params![job.delivery.idempotency_key, job.token, due_ms, error],
+        )
+    }
+
+    fn bury(&self, job: &Job, error: &str, now_ms: i64) -> Result<(), InboxError> {
+        self.change_claimed(
+            job,
+            "UPDATE hookshield_inbox
+             SET state = 'dead', due_at = NULL, lease_token = NULL, last_error = ?3,
+                 finished_at = ?4
+             WHERE idempotency_key = ?1 AND lease_token = ?2 AND state = 'in_flight'",
+            params![job.delivery.idempotency_key, job.token, error, now_ms],
+        )
+    }
+
+    fn release(&self, job: &Job, now_ms: i64) -> Result<(), InboxError> {
+        self.change_claimed(
+            job,
+            "UPDATE hookshield_inbox
+             SET state = 'pending', due_at = ?3, lease_token = NULL,
+                 attempts = max(attempts - 1, 0)
+             WHERE idempotency_key = ?1 AND lease_token = ?2 AND state = 'in_flight'",
+            params![job.delivery.idempotency_key, job.token, now_ms],
+        )
+    }
+
+    fn stats(&self, now_ms: i64) -> Result<InboxStats, InboxError> {
+        let connection = self.connection();
+        let mut stats = InboxStats::default();
+        let mut statement = connection
+            .prepare_cached("SELECT state, count(*) FROM hookshield_inbox GROUP BY state")
+            .map_err(|e| unavailable(&e))?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+            })
+            .map_err(|e| unavailable(&e))?;
+        for row in rows {
+            let (name, count) = row.map_err(|e| unavailable(&e))?;
+            let count = u64::try_from(count).unwrap_or_default();
+            match name.as_str() {
+                "pending" => stats.pending = count,
+                "in_flight" => stats.in_flight = count,
+                "done" => stats.done = count,
+                _ => stats.dead = count,
+            }
+        }
+        let oldest: Option<i64> = connection
+            .query_row(
+                "SELECT min(received_at) FROM hookshield_inbox WHERE due_at IS NOT NULL",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(|e| unavailable(&e))?;
+        stats.oldest_pending_seconds =
+            oldest.map(|oldest| (now_ms - oldest).max(0) as f64 / 1000.0);
+        Ok(stats)
+    }
+
+    fn dead_letters(&self, limit: usize) -> Result<Vec<DeadLetter>, InboxError> {
+        let connection = self.connection();
+        let mut statement = connection
+            .prepare_cached(
+                "SELECT idempotency_key, provider, attempts, coalesce(last_error, ''), finished_at
+                 FROM hookshield_inbox WHERE state = 'dead' ORDER BY finished_at, id LIMIT ?1",
+            )
+            .map_err(|e| unavailable(&e))?;
+        let letters = statement
+            .query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |row| {
+                Ok(DeadLetter {
+                    idempotency_key: row.get(0)?,
+                    provider: row.get(1)?,
+                    attempts: row.get(2)?,
+                    last_error: row.get(3)?,
+                    failed_at: row.get(4)?,
+                })
+            })
+            .and_then(Iterator::collect)
+            .map_err(|e| unavailable(&e))?;
+        Ok(letters)
+    }
+
+    fn replay(&self, keys: Option<&[&str]>, now_ms: i64) -> Result<usize, InboxError> {
+        const REPLAY: &str = "UPDATE hookshield_inbox
+            SET state = 'pending', due_at = ?1, attempts = 0, finished_at = NULL
+            WHERE state = 'dead'";
+        let mut connection = self.connection();
+        let transaction = connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| unavailable(&e))?;
+        let replayed = match keys {
+            None => transaction.execute(REPLAY, [now_ms]),
+            Some(keys) => {
+                let mut replayed = 0;
+                let mut statement = transaction
+                    .prepare(&format!("{REPLAY} AND idempotency_key = ?2"))
+                    .map_err(|e| unavailable(&e))?;
+                for key in keys {
+                    replayed += statement
+                        .execute(params![now_ms, key])
+                        .map_err(|e| unavailable(&e))?;
+                }
+                Ok(replayed)
+            }
+        }
+        .map_err(|e| unavailable(&e))?;
+        transaction.commit().map_err(|e| unavailable(&e))?;
+        Ok(replayed)
+    }
+}

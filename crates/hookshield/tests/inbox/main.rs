@@ -1,0 +1,53 @@
+//! The durable inbox against each backend: one suite, run against a SQLite file and a
+//! real `redis-server` (`cargo test -p hookshield --features sqlite,redis --test inbox`).
+#![cfg(feature = "sqlite")]
+#![allow(missing_docs)]
+
+mod basics;
+mod faults;
+mod fixture;
+
+/// Runs each named suite function against the backend `Fixture::$backend` makes.
+macro_rules! suite {
+    ($backend:ident: $($module:ident::$test:ident),+ $(,)?) => {
+        mod $backend {
+            $(
+                #[test]
+                fn $test() {
+                    crate::$module::$test(&crate::fixture::Fixture::$backend());
+                }
+            )+
+        }
+    };
+}
+
+macro_rules! every_backend {
+    ($($module:ident::$test:ident),+ $(,)?) => {
+        suite!(sqlite: $($module::$test),+);
+        #[cfg(feature = "redis")]
+        suite!(redis: $($module::$test),+);
+    };
+}
+
+every_backend!(
+    basics::append_collapses_duplicates_in_every_state,
+    basics::only_the_scheme_headers_are_stored,
+    basics::claims_take_the_oldest_due_delivery_first,
+    basics::release_gives_back_without_counting_the_attempt,
+    basics::failures_retry_with_backoff_then_become_dead_letters,
+    basics::dead_letters_are_replayed,
+    basics::a_stale_lease_cannot_finish_what_another_worker_took_over,
+    basics::tampered_deliveries_become_dead_letters_unhandled,
+    faults::eight_workers_with_failing_handlers_lose_nothing_and_finish_nothing_twice,
+    faults::a_worker_killed_mid_handler_loses_the_delivery_after_its_lease,
+    faults::a_reopened_inbox_keeps_what_was_pending,
+);
+
+/// Not a test of its own: the worker process that
+/// `a_worker_killed_mid_handler_loses_the_delivery_after_its_lease` starts and kills.
+#[test]
+fn worker_process() {
+    if let Ok(url) = std::env::var(faults::WORKER_URL) {
+        faults::hang_in_a_handler(&url);
+    }
+}
