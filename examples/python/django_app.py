@@ -19,10 +19,10 @@ import sys
 import tempfile
 from typing import Any
 
-import django
-from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.urls import path
+import django  # type: ignore[import-untyped,unused-ignore]
+from django.conf import settings  # type: ignore[import-untyped,unused-ignore]
+from django.http import HttpRequest, HttpResponse  # type: ignore[import-untyped,unused-ignore]
+from django.urls import path  # type: ignore[import-untyped,unused-ignore]
 
 import hookshield
 import hookshield.django
@@ -81,7 +81,7 @@ def main(argv: list[str]) -> None:
     if argv[1:2] == ["worker"]:
         inbox.worker(handle_queued, verifiers=[sentinel, sensei], concurrency=4).run()
         return
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # type: ignore[import-untyped,unused-ignore]
 
     execute_from_command_line(argv)
 

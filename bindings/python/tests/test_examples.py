@@ -7,6 +7,7 @@ import json
 import pathlib
 import sys
 from types import ModuleType
+from typing import Any
 
 import pytest
 from conftest import RedisServer
@@ -82,3 +83,36 @@ def test_fastapi_example() -> None:
     assert response.json()["outcome"] == "processed"
     stale = hookshield.sign("kyc", example.KYC_SECRET, body, timestamp=1_600_000_000)
     assert client.post("/webhooks/kyc", content=body, headers=stale).status_code == 401
+
+
+def test_django_example(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("django")
+    from django.test import Client, override_settings
+
+    monkeypatch.setenv("INBOX_URL", f"sqlite:{tmp_path / 'example-inbox.db'}")
+    example = load("django_app")
+    client = Client(enforce_csrf_checks=True)  # as a provider meets it: no CSRF token
+
+    def post(url: str, body: bytes, headers: dict[str, str]) -> Any:
+        return client.post(url, data=body, content_type="application/json", headers=headers)
+    with override_settings(ROOT_URLCONF=example):
+        body = hookshield.sample("sentinel", "document.failed")
+        headers = hookshield.sign("sentinel", example.SENTINEL_SECRET, body)
+        assert post("/webhooks/sentinel", body, headers).json()["outcome"] == "processed"
+        assert post("/webhooks/sentinel", body, headers).json()["outcome"] == "duplicate"
+        body = hookshield.sample("sensei", "migration.completed")
+        headers = hookshield.sign("sensei", example.SENSEI_SECRET, body)
+        assert post("/webhooks/sensei", body, headers).json()["outcome"] == "processed"
+        assert post("/webhooks/queued", body, headers).json()["outcome"] == "queued"
+        forged = post("/webhooks/sensei", body, hookshield.sign("sensei", "wrong", body))
+        assert forged.status_code == 401
+    worked: list[str] = []
+
+    def handle(event: object, job: hookshield.Job) -> None:
+        example.handle_queued(event, job)
+        worked.append(job.idempotency_key)
+        worker.stop()
+
+    worker = example.inbox.worker(handle, verifiers=[example.sentinel, example.sensei], poll_interval=0.02)
+    worker.run()
+    assert len(worked) == 1 and example.inbox.stats()["done"] == 1

@@ -43,7 +43,7 @@ from ._http import CONTENT_TYPE
 from ._receive import Receiver, Result, declared_length, read_body
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpRequest, HttpResponse  # type: ignore[import-untyped,unused-ignore]
 
     from ._hookshield import Answer, Inbox, Store
 
@@ -64,13 +64,13 @@ def _read_body(request: HttpRequest, verifier: Verifier[Any]) -> bytes | Outcome
 
 
 def _respond(answer: Answer) -> HttpResponse:
-    from django.http import HttpResponse
+    from django.http import HttpResponse  # type: ignore[import-untyped,unused-ignore]
 
     return HttpResponse(answer.body, status=answer.status, content_type=CONTENT_TYPE)
 
 
 def _not_post() -> HttpResponse:
-    from django.http import HttpResponseNotAllowed
+    from django.http import HttpResponseNotAllowed  # type: ignore[import-untyped,unused-ignore]
 
     return HttpResponseNotAllowed(["POST"])
 
