@@ -38,7 +38,7 @@ mod error;
 pub mod events;
 mod headers;
 pub mod idempotency;
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "redis"))]
 pub mod inbox;
 pub mod options;
 mod presets;
