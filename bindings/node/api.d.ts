@@ -87,14 +87,17 @@ export type Event<P extends ProviderId = ProviderId> = WebhookEvent<P> & {
 /** A verified event from `verifyRequest`: the body bytes it read are on `body`. */
 export type RequestEvent<P extends ProviderId = ProviderId> = Event<P> & { readonly body: Uint8Array };
 
-/** What `process` (and every helper) did with a delivery. */
-export type OutcomeKind = 'processed' | 'duplicate' | 'in_progress' | 'rejected' | 'handler_failed' | 'store_unavailable';
+/**
+ * What `process` (and every helper) did with a delivery. `queued`: appended durably to an
+ * inbox (a helper given `inbox`, in the native package), handled later by its worker.
+ */
+export type OutcomeKind = 'processed' | 'queued' | 'duplicate' | 'in_progress' | 'rejected' | 'handler_failed' | 'store_unavailable';
 
 export interface Outcome<E = Event> {
   kind: OutcomeKind;
   /** The HTTP status the provider should get, knowing its retry policy (the core's). */
   status: number;
-  /** Whether the provider should consider the delivery received (processed or duplicate). */
+  /** Whether the provider should consider the delivery received (processed, queued or duplicate). */
   acknowledged: boolean;
   /** The verified event (null when rejected). */
   event: E | null;
@@ -234,10 +237,24 @@ export const providers: readonly ProviderId[];
 
 // Helpers ------------------------------------------------------------------------
 
-export interface HelperOptions<P extends ProviderId = ProviderId> extends HandleOptions<P> {
-  verifier: Verifier<P>;
-  handler: Handler<Event<P>>;
+/**
+ * What a helper's `inbox` option takes: the native package's `Inbox`, which verifies and
+ * appends each delivery durably, answered `queued` (`@hookshield/wasm` has no inbox and
+ * refuses the option: edge runtimes have their own queues).
+ */
+export interface DeliveryInbox {
+  accept(verifier: Verifier<any>, body: Body, headers: HeadersInput, options?: VerifyOptions): Promise<Outcome<Event<any>>>;
 }
+
+/**
+ * The options of every helper: a `handler` run in the request (exactly once per event,
+ * with `store`), or an `inbox` the delivery is appended to, answered as soon as it is
+ * durable (the inbox's worker runs the handler later).
+ */
+export type HelperOptions<P extends ProviderId = ProviderId> = HandleOptions<P> & { verifier: Verifier<P> } & (
+  | { handler: Handler<Event<P>>; inbox?: undefined }
+  | { inbox: DeliveryInbox; handler?: undefined; store?: undefined }
+);
 /** The options of every helper (the native package's name). */
 export type IntegrationOptions<P extends ProviderId = ProviderId> = HelperOptions<P>;
 /** The options of every helper (the WebAssembly package's name). */
@@ -248,11 +265,11 @@ export type ExpressMiddleware = (req: any, res: any, next: (error?: unknown) => 
 
 /**
  * Express middleware; needs no body parser (it reads at most `maxBodyBytes` itself). With
- * `handler` it answers the delivery; without one it verifies, sets `req.webhookEvent` and
- * calls `next()`.
+ * `handler` (or `inbox`) it answers the delivery; without either it verifies, sets
+ * `req.webhookEvent` and calls `next()`.
  */
 export function express<P extends ProviderId>(
-  options: Omit<HelperOptions<P>, 'handler'> & { handler?: Handler<Event<P>> },
+  options: HelperOptions<P> | (HandleOptions<P> & { verifier: Verifier<P>; handler?: undefined; inbox?: undefined }),
 ): ExpressMiddleware;
 
 /** Fastify plugin: registers `POST path` (default `/webhooks`) reading raw bodies. */

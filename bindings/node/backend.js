@@ -12,7 +12,7 @@ function errorOf(error) {
   return undefined;
 }
 
-const CODES = new Set([...native.errorCodes(), 'store_unavailable']);
+const CODES = new Set([...native.errorCodes(), 'store_unavailable', 'lease_lost']);
 
 module.exports = {
   ready() {},
@@ -20,6 +20,7 @@ module.exports = {
     new native.NativeVerifier(provider, secrets, tolerance, maxBodyBytes, overrides),
   memoryStore: (capacity) => new native.NativeMemoryStore(capacity),
   redisStore: (url, prefix, timeout) => native.NativeRedisStore.open(url, prefix, timeout),
+  inbox: (url) => native.NativeInbox.open(url),
   sample: native.sample,
   sampleTypes: native.sampleTypes,
   errorCodes: native.errorCodes,

@@ -7,6 +7,7 @@ export const {
   VerificationError,
   MemoryStore,
   RedisStore,
+  Inbox,
   Router,
   sign,
   sample,

@@ -28,6 +28,52 @@ export declare class NativeDelivery {
   settle(kind: string, message?: string | undefined | null): string
 }
 
+/** The core's inbox at a URL (`sqlite:PATH`, `redis://…`). */
+export declare class NativeInbox {
+  /**
+   * Opens the inbox at `url` (a SQLite file is created with its table if missing).
+   * Throws `invalid_config` for a URL naming no backend, `store_unavailable` when the
+   * storage cannot be opened; neither shows the URL's password.
+   */
+  static open(url: string): NativeInbox
+  /**
+   * Verifies a delivery with `verifier` (given the values of its
+   * `header_names`) at `now` (Unix seconds) and appends it, on a worker thread.
+   */
+  acceptAsync(verifier: NativeVerifier, body: Uint8Array, signature: string | undefined | null, timestamp: string | undefined | null, id: string | undefined | null, event: string | undefined | null, now: number): Promise<AcceptAnswer>
+  /** Counts by state, on a worker thread. */
+  statsAsync(): Promise<QueryAnswer>
+  /** Up to `limit` dead letters, the oldest failure first, on a worker thread. */
+  deadLettersAsync(limit: number): Promise<QueryAnswer>
+  /** Makes the dead letters with these keys pending again, on a worker thread. */
+  replayAsync(keys: Array<string>): Promise<QueryAnswer>
+  /** Makes every dead letter pending again, on a worker thread. */
+  replayAllDeadAsync(): Promise<QueryAnswer>
+  /**
+   * A worker's settings, checked by the core (`hookshield::options`): `concurrency`
+   * (the JavaScript loop's lanes), `max_attempts`, and `lease`, `backoff`,
+   * `max_backoff`, `poll_interval` in seconds; absent ones are the core's defaults.
+   */
+  worker(concurrency?: number | undefined | null, maxAttempts?: number | undefined | null, lease?: number | undefined | null, backoff?: number | undefined | null, maxBackoff?: number | undefined | null, pollInterval?: number | undefined | null): NativeInboxWorker
+  /** The inbox, as the core describes it (never the URL's password). */
+  describe(): string
+}
+
+/** A worker's settings and verifiers; `next_async` claims the next delivery. */
+export declare class NativeInboxWorker {
+  /** Adds the verifier for its provider (replacing one for the same provider). */
+  addVerifier(verifier: NativeVerifier): void
+  /** How many lanes the JavaScript loop runs. */
+  get concurrency(): number
+  /** How long an idle lane waits before looking again, in seconds. */
+  get pollInterval(): number
+  /**
+   * Claims the next due delivery and checks it again, on a worker thread: the work,
+   * `null` when nothing is due, or the error.
+   */
+  nextAsync(): Promise<NativeWork | InboxFailure | null>
+}
+
 /** The core's bounded in-memory store. */
 export declare class NativeMemoryStore {
   /**
@@ -144,6 +190,42 @@ export declare class NativeVerifier {
   sign(secretText: string | undefined | null, secretBytes: Uint8Array | undefined | null, body: Uint8Array, timestamp: number, id?: string | undefined | null, event?: string | undefined | null): Array<string>
 }
 
+/**
+ * A claimed delivery whose signature held again: its event for the handler, then
+ * `finish_async` (or `release_async`). Collected unfinished, it is released.
+ */
+export declare class NativeWork {
+  /** The event's packed fields (`wire::packed`). */
+  get packed(): string
+  /** The verified body, as text. */
+  get body(): string
+  /** The provider's name. */
+  get provider(): string
+  /** Which attempt this is: 1 for the first. */
+  get attempt(): number
+  /** The delivery's idempotency key. */
+  get idempotencyKey(): string
+  /**
+   * Records the handler's result (`error`: its message when it failed), on a worker
+   * thread: done, a retry after backoff, or a dead letter after the last attempt.
+   */
+  finishAsync(error?: string | undefined | null): Promise<FinishAnswer>
+  /** Gives the delivery back unhandled (a worker stopping), on a worker thread. */
+  releaseAsync(): Promise<FinishAnswer>
+}
+
+/** What became of a delivery given to the inbox: the core's `Outcome`. */
+export interface AcceptAnswer {
+  /** `queued`, `duplicate`, `rejected` or `store_unavailable`. */
+  kind: string
+  /** `{status}|{1 if acknowledged, else 0}|{JSON body}`, from the core's answer. */
+  settled: string
+  /** The event's packed fields (`wire::packed`), or `!{code}|{message}` when rejected. */
+  packed: string
+  /** The inbox's error message, for `store_unavailable`. */
+  message?: string
+}
+
 /** The message of the core's `invalid_config` error for `reason`. */
 export declare function configMessage(reason: string): string
 
@@ -156,8 +238,70 @@ export declare function errorCodes(): Array<string>
  */
 export declare function errorStatus(code: string): number | null
 
+/** How a [`FinishTask`] left the delivery. */
+export interface FinishAnswer {
+  /** `done`, `retrying`, `dead` or `released`. */
+  finished?: string
+  /** For `retrying`: the delay before the retry, in seconds. */
+  dueInSeconds?: number
+  /** The error's code (`lease_lost`: another worker took the delivery over). */
+  errorCode?: string
+  /** The error's message. */
+  errorMessage?: string
+}
+
+/** How many deliveries the inbox holds, by state (the core's `InboxStats`). */
+export interface InboxCounts {
+  /** Waiting for a worker, scheduled retries included. */
+  pending: number
+  /** Claimed by a worker. */
+  inFlight: number
+  /** Handled, and remembered for the retention. */
+  done: number
+  /** Dead letters. */
+  dead: number
+  /** Age in seconds of the oldest delivery pending or in flight, if any. */
+  oldestPendingSeconds?: number
+}
+
+/** A dead letter (the core's `DeadLetter`). */
+export interface InboxDeadLetter {
+  /** The key `replay` takes. */
+  idempotencyKey: string
+  /** The provider's name. */
+  provider: string
+  /** How many attempts ran. */
+  attempts: number
+  /** The last error. */
+  lastError: string
+  /** When it became a dead letter, in Unix milliseconds. */
+  failedAt: number
+}
+
+/** The core's error, as an answer's `error_code` and `error_message`. */
+export interface InboxFailure {
+  /** `store_unavailable`, `invalid_config` or `lease_lost`. */
+  errorCode: string
+  /** The core's message (never the URL or a password). */
+  errorMessage: string
+}
+
 /** The provider preset ids. */
 export declare function providers(): Array<string>
+
+/** The answer of a query: one of its fields, or the error. */
+export interface QueryAnswer {
+  /** For `stats`. */
+  stats?: InboxCounts
+  /** For `deadLetters`. */
+  deadLetters?: Array<InboxDeadLetter>
+  /** For `replay` and `replayAllDead`: how many became pending again. */
+  count?: number
+  /** The error's code, when the call failed. */
+  errorCode?: string
+  /** The error's message. */
+  errorMessage?: string
+}
 
 /**
  * The sample body of `event_type` for `provider`, or `null`, its event time stamped

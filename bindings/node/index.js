@@ -836,9 +836,12 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.NativeDelivery = nativeBinding.NativeDelivery
+module.exports.NativeInbox = nativeBinding.NativeInbox
+module.exports.NativeInboxWorker = nativeBinding.NativeInboxWorker
 module.exports.NativeMemoryStore = nativeBinding.NativeMemoryStore
 module.exports.NativeRedisStore = nativeBinding.NativeRedisStore
 module.exports.NativeVerifier = nativeBinding.NativeVerifier
+module.exports.NativeWork = nativeBinding.NativeWork
 module.exports.configMessage = nativeBinding.configMessage
 module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.errorStatus = nativeBinding.errorStatus

@@ -112,6 +112,37 @@ test('hono-worker/worker.js (workerd, @hookshield/wasm)', { skip: skipWorkerd },
   }
 });
 
+// The inbox: the receiver answers `queued`, the worker (another process) handles it.
+test('inbox-receiver.js and inbox-worker.js over one SQLite file', async () => {
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'hookshield-example-inbox-'));
+  const env = { INBOX_URL: `sqlite:${path.join(dir, 'inbox.db')}` };
+  const running = [];
+  try {
+    running.push(await start('inbox-receiver.js', env));
+    const [{ url }] = running;
+    const now = Date.now();
+    const first = await send(url, 'document.failed', { now });
+    assert.equal(first.status, 200, first.body);
+    assert.equal(JSON.parse(first.body).outcome, 'queued');
+    assert.equal(JSON.parse((await send(url, 'document.failed', { now })).body).outcome, 'duplicate');
+    assert.equal((await send(url, 'report.generated', { forge: true })).status, 401);
+    const worker = spawn(process.execPath, [path.join(__dirname, 'inbox-worker.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    worker.stdout.on('data', (chunk) => (out += chunk));
+    worker.stderr.on('data', (chunk) => (out += chunk));
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    await printed(() => out, /document doc_abc123 failed: EXTRACTION_TIMEOUT/);
+    worker.kill('SIGTERM');
+    assert.equal(await exited, 0, out);
+    assert.match(out, /stopped \{[^}]*pending: 0,[^}]*done: 1/);
+    const stats = await (await fetch(url.replace(/webhooks$/, 'inbox'))).json();
+    assert.deepEqual([stats.pending, stats.done, stats.dead], [0, 1, 0]);
+  } finally {
+    for (const { child } of running) child.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 // Two receivers sharing a Redis store (REDIS_URL): a delivery processed by one is a
 // duplicate for the other. Starts its own redis-server (skipped without one, unless
 // HOOKSHIELD_REQUIRE_REDIS=1).

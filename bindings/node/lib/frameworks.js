@@ -26,9 +26,9 @@ module.exports = function frameworks(ctx) {
   }
 
   /**
-   * Express middleware. With `handler`, it answers the delivery itself (the core's
-   * status and JSON body); without one, it verifies, sets `req.webhookEvent` and calls
-   * `next()`, or answers the rejection.
+   * Express middleware. With `handler` (or `inbox`), it answers the delivery itself (the
+   * core's status and JSON body); without either, it verifies, sets `req.webhookEvent`
+   * and calls `next()`, or answers the rejection.
    *
    * Needs no body parser: it reads the stream itself, up to the verifier's
    * `maxBodyBytes` (a declared Content-Length over it is answered 413 before reading). A
@@ -50,7 +50,7 @@ module.exports = function frameworks(ctx) {
             answer(res, await reject(config, verifier[INTERNAL].misconfigured(PARSED_BY_OTHER)));
             return;
           }
-          if (config.handler !== undefined) {
+          if (config.handler !== undefined || config.inbox !== undefined) {
             answer(res, await deliver(config, body, req.headers));
             return;
           }

@@ -11,7 +11,8 @@
 // A backend is an object with: `ready()` (throws until the module is loaded),
 // `verifier(provider, secrets, tolerance, maxBodyBytes, overrides)` (a native verifier:
 // see bindings/node/src/verifier.rs), `memoryStore(capacity)`, optionally
-// `redisStore(url, prefix, timeout)`, `sample`, `sampleTypes`, `errorCodes`,
+// `redisStore(url, prefix, timeout)` and `inbox(url)` (bindings/node/src/inbox.rs; the
+// WebAssembly package has neither), `sample`, `sampleTypes`, `errorCodes`,
 // `errorStatus`, `configMessage`, `storeMessage`, `typeMatches`, `errorOf(thrown)` (the
 // core's `{ code, message }` in what it threw, else undefined) and `utf8(bytes)`.
 
@@ -23,6 +24,7 @@ const MODULES = [
   require('./body.js'),
   require('./verifier.js'),
   require('./process.js'),
+  require('./inbox.js'),
   require('./receive.js'),
   require('./fetch.js'),
   require('./frameworks.js'),
@@ -99,5 +101,6 @@ module.exports = function bind(backend) {
     httpHandler: ctx.httpHandler,
   };
   if (ctx.RedisStore) api.RedisStore = ctx.RedisStore;
+  if (backend.inbox) api.Inbox = ctx.Inbox;
   return api;
 };

@@ -94,5 +94,5 @@ module.exports = function processing(ctx) {
     return outcomeOf(delivery, 'processed', event, null);
   }
 
-  return { processDelivery, refused };
+  return { processDelivery, refused, handlerOf };
 };

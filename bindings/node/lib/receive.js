@@ -1,11 +1,11 @@
 'use strict';
 // What every helper (Express, Fastify, node:http, Fetch) does with a delivery: check its
 // options, process the body it read (the verifier's own MemoryStore unless a store is
-// given), log what the receiver should know, and hand the outcome to `onOutcome`. The
-// answer (status and JSON body) is the core's, on the outcome.
+// given), or append it to an inbox, log what the receiver should know, and hand the
+// outcome to `onOutcome`. The answer (status and JSON body) is the core's, on the outcome.
 
 module.exports = function receiving(ctx) {
-  const { Verifier, INTERNAL, TooLarge, configError, describe, storeOf, processDelivery, refused } = ctx;
+  const { Verifier, INTERNAL, TooLarge, configError, describe, storeOf, inboxOf, processDelivery, refused } = ctx;
 
   /** Checks the options every helper takes and fills in the defaults. */
   function settings(options, { handlerRequired = true } = {}) {
@@ -16,10 +16,14 @@ module.exports = function receiving(ctx) {
     if (!(verifier instanceof Verifier)) {
       throw configError(`options.verifier must be a hookshield Verifier, found ${describe(verifier)}`);
     }
-    if (handler === undefined ? handlerRequired : !(typeof handler === 'function' || typeof handler?.dispatch === 'function')) {
+    const inbox = inboxOf(options.inbox);
+    if (inbox !== undefined && (handler !== undefined || options.store !== undefined)) {
+      throw configError('with options.inbox, the handler runs in the inbox\'s worker (inbox.worker(handler, { verifier }).run()), and the inbox remembers deliveries: give no handler or store to the helper');
+    }
+    if (handler === undefined ? handlerRequired && inbox === undefined : !(typeof handler === 'function' || typeof handler?.dispatch === 'function')) {
       throw configError(`options.handler must be a function or a Router, found ${describe(handler)}`);
     }
-    const store = storeOf(options.store, verifier[INTERNAL].store);
+    const store = inbox === undefined ? storeOf(options.store, verifier[INTERNAL].store) : undefined;
     if (options.onOutcome !== undefined && typeof options.onOutcome !== 'function') {
       throw configError(`options.onOutcome must be a function, found ${describe(options.onOutcome)}`);
     }
@@ -31,6 +35,7 @@ module.exports = function receiving(ctx) {
       verifier,
       handler,
       store,
+      inbox,
       logger,
       onOutcome: options.onOutcome,
       processOptions: { leaseSeconds: options.leaseSeconds, retentionSeconds: options.retentionSeconds },
@@ -43,7 +48,7 @@ module.exports = function receiving(ctx) {
    * as a warning, or as an error when the receiver is set up wrongly; a handler's error
    * with its stack; a store that failed.
    */
-  function logOutcome(logger, provider, outcome) {
+  function logOutcome(logger, provider, outcome, storage) {
     const { kind, status, error, event } = outcome;
     if (kind === 'rejected') {
       const line = `hookshield: rejected a ${provider} delivery: ${error.code} (${status}): ${error.message}`;
@@ -53,13 +58,13 @@ module.exports = function receiving(ctx) {
       const what = `${provider} ${event.type || '(no type)'} ${event.idempotencyKey}`;
       logger.error(`hookshield: the handler failed on ${what} (${status}):`, error);
     } else if (kind === 'store_unavailable') {
-      logger.error(`hookshield: the idempotency store is unavailable for a ${provider} delivery (${status}):`, error);
+      logger.error(`hookshield: the ${storage} is unavailable for a ${provider} delivery (${status}):`, error);
     }
   }
 
   /** Logs the outcome, then hands it to the user's `onOutcome` (whose throw is logged). */
   async function report(config, outcome) {
-    logOutcome(config.logger, config.verifier.provider, outcome);
+    logOutcome(config.logger, config.verifier.provider, outcome, config.inbox === undefined ? 'idempotency store' : 'inbox');
     if (config.onOutcome === undefined) return outcome;
     try {
       await config.onOutcome(outcome);
@@ -75,7 +80,8 @@ module.exports = function receiving(ctx) {
    */
   async function deliver(config, body, headers) {
     if (body instanceof TooLarge) return report(config, refused(config.verifier[INTERNAL].tooLarge(body.declared)));
-    const { verifier, store, handler, processOptions } = config;
+    const { verifier, store, inbox, handler, processOptions } = config;
+    if (inbox !== undefined) return report(config, await inbox.accept(verifier, body, headers));
     return report(config, await processDelivery(verifier, body, headers, store, handler, processOptions));
   }
 
@@ -93,8 +99,9 @@ module.exports = function receiving(ctx) {
 
   /**
    * Verifies and processes one delivery with a helper's options
-   * (`{ verifier, handler, store?, logger?, onOutcome?, leaseSeconds?, retentionSeconds? }`),
-   * logs it; resolves to the outcome.
+   * (`{ verifier, handler, store?, logger?, onOutcome?, leaseSeconds?, retentionSeconds? }`,
+   * or `{ verifier, inbox, ... }` to append it to the inbox instead), logs it; resolves to
+   * the outcome.
    */
   function handleDelivery(options, body, headers) {
     return deliver(settings(options), body, headers);

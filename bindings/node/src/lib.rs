@@ -12,12 +12,15 @@
 //!   (one delivery through `process`, answered by the core's `Outcome`).
 //! - [`store`]: the core's `MemoryStore` and `RedisStore` by key. Redis calls do I/O, so
 //!   they run as napi async work on libuv's thread pool and JavaScript gets promises.
+//! - [`inbox`]: the core's durable inbox (append, and a worker's claim and finish), each
+//!   call napi async work on libuv's thread pool.
 //! - [`functions`]: samples, providers, error codes and statuses, type patterns.
 //!
 //! Errors reach JavaScript as `Error`s whose `code` is the core's stable error code;
 //! `lib/errors.js` re-throws them as `VerificationError`.
 
 pub mod functions;
+pub mod inbox;
 pub mod store;
 pub mod verifier;
 mod wire;

@@ -251,6 +251,13 @@ impl NativeVerifier {
     }
 }
 
+impl NativeVerifier {
+    /// The core verifier (the inbox verifies and re-checks deliveries with it).
+    pub(crate) fn core(&self) -> &Verifier {
+        &self.inner
+    }
+}
+
 /// One delivery through `process`: verified here, claimed and handled by JavaScript,
 /// answered here by the core.
 #[napi]

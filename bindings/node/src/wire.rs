@@ -31,7 +31,7 @@ pub(crate) fn provider(name: &str) -> Result<Provider, Error> {
 
 /// Unix seconds from the JavaScript layer (which always passes "now": WebAssembly has no
 /// clock, and one source of time keeps both backends alike).
-fn unix_seconds(now: f64) -> Result<i64, Error> {
+pub(crate) fn unix_seconds(now: f64) -> Result<i64, Error> {
     if now.is_finite() {
         Ok(now.floor() as i64)
     } else {
@@ -386,7 +386,8 @@ impl Delivery {
     }
 }
 
-fn answer(outcome: &Outcome, provider: Provider) -> String {
+/// The core's answer for `outcome`: `{status}|{1 if acknowledged, else 0}|{JSON body}`.
+pub(crate) fn answer(outcome: &Outcome, provider: Provider) -> String {
     let answer = outcome.answer(provider);
     format!(
         "{}|{}|{}",

@@ -174,3 +174,22 @@ export async function answer(request: Request): Promise<Response> {
   void [when, status, text];
   return positional.handle(request, new Router<hookshield.Event<'sentinel'>>(), { store: null });
 }
+
+// The durable inbox (native package): helpers answer `queued`, a worker handles later.
+const inbox = new hookshield.Inbox('sqlite:inbox.db');
+app.post('/queued', hookshield.express({ verifier, inbox }));
+hookshield.fetchHandler({ verifier, inbox, onOutcome: (o) => void (o.kind === 'queued') });
+const worker: hookshield.InboxWorker = inbox.worker(
+  async (event: hookshield.Event<'sentinel'>, job: hookshield.InboxJob) => {
+    if (event.documented && event.type === 'report.generated') void [event.data.report_id, job.attempt, job.idempotencyKey];
+  },
+  { verifier, concurrency: 4, maxAttempts: 5, backoff: 2 },
+);
+export async function drain(): Promise<number> {
+  const running = worker.run();
+  const stats: hookshield.InboxStats = await inbox.stats();
+  const dead: hookshield.DeadLetter[] = await inbox.deadLetters({ limit: 10 });
+  await worker.stop();
+  await running;
+  return stats.pending + dead.length + (await inbox.replay(dead.map((d) => d.idempotencyKey))) + (await inbox.replayAllDead());
+}
