@@ -6,10 +6,11 @@
 # Creates (or reuses) bindings/python/.venv, installs the test tools and the package
 # itself with `pip install ./bindings/python` (maturin builds the abi3 wheel, in
 # $CARGO_TARGET_DIR when set, else the workspace's target/), then runs pytest (vectors,
-# API, Flask, FastAPI, Django, WSGI/ASGI apps, RedisStore, the inbox on SQLite and Redis, README snippets, examples, typing with mypy and
-# pyright), the benchmark code once without timing, and mypy's stubtest. Exits non-zero
-# on any failure. The RedisStore tests start `redis-server` (Debian package
-# redis-server, which .ci/run installs) on free 127.0.0.1 ports and stop it.
+# API, Flask, FastAPI, Django, the WSGI and ASGI apps, RedisStore, the inbox on SQLite
+# and Redis, README snippets, examples, typing with mypy and pyright), the benchmark
+# code once without timing, and mypy's stubtest. Exits non-zero on any failure. The
+# Redis tests start `redis-server` (Debian package redis-server, which .ci/run
+# installs) on free 127.0.0.1 ports and stop it.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."

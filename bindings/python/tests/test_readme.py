@@ -45,3 +45,9 @@ def test_readme_python_blocks_run(redis_server: RedisServer, monkeypatch: pytest
         '"message":"the handler failed; the delivery will be retried"}}'
     ) in printed
     assert f"RedisStore('{redis_server.url}', prefix='hookshield:', timeout=2.0)" in printed
+    # The inbox section's comments are what it prints.
+    assert '{"outcome":"queued","idempotency_key":"evt_sensei010"}' in printed
+    assert "working on approval.required attempt 1 key evt_sensei010" in printed
+    assert "{'pending': 0, 'in_flight': 0, 'done': 1, 'dead': 0, 'oldest_pending_seconds': None}" in printed
+    assert "async work on evt_" in printed
+    assert "wsgi got report.generated" in printed

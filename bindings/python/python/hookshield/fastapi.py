@@ -37,6 +37,13 @@ Or, inside an endpoint, ``await process(request, verifier, store, handler)`` ret
 response for ``verifier.process_async`` (the handler may be async, or a Router; ``store``
 may be ``None`` for the verifier's own ``MemoryStore``).
 
+With ``inbox=`` (a ``hookshield.Inbox``) instead of a store, each verified delivery
+is appended to the inbox and answered ``queued`` (200) as soon as it is durable;
+``inbox.worker(handler, ...)`` runs the handler later. ``Webhook(verifier,
+inbox=inbox)`` yields the event once it is queued (the endpoint returns
+``queued(event)``); ``process(request, verifier, inbox=inbox)`` answers by itself.
+Both read the body as the ASGI receiver (``hookshield.asgi``) does.
+
 The logger ``hookshield`` gets each rejection (its code and the provider, never a
 secret) and a failing handler's exception with its traceback.
 """

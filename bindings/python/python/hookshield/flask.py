@@ -30,6 +30,15 @@ captured delivery replayed within its retention is answered ``duplicate`` and ne
 handled twice. A handler may return its own response for a processed delivery;
 returning ``None`` answers ``{"outcome": "processed", "idempotency_key": ...}``.
 
+With ``inbox=`` (a ``hookshield.Inbox``) instead of a store, the view appends each
+verified delivery to the inbox and answers ``queued`` (200) as soon as it is durable;
+``inbox.worker(handler, ...)`` runs the handler later. ``view(verifier, inbox=inbox)``
+takes no handler; the function ``webhook(verifier, inbox=inbox)`` decorates runs once
+the delivery is queued (for a log line, or a response of its own).
+
+The view is this package's WSGI receiver (``hookshield.wsgi``) reading Flask's
+``request.stream``.
+
 The logger ``hookshield`` gets each rejection (its code and the provider, never a
 secret) and a failing handler's exception with its traceback.
 """
