@@ -12,7 +12,7 @@ function errorOf(error) {
   return undefined;
 }
 
-const CODES = new Set([...native.errorCodes(), 'store_unavailable', 'lease_lost']);
+const CODES = new Set([...native.errorCodes(), 'store_unavailable']);
 
 module.exports = {
   ready() {},
