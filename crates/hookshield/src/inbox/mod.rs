@@ -78,23 +78,23 @@ pub use worker::{Finished, Verifiers, Work, WorkerOptions, DEFAULT_BACKOFF, DEFA
 /// What each backend does; [`Inbox`] adds the rules that do not depend on the storage.
 pub(crate) trait Backend: Send + Sync + fmt::Debug {
     /// Appends `delivery` unless its key is already there.
-    fn append(&self, delivery: &Delivery, now_ms: i64) -> Result<Appended, InboxError>;
+    fn append(&self, delivery: &Delivery) -> Result<Appended, InboxError>;
     /// Claims the oldest due delivery for `lease`.
-    fn claim(&self, lease: Duration, now_ms: i64) -> Result<Option<Job>, InboxError>;
-    /// Marks the job done, remembered until `expires_ms`.
-    fn complete(&self, job: &Job, now_ms: i64, expires_ms: i64) -> Result<(), InboxError>;
-    /// Makes the job pending again, due at `due_ms`, with its error.
-    fn retry(&self, job: &Job, error: &str, due_ms: i64) -> Result<(), InboxError>;
+    fn claim(&self, lease: Duration) -> Result<Option<Job>, InboxError>;
+    /// Marks the job done, remembered for `retention`.
+    fn complete(&self, job: &Job, retention: Duration) -> Result<(), InboxError>;
+    /// Makes the job pending again, due in `due_in`, with its error.
+    fn retry(&self, job: &Job, error: &str, due_in: Duration) -> Result<(), InboxError>;
     /// Makes the job a dead letter with its error.
-    fn bury(&self, job: &Job, error: &str, now_ms: i64) -> Result<(), InboxError>;
+    fn bury(&self, job: &Job, error: &str) -> Result<(), InboxError>;
     /// Makes the job pending again at once, its attempt not counted.
-    fn release(&self, job: &Job, now_ms: i64) -> Result<(), InboxError>;
+    fn release(&self, job: &Job) -> Result<(), InboxError>;
     /// Counts by state.
-    fn stats(&self, now_ms: i64) -> Result<InboxStats, InboxError>;
+    fn stats(&self) -> Result<InboxStats, InboxError>;
     /// The oldest dead letters first.
     fn dead_letters(&self, limit: usize) -> Result<Vec<DeadLetter>, InboxError>;
     /// Makes the dead letters named (or all, for `None`) pending again.
-    fn replay(&self, keys: Option<&[&str]>, now_ms: i64) -> Result<usize, InboxError>;
+    fn replay(&self, keys: Option<&[&str]>) -> Result<usize, InboxError>;
 }
 
 /// A durable inbox of verified deliveries, shared by receivers and workers.
@@ -237,49 +237,81 @@ impl Inbox {
 
     /// Appends a delivery durably, unless its key is already in the inbox (pending, in
     /// flight, done or dead): then [`Appended::Duplicate`] and nothing changes.
+    ///
+    /// The hosts' own steps, for those that run no [`Worker`]: append, claim with a lease,
+    /// then complete, retry, bury (a dead letter) or release.
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")] {
+    /// use std::time::Duration;
+    /// use hookshield::inbox::{Appended, Delivery, Inbox};
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("hookshield-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let inbox = Inbox::open(&format!("sqlite:{}", dir.join("append.db").display()))?;
+    /// let delivery = Delivery {
+    ///     provider: "sensei".into(),
+    ///     idempotency_key: "evt_1".into(),
+    ///     body: b"{}".to_vec(),
+    ///     headers: vec![],
+    ///     received_at: 1_767_225_600_000,
+    /// };
+    /// assert_eq!(inbox.append(&delivery)?, Appended::Queued);
+    /// assert_eq!(inbox.append(&delivery)?, Appended::Duplicate);
+    ///
+    /// let job = inbox.claim(Duration::from_secs(30))?.expect("due");
+    /// assert_eq!((job.attempt, job.delivery.idempotency_key.as_str()), (1, "evt_1"));
+    /// inbox.retry(&job, "downstream timed out", Duration::ZERO)?;
+    /// let job = inbox.claim(Duration::from_secs(30))?.expect("due again");
+    /// inbox.bury(&job, "downstream refused it")?;
+    ///
+    /// let dead = inbox.dead_letters(10)?;
+    /// assert_eq!((dead[0].attempts, dead[0].last_error.as_str()), (2, "downstream refused it"));
+    /// assert_eq!(inbox.replay(&["evt_1"])?, 1);
+    /// assert_eq!(inbox.stats()?.pending, 1);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn append(&self, delivery: &Delivery) -> Result<Appended, InboxError> {
-        self.backend.append(delivery, now_ms())
+        self.backend.append(delivery)
     }
 
     /// Claims the oldest due delivery (pending and due, or in flight with an expired
     /// lease) for `lease`, its attempt counted. `None` when nothing is due.
     pub fn claim(&self, lease: Duration) -> Result<Option<Job>, InboxError> {
-        self.backend.claim(lease, now_ms())
+        self.backend.claim(lease)
     }
 
     /// Marks a claimed delivery done; it is remembered for [`Inbox::retention`].
     /// [`InboxError::LeaseLost`] when another worker took it over.
     pub fn complete(&self, job: &Job) -> Result<(), InboxError> {
-        let now = now_ms();
-        let retention = self.retention(&job.delivery.provider);
-        let expires = now.saturating_add(i64::try_from(retention.as_millis()).unwrap_or(i64::MAX));
-        self.backend.complete(job, now, expires)
+        self.backend
+            .complete(job, self.retention(&job.delivery.provider))
     }
 
     /// Makes a claimed delivery pending again in `due_in`, with the handler's `error`.
     /// [`InboxError::LeaseLost`] when another worker took it over.
     pub fn retry(&self, job: &Job, error: &str, due_in: Duration) -> Result<(), InboxError> {
-        let due_in = i64::try_from(due_in.as_millis()).unwrap_or(i64::MAX);
-        self.backend
-            .retry(job, error, now_ms().saturating_add(due_in))
+        self.backend.retry(job, error, due_in)
     }
 
     /// Makes a claimed delivery a dead letter with its last `error`.
     /// [`InboxError::LeaseLost`] when another worker took it over.
     pub fn bury(&self, job: &Job, error: &str) -> Result<(), InboxError> {
-        self.backend.bury(job, error, now_ms())
+        self.backend.bury(job, error)
     }
 
     /// Gives a claimed delivery back (graceful shutdown): pending again at once, this
     /// attempt not counted. [`InboxError::LeaseLost`] when another worker took it over.
     pub fn release(&self, job: &Job) -> Result<(), InboxError> {
-        self.backend.release(job, now_ms())
+        self.backend.release(job)
     }
 
     /// How many deliveries are pending, in flight, done (still remembered) and dead, and
     /// the age of the oldest one not yet done or dead.
     pub fn stats(&self) -> Result<InboxStats, InboxError> {
-        self.backend.stats(now_ms())
+        self.backend.stats()
     }
 
     /// Up to `limit` dead letters, the oldest failure first.
@@ -290,12 +322,12 @@ impl Inbox {
     /// Makes the dead letters with these keys pending again, with a fresh count of
     /// attempts; keys that are not dead letters are left alone. Returns how many were.
     pub fn replay(&self, keys: &[&str]) -> Result<usize, InboxError> {
-        self.backend.replay(Some(keys), now_ms())
+        self.backend.replay(Some(keys))
     }
 
     /// Makes every dead letter pending again; returns how many there were.
     pub fn replay_all_dead(&self) -> Result<usize, InboxError> {
-        self.backend.replay(None, now_ms())
+        self.backend.replay(None)
     }
 }
 
@@ -319,6 +351,11 @@ fn scheme_headers(verifier: &Verifier, headers: &(impl Headers + ?Sized)) -> Vec
         }
     }
     stored
+}
+
+/// A duration in whole milliseconds, saturated.
+pub(crate) fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 
 /// Unix milliseconds from the system clock.

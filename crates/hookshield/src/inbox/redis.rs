@@ -23,9 +23,11 @@ use std::time::Duration;
 
 use redis::Script;
 
-use super::{new_token, Appended, Backend, DeadLetter, Delivery, InboxError, InboxStats, Job};
+use super::{
+    millis, new_token, Appended, Backend, DeadLetter, Delivery, InboxError, InboxStats, Job,
+};
 use crate::idempotency::DEFAULT_TIMEOUT;
-use crate::redis_pool::{millis, Pool};
+use crate::redis_pool::Pool;
 
 const PREFIX: &str = "hookshield:inbox:";
 const GROUP: &str = "workers";
@@ -40,11 +42,24 @@ redis.call('HSET', KEYS[1], 'provider', ARGV[2], 'body', ARGV[3], 'headers', ARG
 redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
 return 1";
 
-/// `KEYS`: stream, retry, leases. `ARGV`: group, consumer, now, lease ms, token, hash
-/// prefix. Returns `{key, attempts, provider, body, headers, received time}` or nil.
-const CLAIM: &str = r"
+/// "Now" in Unix milliseconds, by the Redis server's clock: every machine's workers
+/// agree on when a lease ends or a retry is due.
+macro_rules! now {
+    () => {
+        r"
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+"
+    };
+}
+
+/// `KEYS`: stream, retry, leases. `ARGV`: group, consumer, lease ms, token, hash prefix.
+/// Returns `{key, attempts, provider, body, headers, received time}` or nil.
+const CLAIM: &str = concat!(
+    now!(),
+    r"
 local stream, retry, leases = KEYS[1], KEYS[2], KEYS[3]
-local group, consumer, now, lease, token, hashes = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], ARGV[6]
+local group, consumer, lease, token, hashes = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 redis.pcall('XGROUP', 'CREATE', stream, group, '0', 'MKSTREAM')
 for _, key in ipairs(redis.call('ZRANGEBYSCORE', retry, '-inf', now, 'LIMIT', 0, 100)) do
   local entry = redis.call('XADD', stream, '*', 'k', key)
@@ -85,7 +100,8 @@ for _ = 1, 100 do
   redis.call('XACK', stream, group, id)
   redis.call('XDEL', stream, id)
 end
-return nil";
+return nil"
+);
 
 /// The start of every finishing script: `KEYS[1]` the hash, `KEYS[2]` the stream,
 /// `KEYS[3]` the leases, `ARGV[1]` the lease token, `ARGV[2]` the group, `ARGV[3]` the
@@ -106,34 +122,38 @@ redis.call('ZREM', KEYS[3], ARGV[3])
     };
 }
 
-/// `KEYS`: hash, stream, leases, live, done. `ARGV`: token, group, key, now, expiry.
+/// `KEYS`: hash, stream, leases, live, done. `ARGV`: token, group, key, retention ms.
 const COMPLETE: &str = concat!(
     held!(),
+    now!(),
     r"
 redis.call('HDEL', KEYS[1], 'body', 'headers')
-redis.call('HSET', KEYS[1], 'state', 'done', 'finished_at', ARGV[4])
-redis.call('PEXPIREAT', KEYS[1], ARGV[5])
+redis.call('HSET', KEYS[1], 'state', 'done', 'finished_at', now)
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('ZREM', KEYS[4], ARGV[3])
-redis.call('ZADD', KEYS[5], ARGV[5], ARGV[3])
+redis.call('ZADD', KEYS[5], now + tonumber(ARGV[4]), ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
 return 1"
 );
 
-/// `KEYS`: hash, stream, leases, retry. `ARGV`: token, group, key, due time, error.
+/// `KEYS`: hash, stream, leases, retry. `ARGV`: token, group, key, delay ms, error.
 const RETRY: &str = concat!(
     held!(),
+    now!(),
     r"
 redis.call('HSET', KEYS[1], 'state', 'pending', 'last_error', ARGV[5])
-redis.call('ZADD', KEYS[4], ARGV[4], ARGV[3])
+redis.call('ZADD', KEYS[4], now + tonumber(ARGV[4]), ARGV[3])
 return 1"
 );
 
-/// `KEYS`: hash, stream, leases, live, dead. `ARGV`: token, group, key, now, error.
+/// `KEYS`: hash, stream, leases, live, dead. `ARGV`: token, group, key, error.
 const BURY: &str = concat!(
     held!(),
+    now!(),
     r"
-redis.call('HSET', KEYS[1], 'state', 'dead', 'last_error', ARGV[5], 'finished_at', ARGV[4])
+redis.call('HSET', KEYS[1], 'state', 'dead', 'last_error', ARGV[4], 'finished_at', now)
 redis.call('ZREM', KEYS[4], ARGV[3])
-redis.call('ZADD', KEYS[5], ARGV[4], ARGV[3])
+redis.call('ZADD', KEYS[5], now, ARGV[3])
 return 1"
 );
 
@@ -147,13 +167,18 @@ redis.call('HINCRBY', KEYS[1], 'attempts', -1)
 return 1"
 );
 
-/// `KEYS`: leases, live, done, dead. `ARGV`: now.
-/// Returns `{in flight, live, done, dead, oldest received time or -1}`.
-const STATS: &str = r"
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[1])
-local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+/// `KEYS`: leases, live, done, dead.
+/// Returns `{in flight, live, done, dead, the oldest's age in ms or -1}`.
+const STATS: &str = concat!(
+    now!(),
+    r"
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')[2]
+local age = -1
+if oldest then age = math.max(now - tonumber(oldest), 0) end
 return {redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2]), redis.call('ZCARD', KEYS[3]),
-  redis.call('ZCARD', KEYS[4]), oldest[2] or -1}";
+  redis.call('ZCARD', KEYS[4]), age}"
+);
 
 /// `KEYS`: dead. `ARGV`: hash prefix, limit. Returns `{key, provider, attempts, error,
 /// failed at}` per dead letter, flattened.
@@ -286,7 +311,7 @@ impl RedisInbox {
 }
 
 impl Backend for RedisInbox {
-    fn append(&self, delivery: &Delivery, _now_ms: i64) -> Result<Appended, InboxError> {
+    fn append(&self, delivery: &Delivery) -> Result<Appended, InboxError> {
         let headers = serde_json::to_string(&delivery.headers)
             .map_err(|e| unavailable(format!("headers not storable: {e}")))?;
         // Safe to repeat after a lost answer: the repeat finds the key and says duplicate.
@@ -310,7 +335,7 @@ impl Backend for RedisInbox {
         })
     }
 
-    fn claim(&self, lease: Duration, now_ms: i64) -> Result<Option<Job>, InboxError> {
+    fn claim(&self, lease: Duration) -> Result<Option<Job>, InboxError> {
         let token = new_token()?;
         // A repeat after a lost answer leaves the first claim in this consumer's pending
         // list, where it is taken over once its lease ends.
@@ -322,8 +347,7 @@ impl Backend for RedisInbox {
                 .key(key("leases"))
                 .arg(GROUP)
                 .arg(&self.consumer)
-                .arg(now_ms)
-                .arg(millis(lease))
+                .arg(millis(lease).max(1))
                 .arg(&token)
                 .arg(key("d:"))
                 .invoke(connection)
@@ -345,35 +369,31 @@ impl Backend for RedisInbox {
         ))
     }
 
-    fn complete(&self, job: &Job, now_ms: i64, expires_ms: i64) -> Result<(), InboxError> {
+    fn complete(&self, job: &Job, retention: Duration) -> Result<(), InboxError> {
+        let retention = millis(retention).max(1).to_string();
         self.finish(
             &self.scripts.complete,
             job,
             &["live", "done"],
-            &[&now_ms.to_string(), &expires_ms.to_string()],
+            &[&retention],
         )
     }
 
-    fn retry(&self, job: &Job, error: &str, due_ms: i64) -> Result<(), InboxError> {
-        self.finish(
-            &self.scripts.retry,
-            job,
-            &["retry"],
-            &[&due_ms.to_string(), error],
-        )
+    fn retry(&self, job: &Job, error: &str, due_in: Duration) -> Result<(), InboxError> {
+        let delay = millis(due_in).to_string();
+        self.finish(&self.scripts.retry, job, &["retry"], &[&delay, error])
     }
 
-    fn bury(&self, job: &Job, error: &str, now_ms: i64) -> Result<(), InboxError> {
-        let now = now_ms.to_string();
-        self.finish(&self.scripts.bury, job, &["live", "dead"], &[&now, error])
+    fn bury(&self, job: &Job, error: &str) -> Result<(), InboxError> {
+        self.finish(&self.scripts.bury, job, &["live", "dead"], &[error])
     }
 
-    fn release(&self, job: &Job, _now_ms: i64) -> Result<(), InboxError> {
+    fn release(&self, job: &Job) -> Result<(), InboxError> {
         self.finish(&self.scripts.release, job, &[], &[])
     }
 
-    fn stats(&self, now_ms: i64) -> Result<InboxStats, InboxError> {
-        let (in_flight, live, done, dead, oldest): (u64, u64, u64, u64, f64) =
+    fn stats(&self) -> Result<InboxStats, InboxError> {
+        let (in_flight, live, done, dead, age): (u64, u64, u64, u64, i64) =
             self.run(|connection| {
                 self.scripts
                     .stats
@@ -381,7 +401,6 @@ impl Backend for RedisInbox {
                     .key(key("live"))
                     .key(key("done"))
                     .key(key("dead"))
-                    .arg(now_ms)
                     .invoke(connection)
             })?;
         Ok(InboxStats {
@@ -389,8 +408,7 @@ impl Backend for RedisInbox {
             in_flight,
             done,
             dead,
-            oldest_pending_seconds: (oldest >= 0.0)
-                .then(|| ((now_ms as f64 - oldest) / 1000.0).max(0.0)),
+            oldest_pending_seconds: (age >= 0).then(|| age as f64 / 1000.0),
         })
     }
 
@@ -418,7 +436,7 @@ impl Backend for RedisInbox {
             .collect())
     }
 
-    fn replay(&self, keys: Option<&[&str]>, _now_ms: i64) -> Result<usize, InboxError> {
+    fn replay(&self, keys: Option<&[&str]>) -> Result<usize, InboxError> {
         self.run(|connection| {
             let mut invocation = self.scripts.replay.key(key("stream"));
             invocation

@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use super::{new_token, Appended, Backend, DeadLetter, Delivery, InboxError, InboxStats, Job};
+use super::{
+    millis, new_token, now_ms, Appended, Backend, DeadLetter, Delivery, InboxError, InboxStats, Job,
+};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS hookshield_inbox (
@@ -123,28 +125,25 @@ impl SqliteInbox {
     }
 
     /// Forgets done deliveries past their retention, at most once a minute.
-    fn purge(&self, connection: &Connection, now_ms: i64) -> Result<(), InboxError> {
+    fn purge(&self, connection: &Connection, now: i64) -> Result<(), InboxError> {
         let last = self.last_purge.load(Ordering::Relaxed);
-        if now_ms - last < PURGE_EVERY_MS
+        if now - last < PURGE_EVERY_MS
             || self
                 .last_purge
-                .compare_exchange(last, now_ms, Ordering::Relaxed, Ordering::Relaxed)
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
                 .is_err()
         {
             return Ok(());
         }
         connection
-            .execute(
-                "DELETE FROM hookshield_inbox WHERE expires_at <= ?1",
-                [now_ms],
-            )
+            .execute("DELETE FROM hookshield_inbox WHERE expires_at <= ?1", [now])
             .map(drop)
             .map_err(|e| unavailable(&e))
     }
 }
 
 impl Backend for SqliteInbox {
-    fn append(&self, delivery: &Delivery, now_ms: i64) -> Result<Appended, InboxError> {
+    fn append(&self, delivery: &Delivery) -> Result<Appended, InboxError> {
         let headers =
             serde_json::to_string(&delivery.headers).map_err(|e| InboxError::Unavailable {
                 reason: format!("headers not storable: {e}"),
@@ -163,7 +162,7 @@ impl Backend for SqliteInbox {
                     delivery.body,
                     headers,
                     delivery.received_at,
-                    now_ms,
+                    now_ms(),
                 ])
             })
             .map_err(|e| unavailable(&e))?;
@@ -174,9 +173,10 @@ impl Backend for SqliteInbox {
         })
     }
 
-    fn claim(&self, lease: Duration, now_ms: i64) -> Result<Option<Job>, InboxError> {
+    fn claim(&self, lease: Duration) -> Result<Option<Job>, InboxError> {
         let token = new_token()?;
-        let until = now_ms.saturating_add(i64::try_from(lease.as_millis()).unwrap_or(i64::MAX));
+        let now = now_ms();
+        let until = now.saturating_add(millis(lease));
         let mut connection = self.connection();
         let transaction = connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -192,7 +192,7 @@ impl Backend for SqliteInbox {
             )
             .and_then(|mut statement| {
                 statement
-                    .query_row(params![token, until, now_ms], |row| {
+                    .query_row(params![token, until, now], |row| {
                         let headers: Option<String> = row.get(3)?;
                         Ok(Job {
                             delivery: Delivery {
@@ -215,55 +215,62 @@ impl Backend for SqliteInbox {
             .map_err(|e| unavailable(&e))?;
         transaction.commit().map_err(|e| unavailable(&e))?;
         if job.is_none() {
-            self.purge(&connection, now_ms)?;
+            self.purge(&connection, now)?;
         }
         Ok(job)
     }
 
-    fn complete(&self, job: &Job, now_ms: i64, expires_ms: i64) -> Result<(), InboxError> {
+    fn complete(&self, job: &Job, retention: Duration) -> Result<(), InboxError> {
+        let now = now_ms();
         self.change_claimed(
             job,
             "UPDATE hookshield_inbox
              SET state = 'done', due_at = NULL, lease_token = NULL, finished_at = ?3,
                  expires_at = ?4, body = NULL, headers = NULL
              WHERE idempotency_key = ?1 AND lease_token = ?2 AND state = 'in_flight'",
-            params![job.delivery.idempotency_key, job.token, now_ms, expires_ms],
+            params![
+                job.delivery.idempotency_key,
+                job.token,
+                now,
+                now.saturating_add(millis(retention))
+            ],
         )
     }
 
-    fn retry(&self, job: &Job, error: &str, due_ms: i64) -> Result<(), InboxError> {
+    fn retry(&self, job: &Job, error: &str, due_in: Duration) -> Result<(), InboxError> {
+        let due = now_ms().saturating_add(millis(due_in));
         self.change_claimed(
             job,
             "UPDATE hookshield_inbox
              SET state = 'pending', due_at = ?3, lease_token = NULL, last_error = ?4
              WHERE idempotency_key = ?1 AND lease_token = ?2 AND state = 'in_flight'",
-            params![job.delivery.idempotency_key, job.token, due_ms, error],
+            params![job.delivery.idempotency_key, job.token, due, error],
         )
     }
 
-    fn bury(&self, job: &Job, error: &str, now_ms: i64) -> Result<(), InboxError> {
+    fn bury(&self, job: &Job, error: &str) -> Result<(), InboxError> {
         self.change_claimed(
             job,
             "UPDATE hookshield_inbox
              SET state = 'dead', due_at = NULL, lease_token = NULL, last_error = ?3,
                  finished_at = ?4
              WHERE idempotency_key = ?1 AND lease_token = ?2 AND state = 'in_flight'",
-            params![job.delivery.idempotency_key, job.token, error, now_ms],
+            params![job.delivery.idempotency_key, job.token, error, now_ms()],
         )
     }
 
-    fn release(&self, job: &Job, now_ms: i64) -> Result<(), InboxError> {
+    fn release(&self, job: &Job) -> Result<(), InboxError> {
         self.change_claimed(
             job,
             "UPDATE hookshield_inbox
              SET state = 'pending', due_at = ?3, lease_token = NULL,
                  attempts = max(attempts - 1, 0)
              WHERE idempotency_key = ?1 AND lease_token = ?2 AND state = 'in_flight'",
-            params![job.delivery.idempotency_key, job.token, now_ms],
+            params![job.delivery.idempotency_key, job.token, now_ms()],
         )
     }
 
-    fn stats(&self, now_ms: i64) -> Result<InboxStats, InboxError> {
+    fn stats(&self) -> Result<InboxStats, InboxError> {
         let connection = self.connection();
         let mut stats = InboxStats::default();
         let mut statement = connection
@@ -292,7 +299,7 @@ impl Backend for SqliteInbox {
             )
             .map_err(|e| unavailable(&e))?;
         stats.oldest_pending_seconds =
-            oldest.map(|oldest| (now_ms - oldest).max(0) as f64 / 1000.0);
+            oldest.map(|oldest| (now_ms() - oldest).max(0) as f64 / 1000.0);
         Ok(stats)
     }
 
@@ -319,16 +326,17 @@ impl Backend for SqliteInbox {
         Ok(letters)
     }
 
-    fn replay(&self, keys: Option<&[&str]>, now_ms: i64) -> Result<usize, InboxError> {
+    fn replay(&self, keys: Option<&[&str]>) -> Result<usize, InboxError> {
         const REPLAY: &str = "UPDATE hookshield_inbox
             SET state = 'pending', due_at = ?1, attempts = 0, finished_at = NULL
             WHERE state = 'dead'";
+        let now = now_ms();
         let mut connection = self.connection();
         let transaction = connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| unavailable(&e))?;
         let replayed = match keys {
-            None => transaction.execute(REPLAY, [now_ms]),
+            None => transaction.execute(REPLAY, [now]),
             Some(keys) => {
                 let mut replayed = 0;
                 let mut statement = transaction
@@ -336,7 +344,7 @@ impl Backend for SqliteInbox {
                     .map_err(|e| unavailable(&e))?;
                 for key in keys {
                     replayed += statement
-                        .execute(params![now_ms, key])
+                        .execute(params![now, key])
                         .map_err(|e| unavailable(&e))?;
                 }
                 Ok(replayed)

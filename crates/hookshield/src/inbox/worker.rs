@@ -320,7 +320,8 @@ fn check(job: &Job, verifiers: &Verifiers, options: &WorkerOptions) -> Result<Ev
     let delivery = &job.delivery;
     if job.attempt > options.max_attempts {
         return Err(format!(
-            "gave up after {} attempts: the lease ended each time without the worker finishing",
+            "gave up: the lease ended without the worker finishing on every attempt, up to \
+             max_attempts ({})",
             options.max_attempts
         ));
     }

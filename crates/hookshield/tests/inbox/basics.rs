@@ -302,3 +302,33 @@ fn hookshield_now_ms() -> i64 {
         .unwrap()
         .as_millis() as i64
 }
+
+pub(crate) fn a_delivery_whose_leases_keep_ending_becomes_a_dead_letter(f: &Fixture) {
+    let inbox = f.open();
+    accept_many(&inbox, "evt_poison_", 1);
+    let options = WorkerOptions::default()
+        .max_attempts(2)
+        .lease(Duration::from_millis(100));
+    let verifiers = Verifiers::from(verifier());
+    // Two workers die holding it: their work is neither finished nor released.
+    for attempt in 1..=2 {
+        let work = loop {
+            if let Some(work) = inbox.next(&verifiers, &options).unwrap() {
+                break work;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert_eq!(work.attempt(), attempt);
+        std::mem::forget(work);
+    }
+    // The next claim finds it past its last attempt, and no handler gets it.
+    while inbox.stats().unwrap().dead == 0 {
+        assert!(inbox.next(&verifiers, &options).unwrap().is_none());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let dead = inbox.dead_letters(1).unwrap();
+    assert_eq!(
+        dead[0].last_error,
+        "gave up: the lease ended without the worker finishing on every attempt, up to max_attempts (2)"
+    );
+}

@@ -38,6 +38,7 @@ every_backend!(
     basics::dead_letters_are_replayed,
     basics::a_stale_lease_cannot_finish_what_another_worker_took_over,
     basics::tampered_deliveries_become_dead_letters_unhandled,
+    basics::a_delivery_whose_leases_keep_ending_becomes_a_dead_letter,
     faults::eight_workers_with_failing_handlers_lose_nothing_and_finish_nothing_twice,
     faults::a_worker_killed_mid_handler_loses_the_delivery_after_its_lease,
     faults::a_reopened_inbox_keeps_what_was_pending,
@@ -50,4 +51,30 @@ fn worker_process() {
     if let Ok(url) = std::env::var(faults::WORKER_URL) {
         faults::hang_in_a_handler(&url);
     }
+}
+
+#[test]
+fn urls_name_a_backend() {
+    let err = hookshield::inbox::Inbox::open("postgres://db/inbox").unwrap_err();
+    assert_eq!(err.code(), "invalid_config");
+    let err = hookshield::inbox::Inbox::open("sqlite:").unwrap_err();
+    assert_eq!(err.code(), "invalid_config");
+}
+
+#[cfg(feature = "redis")]
+#[test]
+fn redis_errors_never_show_the_url_or_password() {
+    let inbox = hookshield::inbox::Inbox::open("redis://:hunter2@127.0.0.1:1/").unwrap();
+    let err = inbox.stats().unwrap_err();
+    assert_eq!(err.code(), "store_unavailable");
+    assert!(!err.to_string().contains("hunter2"), "{err}");
+    assert!(!format!("{inbox:?}").contains("hunter2"));
+    let verifier = fixture::verifier();
+    let (body, headers) = fixture::signed("evt_unreachable");
+    let outcome = inbox.accept(&verifier, &body, &headers);
+    assert_eq!(
+        (outcome.kind(), outcome.status(hookshield::Provider::Sensei)),
+        ("store_unavailable", 503)
+    );
+    assert!(!format!("{outcome:?}").contains("hunter2"));
 }
