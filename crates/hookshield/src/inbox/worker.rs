@@ -287,6 +287,10 @@ impl Inbox {
     /// whose provider has no verifier, or whose lease expired on its last attempt (the
     /// workers holding it stopped) becomes a dead letter with the reason and is never
     /// handed to a handler. `None` when nothing is due.
+    ///
+    /// So every worker of an inbox needs a verifier for every provider whose deliveries
+    /// the inbox receives: keep providers served by different workers in different
+    /// inboxes. (A dead letter can be replayed.)
     pub fn next(
         &self,
         verifiers: &Verifiers,

@@ -184,6 +184,44 @@ pub(crate) fn hang_in_a_handler(url: &str) {
     drop(work);
 }
 
+pub(crate) fn shutdown_lets_the_handler_in_progress_finish(f: &Fixture) {
+    let inbox = f.open();
+    accept_many(&inbox, "evt_shutdown_", 3);
+    let worker = Worker::new(f.open(), verifier().into(), quick()).unwrap();
+    let shutdown = Shutdown::new();
+    let (started, handler_started) = std::sync::mpsc::channel();
+    let (go, handler_may_return) = std::sync::mpsc::channel::<()>();
+    let handler_may_return = Mutex::new(handler_may_return);
+    let summary = std::thread::scope(|scope| {
+        let run = scope.spawn(|| {
+            worker.run(
+                |_, job| {
+                    started.send(job.idempotency_key.clone()).unwrap();
+                    handler_may_return.lock().unwrap().recv().unwrap();
+                    Ok::<(), String>(())
+                },
+                &shutdown,
+            )
+        });
+        let first = handler_started.recv().unwrap();
+        shutdown.stop(); // while the handler runs
+        go.send(()).unwrap();
+        let summary = run.join().unwrap();
+        assert_eq!(first, "evt_shutdown_0");
+        summary
+    });
+    assert_eq!(
+        (summary.done, summary.retried, summary.inbox_errors),
+        (1, 0, 0)
+    );
+    let stats = inbox.stats().unwrap();
+    assert_eq!(
+        (stats.pending, stats.in_flight, stats.done),
+        (2, 0, 1),
+        "nothing else taken"
+    );
+}
+
 pub(crate) fn a_reopened_inbox_keeps_what_was_pending(f: &Fixture) {
     let keys = {
         let inbox = f.open();

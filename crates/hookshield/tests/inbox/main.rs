@@ -42,6 +42,7 @@ every_backend!(
     faults::eight_workers_with_failing_handlers_lose_nothing_and_finish_nothing_twice,
     faults::a_worker_killed_mid_handler_loses_the_delivery_after_its_lease,
     faults::a_reopened_inbox_keeps_what_was_pending,
+    faults::shutdown_lets_the_handler_in_progress_finish,
 );
 
 /// Not a test of its own: the worker process that
@@ -77,4 +78,13 @@ fn redis_errors_never_show_the_url_or_password() {
         ("store_unavailable", 503)
     );
     assert!(!format!("{outcome:?}").contains("hunter2"));
+}
+
+#[test]
+fn handles_move_between_threads() {
+    fn send_and_sync<T: Send + Sync>() {}
+    send_and_sync::<hookshield::inbox::Inbox>();
+    send_and_sync::<hookshield::inbox::Work>();
+    send_and_sync::<hookshield::inbox::Job>();
+    send_and_sync::<hookshield::inbox::Worker>();
 }
