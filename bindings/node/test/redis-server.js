@@ -1,6 +1,7 @@
 'use strict';
-// A real `redis-server` for the tests and the benchmark: started on a free 127.0.0.1 port
-// with persistence off (`--save "" --appendonly no`), stopped (and, for the tests of
+// A real `redis-server` for the tests and the benchmarks: started on a free 127.0.0.1 port
+// with persistence off (`--save "" --appendonly no`; or, with `{ dir }`, an append-only
+// file there written with `appendfsync always`), stopped (and, for the tests of
 // Redis going down, restarted on the same port) on demand, killed when the process exits.
 const { spawn, spawnSync } = require('node:child_process');
 const net = require('node:net');
@@ -50,14 +51,19 @@ async function waitForPong(port, ms = 10_000) {
 }
 
 class RedisServer {
-  constructor(port) {
+  constructor(port, dir) {
     this.port = port;
+    this.dir = dir;
     this.child = null;
   }
 
-  /** Starts redis-server on a free port (or `port`). */
-  static async start(port) {
-    const server = new RedisServer(port ?? (await freePort()));
+  /**
+   * Starts redis-server on a free port (or `port`); with `dir`, every write is in an
+   * append-only file there, fsynced before Redis answers (what the inbox needs to lose
+   * nothing acknowledged).
+   */
+  static async start(port, { dir } = {}) {
+    const server = new RedisServer(port ?? (await freePort()), dir);
     await server.restart();
     return server;
   }
@@ -69,11 +75,11 @@ class RedisServer {
   /** (Re)starts the server on its port. */
   async restart() {
     if (this.child !== null) throw new Error('redis-server is already running');
-    const child = spawn(
-      'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: 'ignore' },
-    );
+    const persistence =
+      this.dir === undefined ? ['--appendonly', 'no'] : ['--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always'];
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence], {
+      stdio: 'ignore',
+    });
     running.add(child);
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.once('exit', () => running.delete(child));
