@@ -24,13 +24,39 @@ export type ErrorCode =
 /** A secret: text (e.g. `whsec_...`) or raw key bytes. */
 export type Secret = string | Uint8Array | ArrayBuffer | ArrayBufferView;
 
-/** Scheme overrides, for a preset whose sender differs from its document or for `custom`. */
+/**
+ * Scheme overrides, for a preset whose sender differs from its document or for `custom`:
+ * every field of the core's scheme language (`VerifierBuilder::set`).
+ */
 export interface SchemeOverrides {
   signatureHeader?: string;
   encoding?: 'hex' | 'base64';
-  /** Before each signature: `sha256=`, `v1,` or `''`. */
+  /** Before each signature: `sha256=`, `v1,`, a tag key such as `v1=`, or `''`. */
   prefix?: string;
-  signedContent?: 'body' | '{timestamp}.{body}' | '{id}.{timestamp}.{body}';
+  /** What `sign` writes between the signature header's entries (any of them is read). */
+  separator?: ' ' | ',' | ';';
+  /** A template of literal text and `{id}`, `{timestamp}`, `{body}`: `v0:{timestamp}:{body}`. */
+  signedContent?: string;
+  /** `null` (or `''`) removes it. */
+  timestampHeader?: string | null;
+  /** The signature header's `key=value` entry with the timestamp (`t`, `ts`). */
+  timestampKey?: string | null;
+  timestampUnit?: 'seconds' | 'milliseconds';
+  idHeader?: string | null;
+  /** Where the id header is absent (Shopify's `X-Shopify-Webhook-Id`). */
+  fallbackIdHeader?: string | null;
+  eventHeader?: string | null;
+  secretFormat?: 'utf8' | 'whsec_base64';
+  /** Body fields by path (`event.type`), several separated by `,`: the first present counts. */
+  typeField?: string | null;
+  idField?: string | null;
+  timeField?: string | null;
+  timeUnit?: 'seconds' | 'milliseconds';
+  /** The data member; `null` (or `''`): the whole body is the data. */
+  dataField?: string | null;
+  /** How a body that is not JSON is read. */
+  form?: 'none' | 'payload' | 'fields';
+}.{body}' | '{id}.{timestamp}.{body}';
   /** `null` (or `''`) removes it. */
   timestampHeader?: string | null;
   idHeader?: string | null;

@@ -35,7 +35,7 @@
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** The preset ids. */
-export type ProviderId = 'sentinel' | 'docintell' | 'sentrasa' | 'kyc' | 'sensei' | 'github' | 'standard' | 'custom';
+export type ProviderId = 'sentinel' | 'docintell' | 'sentrasa' | 'kyc' | 'sensei' | 'github' | 'standard' | 'stripe' | 'svix' | 'slack' | 'shopify' | 'paddle' | 'custom';
 
 /** Fields a provider's document does not show: kept as they arrived. */
 export interface Extra {
@@ -422,6 +422,11 @@ export interface DocumentedEvents {
   sensei: SenseiEvent;
   github: never;
   standard: never;
+  stripe: never;
+  svix: never;
+  slack: never;
+  shopify: never;
+  paddle: never;
   custom: never;
 }
 

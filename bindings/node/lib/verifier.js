@@ -11,11 +11,21 @@ const OVERRIDES = {
   signatureHeader: 'signature_header',
   encoding: 'encoding',
   prefix: 'prefix',
+  separator: 'separator',
   signedContent: 'signed_content',
   timestampHeader: 'timestamp_header',
+  timestampKey: 'timestamp_key',
+  timestampUnit: 'timestamp_unit',
   idHeader: 'id_header',
+  fallbackIdHeader: 'fallback_id_header',
   eventHeader: 'event_header',
   secretFormat: 'secret_format',
+  typeField: 'type_field',
+  idField: 'id_field',
+  timeField: 'time_field',
+  timeUnit: 'time_unit',
+  dataField: 'data_field',
+  form: 'form',
 };
 const CORE_OVERRIDES = new Set(Object.values(OVERRIDES));
 const OPTIONS = new Set(['provider', 'secrets', 'secret', 'tolerance', 'maxBodyBytes', 'clock', 'overrides']);

@@ -21,7 +21,7 @@ const source = new URL('../../../crates/hookshield/schema/events.json', import.m
 const schema = JSON.parse(readFileSync(source, 'utf8'));
 
 /** Providers without documented events: every event of theirs is an `UnknownEvent`. */
-const UNTYPED_PROVIDERS = ['github', 'standard', 'custom'];
+const UNTYPED_PROVIDERS = ['github', 'standard', 'stripe', 'svix', 'slack', 'shopify', 'paddle', 'custom'];
 /** Where each provider's document is and what its envelope looks like. */
 const NOTES = {
   sentinel: 'Sentinel (sentinel.txt): `{event, timestamp, data}`.',

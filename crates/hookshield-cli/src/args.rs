@@ -47,9 +47,12 @@ pub(crate) struct KeyArgs {
 
     /// Override a field of the provider's preset, e.g. `--set
     /// signature_header=X-Acme-Signature`. Names: signature_header, encoding
-    /// (hex|base64), prefix, signed_content (body|{timestamp}.{body}|{id}.{timestamp}.{body}),
-    /// timestamp_header, id_header, event_header (empty removes), secret_format
-    /// (utf8|whsec_base64).
+    /// (hex|base64), prefix (sha256=, v1,, v1=), separator, signed_content (a template:
+    /// {timestamp}.{body}, v0:{timestamp}:{body}, ...), timestamp_header, timestamp_key
+    /// (t), timestamp_unit (seconds|milliseconds), id_header, fallback_id_header,
+    /// event_header, secret_format (utf8|whsec_base64), type_field, id_field, time_field
+    /// (paths such as event.type, separated by ,), time_unit, data_field, form
+    /// (none|payload|fields); an empty value removes an optional one.
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_override)]
     overrides: Vec<(String, String)>,
 }

@@ -101,13 +101,14 @@ impl Signer<'_> {
             out.push(Some(delivery(Kind::Forged, headers, forge(body))));
         }
         if extras.stale {
-            out.push(match self.scheme.timestamp_header {
-                Some(_) => Some(delivery(
+            out.push(if self.scheme.has_timestamp() {
+                Some(delivery(
                     Kind::Stale,
                     self.sign(body, now - self.stale_by, event_name)?,
                     body.to_vec(),
-                )),
-                None => None,
+                ))
+            } else {
+                None
             });
         }
         Ok(out)

@@ -12,7 +12,7 @@ use common::{
     SECRET,
 };
 
-const PRESETS: [&str; 7] = [
+const PRESETS: [&str; 12] = [
     "sentinel",
     "docintell",
     "sentrasa",
@@ -20,6 +20,11 @@ const PRESETS: [&str; 7] = [
     "sensei",
     "github",
     "standard",
+    "stripe",
+    "svix",
+    "slack",
+    "shopify",
+    "paddle",
 ];
 
 fn header_args(headers: &[(String, String)]) -> Vec<String> {
@@ -74,9 +79,9 @@ fn sign_then_verify_every_sample_of_every_provider() {
                 );
             }
             assert!(event_json.get("id").is_some() && event_json.get("timestamp").is_some());
-            // `data` is the envelope's data (GitHub: the whole body).
+            // `data` is the envelope's data (GitHub, Slack, Shopify: the whole body).
             let sent: Value = serde_json::from_str(&body).unwrap();
-            let expected = if provider == "github" {
+            let expected = if matches!(provider, "github" | "slack" | "shopify") {
                 &sent
             } else {
                 &sent["data"]
@@ -85,7 +90,7 @@ fn sign_then_verify_every_sample_of_every_provider() {
             checked += 1;
         }
     }
-    assert!(checked >= 41, "checked {checked} samples");
+    assert!(checked >= 46, "checked {checked} samples");
 }
 
 #[test]
@@ -104,9 +109,10 @@ fn sign_prints_headers_and_body_but_never_the_secret() {
         assert!(out.status.success());
         let stdout = text(&out.stdout);
         assert!(stdout.contains("Content-Type: application/json"));
-        // The sample body follows the headers (GitHub names the event in a header only).
+        // The sample body follows the headers (GitHub and Shopify name the event in a
+        // header only).
         assert!(
-            provider == "github" || stdout.contains(&format!("\"{event}\"")),
+            matches!(provider, "github" | "shopify") || stdout.contains(&format!("\"{event}\"")),
             "{stdout}"
         );
         assert!(
@@ -400,7 +406,7 @@ fn demo_checks_every_provider_and_exits_0() {
         );
     }
     assert!(stdout.contains("OK: every genuine delivery was processed exactly once"));
-    assert!(stdout.contains("7 providers, 41 events"), "{stdout}");
+    assert!(stdout.contains("12 providers, 46 events"), "{stdout}");
     assert!(
         !stdout.contains('\x1b'),
         "no colour when stdout is not a terminal"
@@ -420,7 +426,7 @@ fn demo_checks_every_provider_and_exits_0() {
         .iter()
         .filter(|l| l["delivery"] == "genuine")
         .collect();
-    assert_eq!(genuine.len(), 41);
+    assert_eq!(genuine.len(), 46);
     assert!(genuine
         .iter()
         .all(|l| l["handler_runs"] == 1 && l["status"] == 200));

@@ -30,6 +30,8 @@ fn main() -> Result<(), hookshield::Error> {
                 Provider::GitHub => {
                     SignOptions::at(time).event(event_type.split('.').next().unwrap_or(event_type))
                 }
+                // Shopify names it only in its topic header: the body is the resource.
+                Provider::Shopify => SignOptions::at(time).event(event_type),
                 _ => SignOptions::at(time),
             };
             let genuine = hookshield::sign(provider, SECRET, body, &at(now))?;
@@ -66,9 +68,9 @@ fn main() -> Result<(), hookshield::Error> {
                 verifier.process(body, &forged, &store, ProcessOptions::default(), handle),
                 "rejected",
             );
-            // Providers without a timestamp header (Sensei, Sentrasa, GitHub) rely on the
+            // Providers without a timestamp (Sensei, Sentrasa, GitHub, Shopify) rely on the
             // dedup store alone, which already holds this event: the old copy is a duplicate.
-            let want = if provider.scheme().timestamp_header.is_some() {
+            let want = if provider.scheme().has_timestamp() {
                 "rejected"
             } else {
                 "duplicate"

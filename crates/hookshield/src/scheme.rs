@@ -209,6 +209,18 @@ impl Scheme {
         names
     }
 
+    /// Whether deliveries carry a timestamp (a header, or a key of the signature
+    /// header), so that the replay window applies.
+    ///
+    /// ```
+    /// use hookshield::Provider;
+    /// assert!(Provider::Stripe.scheme().has_timestamp() && Provider::Slack.scheme().has_timestamp());
+    /// assert!(!Provider::Shopify.scheme().has_timestamp());
+    /// ```
+    pub fn has_timestamp(&self) -> bool {
+        self.timestamp_header.is_some() || self.timestamp_key.is_some()
+    }
+
     /// What the signature header's entries look like.
     pub(crate) fn header_shape(&self) -> HeaderShape<'_> {
         HeaderShape {

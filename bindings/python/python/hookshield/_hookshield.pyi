@@ -54,7 +54,7 @@ HeadersLike: TypeAlias = Union[
 Secret: TypeAlias = Union[str, bytes, bytearray]
 Secrets: TypeAlias = Union[Secret, Sequence[Secret]]
 Clock: TypeAlias = Callable[[], Union[int, float]]
-ProviderName: TypeAlias = Literal["sentinel", "docintell", "sentrasa", "kyc", "sensei", "github", "standard", "custom"]
+ProviderName: TypeAlias = Literal["sentinel", "docintell", "sentrasa", "kyc", "sensei", "github", "standard", "stripe", "svix", "slack", "shopify", "paddle", "custom"]
 UntypedReason: TypeAlias = Literal["undocumented_type", "data_mismatch", "missing_type", "not_an_object"]
 
 @disjoint_base
@@ -125,7 +125,7 @@ class Verifier(Generic[_E]):
     @overload
     def __new__(cls, provider: Literal["sensei"], secrets: Secrets, *, tolerance: int = 300, max_body_bytes: int = 1048576, clock: Clock | None = None, **overrides: str | None) -> Verifier[SenseiEvent]: ...
     @overload
-    def __new__(cls, provider: Literal["github", "standard", "custom"], secrets: Secrets, *, tolerance: int = 300, max_body_bytes: int = 1048576, clock: Clock | None = None, **overrides: str | None) -> Verifier[UnknownEvent]: ...
+    def __new__(cls, provider: Literal["github", "standard", "stripe", "svix", "slack", "shopify", "paddle", "custom"], secrets: Secrets, *, tolerance: int = 300, max_body_bytes: int = 1048576, clock: Clock | None = None, **overrides: str | None) -> Verifier[UnknownEvent]: ...
     @overload
     def __new__(cls, provider: str, secrets: Secrets, *, tolerance: int = 300, max_body_bytes: int = 1048576, clock: Clock | None = None, **overrides: str | None) -> Verifier[AnyEvent]: ...
     @property

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use hookshield::{Event, MemoryStore, ProcessOptions, Provider, Secret, Verifier};
+use hookshield::{Event, MemoryStore, ProcessOptions, Provider, Secret, SecretFormat, Verifier};
 
 use crate::args::{event_header_value, provider_parser, sample_body};
 use crate::delivery::{agent, deliver, Delivery, Extras, Kind, Reply, Signer};
@@ -48,9 +48,9 @@ fn random_secret(provider: Provider) -> String {
         .flat_map(|i| state.hash_one((i, std::process::id())).to_le_bytes())
         .collect();
     let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
-    match provider {
-        Provider::Standard => format!("whsec_{encoded}"),
-        _ => format!("whsec_demo_{encoded}"),
+    match provider.scheme().secret_format {
+        SecretFormat::WhsecBase64 => format!("whsec_{encoded}"),
+        SecretFormat::Utf8 => format!("whsec_demo_{encoded}"),
     }
 }
 

@@ -17,7 +17,7 @@ pub(crate) const SECRET: &str = "whsec_cli_test_secret_5f2b";
 pub(crate) const STANDARD_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 pub(crate) fn secret_for(provider: &str) -> &'static str {
-    if provider == "standard" {
+    if matches!(provider, "standard" | "svix") {
         STANDARD_SECRET
     } else {
         SECRET
