@@ -2,7 +2,9 @@
 //!
 //! Input: one byte picks the scheme, the rest is the header value. Everything else in
 //! the delivery is valid, so the only possible outcomes are: the value carries the
-//! correct tag (verified), or `malformed_signature` / `signature_mismatch`.
+//! correct tag (verified), or `malformed_signature` / `signature_mismatch`; for a scheme
+//! whose timestamp is a key of the signature header (`t=…,v1=…`, `ts=…;h1=…`), also a
+//! missing, malformed or out-of-window timestamp.
 #![no_main]
 
 use hookshield::{ErrorCode, Headers, SignOptions, SignatureEncoding};
@@ -27,7 +29,11 @@ fuzz_target!(|input: &[u8]| {
             .collect();
     let real =
         String::from_utf8(headers.header(&scheme.signature_header).unwrap().to_vec()).unwrap();
-    let real_tag = real[scheme.prefix.len()..].to_owned();
+    // The tag follows the last prefix (`t=…,v1=<tag>` puts the timestamp first).
+    let real_tag = match real.rfind(&scheme.prefix) {
+        Some(at) if !scheme.prefix.is_empty() => real[at + scheme.prefix.len()..].to_owned(),
+        _ => real.clone(),
+    };
     for (name, slot) in &mut headers {
         if name.eq_ignore_ascii_case(&scheme.signature_header) {
             *slot = value.to_vec();
@@ -47,11 +53,20 @@ fuzz_target!(|input: &[u8]| {
         }
         Err(error) => {
             check_error(error, &[&real_tag, &real_tag.to_ascii_uppercase()], value);
-            assert!(
-                matches!(
+            let timestamp_in_header = scheme.timestamp_key.is_some()
+                && matches!(
                     error.code(),
-                    ErrorCode::MalformedSignature | ErrorCode::SignatureMismatch
-                ),
+                    ErrorCode::MissingTimestamp
+                        | ErrorCode::MalformedTimestamp
+                        | ErrorCode::TimestampTooOld
+                        | ErrorCode::TimestampInFuture
+                );
+            assert!(
+                timestamp_in_header
+                    || matches!(
+                        error.code(),
+                        ErrorCode::MalformedSignature | ErrorCode::SignatureMismatch
+                    ),
                 "unexpected {:?}",
                 error.code()
             );

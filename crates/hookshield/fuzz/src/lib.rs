@@ -1,5 +1,6 @@
 //! Shared pieces of the fuzz targets: the schemes to fuzz and the contract's invariants.
 
+use hookshield::timestamp::TimestampUnit;
 use hookshield::{Error, ErrorCode, Provider, SignatureEncoding, SignedContent, Verifier};
 
 /// "Now" for deliveries signed by the targets.
@@ -24,8 +25,8 @@ pub const CONTRACT_CODES: [&str; 12] = [
     "no_secret",
 ];
 
-/// Number of schemes [`verifier`] chooses from.
-pub const SCHEMES: u8 = 10;
+/// Number of schemes [`verifier`] chooses from: the 12 presets, then 5 custom ones.
+pub const SCHEMES: u8 = 17;
 
 /// One of the presets, or a custom scheme, picked by `selector`.
 ///
@@ -39,14 +40,33 @@ pub fn verifier(selector: u8) -> Verifier {
     } else {
         let custom = Verifier::builder(Provider::Custom).signature_header("X-Fuzz-Signature");
         match selector {
-            7 => custom.prefix(""),
-            8 => custom.prefix("").encoding(SignatureEncoding::Base64),
-            _ => custom
+            12 => custom.prefix(""),
+            13 => custom.prefix("").encoding(SignatureEncoding::Base64),
+            14 => custom
                 .prefix("v1=")
                 .encoding(SignatureEncoding::Base64)
                 .signed_content(SignedContent::IdTimestampBody)
                 .timestamp_header(Some("X-Fuzz-Timestamp"))
                 .id_header(Some("X-Fuzz-Id")),
+            // A structured header (`ts=<ms>;s1=<hex>`), a template with literal text,
+            // a timestamp in milliseconds, an id header with a fallback.
+            15 => custom
+                .set("prefix", "s1=")
+                .and_then(|b| b.set("separator", ";"))
+                .and_then(|b| b.set("timestamp_key", "ts"))
+                .and_then(|b| b.set("timestamp_unit", TimestampUnit::Milliseconds.as_str()))
+                .and_then(|b| b.set("signed_content", "v2:{id}:{timestamp}:{body}"))
+                .and_then(|b| b.set("id_header", "X-Fuzz-Id"))
+                .and_then(|b| b.set("fallback_id_header", "X-Fuzz-Delivery"))
+                .expect("valid overrides"),
+            // Stripe's shape with the timestamp key in upper case and base64 tags.
+            _ => custom
+                .set("prefix", "v1=")
+                .and_then(|b| b.set("separator", ","))
+                .and_then(|b| b.set("timestamp_key", "T"))
+                .and_then(|b| b.set("encoding", "base64"))
+                .and_then(|b| b.set("signed_content", "{timestamp}.{body}"))
+                .expect("valid overrides"),
         }
     };
     builder
