@@ -4,6 +4,7 @@ use std::borrow::Cow;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedBytes;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple};
 
@@ -62,6 +63,10 @@ pub(crate) fn body<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Body<'py>> {
 /// first is the signature header, whose entries begin with `prefix`.
 pub(crate) struct WantedHeaders {
     names: Vec<(String, usize)>,
+    /// Each name as Python `str`s, as the scheme spells it and lower-cased (as WSGI,
+    /// ASGI and most frameworks hand it over), made on first use: a request's header
+    /// name is compared with these before it is encoded to be compared any other way.
+    spellings: PyOnceLock<Vec<[Py<PyString>; 2]>>,
     prefix: String,
 }
 
@@ -74,6 +79,7 @@ impl WantedHeaders {
                 .flatten()
                 .map(|name| (name.to_owned(), name.chars().count()))
                 .collect(),
+            spellings: PyOnceLock::new(),
             prefix: scheme.prefix.clone(),
         }
     }
@@ -93,6 +99,28 @@ impl WantedHeaders {
             if !self.names.iter().any(|(_, chars)| *chars == length) {
                 return Ok(None);
             }
+            let py = name.py();
+            let exact = name.is_exact_instance_of::<PyString>(); // no `__eq__` of its own
+            let spellings = self.spellings.get_or_init(py, || {
+                self.names
+                    .iter()
+                    .map(|(wanted, _)| {
+                        [
+                            PyString::new(py, wanted).unbind(),
+                            PyString::new(py, &wanted.to_ascii_lowercase()).unbind(),
+                        ]
+                    })
+                    .collect()
+            });
+            for ((wanted, chars), spelled) in self.names.iter().zip(spellings) {
+                if exact && *chars == length {
+                    for spelling in spelled {
+                        if text.as_any().eq(spelling.bind(py))? {
+                            return Ok(Some(wanted.as_str()));
+                        }
+                    }
+                }
+            }
             return Ok(matching(&str_bytes(text)?));
         }
         if let Ok(bytes) = name.cast::<PyBytes>() {
@@ -105,6 +133,22 @@ impl WantedHeaders {
     }
 }
 
+/// A header's value as bytes: the `bytes` object it is or was encoded to, without a
+/// copy, or bytes of its own.
+pub(crate) enum HeaderValue {
+    Python(PyBackedBytes),
+    Owned(Vec<u8>),
+}
+
+impl AsRef<[u8]> for HeaderValue {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            HeaderValue::Python(bytes) => bytes,
+            HeaderValue::Owned(bytes) => bytes,
+        }
+    }
+}
+
 /// The headers a verifier reads, from a mapping (`dict`, Flask's and Starlette's
 /// `Headers`, anything with `.items()`) or an iterable of `(name, value)` pairs; names
 /// and values may be `str` or `bytes`. Each comes back under the name the verifier
@@ -114,14 +158,14 @@ impl WantedHeaders {
 pub(crate) fn headers<'w>(
     obj: &Bound<'_, PyAny>,
     wanted: &'w WantedHeaders,
-) -> PyResult<Vec<(&'w str, Vec<u8>)>> {
+) -> PyResult<Vec<(&'w str, HeaderValue)>> {
     let mut out = Vec::with_capacity(wanted.names.len());
     let signature = wanted.names.first().map(|(name, _)| name.as_str());
     let mut keep = |name: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>| -> PyResult<()> {
         if let Some(known) = wanted.find(name)? {
             let mut value = header_value(name, value)?;
             if Some(known) == signature {
-                separate_wsgi_joined(&mut value, wanted.prefix.as_bytes());
+                value = separate_wsgi_joined(value, wanted.prefix.as_bytes());
             }
             out.push((known, value));
         }
@@ -165,16 +209,24 @@ pub(crate) fn headers<'w>(
 /// Flask sees `sha256=<a>,sha256=<b>`), which the core would read as one entry. A
 /// signature tag (hex or base64) never holds a comma, so a comma that begins another
 /// entry (is followed by the scheme's prefix) separates two: it becomes a space.
-fn separate_wsgi_joined(value: &mut [u8], prefix: &[u8]) {
-    for i in 1..value.len() {
-        let rest = &value[i + 1..];
-        if value[i] == b','
+fn separate_wsgi_joined(value: HeaderValue, prefix: &[u8]) -> HeaderValue {
+    let begins_entry = |bytes: &[u8], i: usize| {
+        let rest = &bytes[i + 1..];
+        bytes[i] == b','
             && rest.len() >= prefix.len()
             && rest[..prefix.len()].eq_ignore_ascii_case(prefix)
-        {
-            value[i] = b' ';
+    };
+    let bytes = value.as_ref();
+    if !bytes.contains(&b',') || !(1..bytes.len()).any(|i| begins_entry(bytes, i)) {
+        return value;
+    }
+    let mut bytes = bytes.to_vec();
+    for i in 1..bytes.len() {
+        if begins_entry(&bytes, i) {
+            bytes[i] = b' ';
         }
     }
+    HeaderValue::Owned(bytes)
 }
 
 fn headers_type_error(obj: &Bound<'_, PyAny>) -> PyErr {
@@ -191,12 +243,16 @@ fn pair_error(pair: &Bound<'_, PyAny>) -> PyErr {
     ))
 }
 
-fn header_value(name: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+fn header_value(name: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<HeaderValue> {
     if let Ok(text) = value.cast::<PyString>() {
-        return Ok(str_bytes(text)?.into_owned());
+        // A value with lone surrogates is not UTF-8: `str_bytes` keeps them.
+        return Ok(match text.encode_utf8() {
+            Ok(bytes) => HeaderValue::Python(bytes.into()),
+            Err(_) => HeaderValue::Owned(str_bytes(text)?.into_owned()),
+        });
     }
     if let Ok(bytes) = value.cast::<PyBytes>() {
-        return Ok(bytes.as_bytes().to_vec());
+        return Ok(HeaderValue::Python(bytes.clone().into()));
     }
     Err(PyTypeError::new_err(format!(
         "the value of header {} must be str or bytes, not {}",
@@ -295,108 +351,4 @@ pub(crate) fn py_repr(py: Python<'_>, text: &str) -> String {
 /// `repr` of an optional string (`None` when absent).
 pub(crate) fn py_repr_opt(py: Python<'_>, text: Option<&str>) -> String {
     text.map_or_else(|| "None".to_owned(), |t| py_repr(py, t))
-}
-
-static JSON_LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-
-/// What `json.loads(text)` gives, always: straight from the text where that is exact
-/// (no `serde_json::Value` in between), else by `json.loads` itself. The fast path
-/// gives up on what it cannot read the way Python does: a number that may be an
-/// integer past 64 bits or `-0` (both read as an integral float), and anything
-/// `serde_json` refuses (nesting past 128 levels, a lone surrogate escape).
-pub(crate) fn json_to_py(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
-    if let Some(value) = json_text_to_py(py, text) {
-        return Ok(value.unbind());
-    }
-    let loads = JSON_LOADS.get_or_try_init(py, || {
-        Ok::<_, PyErr>(py.import("json")?.getattr("loads")?.unbind())
-    })?;
-    Ok(loads.bind(py).call1((text,))?.unbind())
-}
-
-/// Python objects straight from JSON text, as `json.loads` would give them (objects
-/// keep their member order; a repeated member keeps its first place and its last
-/// value, as a `dict` does), or `None` where this reading could differ from it.
-fn json_text_to_py<'py>(py: Python<'py>, text: &str) -> Option<Bound<'py, PyAny>> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = serde::de::DeserializeSeed::deserialize(PySeed(py), &mut de).ok()?;
-    de.end().ok()?;
-    Some(value)
-}
-
-/// Builds the Python object for one JSON value.
-#[derive(Clone, Copy)]
-struct PySeed<'py>(Python<'py>);
-
-fn py_err<E: serde::de::Error>(err: &PyErr) -> E {
-    E::custom(err)
-}
-
-impl<'de, 'py> serde::de::DeserializeSeed<'de> for PySeed<'py> {
-    type Value = Bound<'py, PyAny>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de, 'py> serde::de::Visitor<'de> for PySeed<'py> {
-    type Value = Bound<'py, PyAny>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("JSON")
-    }
-
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-        Ok(self.0.None().into_bound(self.0))
-    }
-
-    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(pyo3::types::PyBool::new(self.0, v).to_owned().into_any())
-    }
-
-    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(match v.into_pyobject(self.0) {
-            Ok(obj) => obj.into_any(),
-        })
-    }
-
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(match v.into_pyobject(self.0) {
-            Ok(obj) => obj.into_any(),
-        })
-    }
-
-    /// A float with a fraction. An integral one may stand for an integer `serde_json`
-    /// cannot hold (`18446744073709551617`), for `-0` (an `int` in Python), or for `4.0`
-    /// or `1e2` (a `float`): the text decides, so the caller asks `json.loads`.
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        if v.fract() == 0.0 {
-            return Err(E::custom("an integral number: json.loads reads it"));
-        }
-        Ok(match v.into_pyobject(self.0) {
-            Ok(obj) => obj.into_any(),
-        })
-    }
-
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(PyString::new(self.0, v).into_any())
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let list = PyList::empty(self.0);
-        while let Some(item) = seq.next_element_seed(self)? {
-            list.append(item).map_err(|e| py_err(&e))?;
-        }
-        Ok(list.into_any())
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let dict = PyDict::new(self.0);
-        while let Some(key) = map.next_key_seed(self)? {
-            let value = map.next_value_seed(self)?;
-            dict.set_item(key, value).map_err(|e| py_err(&e))?;
-        }
-        Ok(dict.into_any())
-    }
 }

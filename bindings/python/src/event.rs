@@ -4,7 +4,8 @@
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
-use crate::convert::{json_to_py, py_repr, py_repr_opt, utc_datetime};
+use crate::convert::{py_repr, py_repr_opt, utc_datetime};
+use crate::json::json_to_py;
 
 /// A verified webhook delivery.
 #[pyclass(frozen, module = "hookshield", name = "Event")]

@@ -10,6 +10,7 @@ mod convert;
 mod errors;
 mod event;
 mod inbox;
+mod json;
 mod outcome;
 mod router;
 mod store;
