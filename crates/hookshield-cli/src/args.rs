@@ -16,7 +16,7 @@ pub(crate) fn provider_parser() -> impl clap::builder::TypedValueParser<Value = 
 }
 
 /// Parses `--set name=value`.
-fn parse_override(text: &str) -> std::result::Result<(String, String), String> {
+pub(crate) fn parse_override(text: &str) -> std::result::Result<(String, String), String> {
     let (name, value) = text
         .split_once('=')
         .ok_or_else(|| format!("expected NAME=VALUE, found {text:?}"))?;
@@ -38,12 +38,12 @@ pub(crate) struct KeyArgs {
 
     /// A signing secret; repeat for rotation (any may match). Prefer --secret-env.
     #[arg(long, short = 's', value_name = "SECRET")]
-    secret: Vec<String>,
+    pub(crate) secret: Vec<String>,
 
     /// Read a signing secret from this environment variable (keeps it out of shell
     /// history); may be repeated and combined with --secret.
     #[arg(long, value_name = "NAME")]
-    secret_env: Vec<String>,
+    pub(crate) secret_env: Vec<String>,
 
     /// Override a field of the provider's preset, e.g. `--set
     /// signature_header=X-Acme-Signature`. Names: signature_header, encoding
@@ -54,7 +54,7 @@ pub(crate) struct KeyArgs {
     /// (paths such as event.type, separated by ,), time_unit, data_field, form
     /// (none|payload|fields); an empty value removes an optional one.
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_override)]
-    overrides: Vec<(String, String)>,
+    pub(crate) overrides: Vec<(String, String)>,
 }
 
 /// What a receiving command builds its verifier from: the key, the replay window, the
@@ -99,6 +99,16 @@ impl VerifierArgs {
 }
 
 impl KeyArgs {
+    /// `provider` with no secret and no override yet.
+    pub(crate) fn new(provider: Provider) -> KeyArgs {
+        KeyArgs {
+            provider,
+            secret: Vec::new(),
+            secret_env: Vec::new(),
+            overrides: Vec::new(),
+        }
+    }
+
     /// Every secret given, `--secret` first, then each `--secret-env`.
     pub(crate) fn secrets(&self) -> Result<Vec<Secret>> {
         let mut secrets: Vec<Secret> = self.secret.iter().map(Secret::from).collect();

@@ -1,4 +1,5 @@
-//! `listen --exec CMD`: a handler that runs a shell command for each new event.
+//! `listen --exec CMD` and `inbox worker --exec CMD`: a handler that runs a shell command
+//! for each event.
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};
@@ -10,9 +11,13 @@ use crate::output::event_json;
 /// Runs `command` through the shell (`sh -c`, `cmd /C` on Windows) with the event as one
 /// JSON line on its standard input (as `verify --compact` prints it) and
 /// `HOOKSHIELD_PROVIDER`, `HOOKSHIELD_EVENT_TYPE` and `HOOKSHIELD_IDEMPOTENCY_KEY` in its
-/// environment. Its output goes to standard error, away from `listen`'s own lines. Exit 0
-/// is success; anything else is the handler's failure, described for the log.
-pub(crate) fn run(command: &str, event: &Event) -> Result<(), String> {
+/// environment. Its output goes to standard error, away from the caller's own lines.
+/// Exit 0 is success; anything else is the handler's failure, described for the log.
+///
+/// `attempt` is a worker's (`inbox worker`): it is `HOOKSHIELD_ATTEMPT`, and the command
+/// runs in its own process group on Unix, so that the Ctrl-C that stops the worker
+/// gracefully does not kill the command it lets finish.
+pub(crate) fn run(command: &str, event: &Event, attempt: Option<u32>) -> Result<(), String> {
     let mut shell = if cfg!(windows) {
         let mut shell = Command::new("cmd");
         shell.arg("/C");
@@ -22,6 +27,11 @@ pub(crate) fn run(command: &str, event: &Event) -> Result<(), String> {
         shell.arg("-c");
         shell
     };
+    if let Some(attempt) = attempt {
+        shell.env("HOOKSHIELD_ATTEMPT", attempt.to_string());
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut shell, 0);
+    }
     let mut child = shell
         .arg(command)
         .env("HOOKSHIELD_PROVIDER", event.provider().as_str())

@@ -12,8 +12,8 @@ use crate::args::VerifierArgs;
 use crate::output::outln;
 use crate::output::{event_json, rfc3339, Style};
 use crate::server::{
-    address, bind, runtime, serve, Answered, Handled, Limits, Receiver, DEFAULT_MAX_HEADER_BYTES,
-    DEFAULT_TIMEOUT_SECS,
+    address, bind, runtime, serve, Answered, Handled, Limits, Mode, Receiver,
+    DEFAULT_MAX_HEADER_BYTES, DEFAULT_TIMEOUT_SECS,
 };
 use crate::{Failure, Result};
 
@@ -71,6 +71,13 @@ pub(crate) struct Args {
     #[arg(long, value_name = "COMMAND")]
     exec: Option<String>,
 
+    /// Queue each verified delivery in this durable inbox (`sqlite:PATH` or
+    /// `redis://...`) and answer `queued` at once, instead of running a handler in the
+    /// request; `hookshield inbox worker` runs it later. A delivery already in the inbox
+    /// is answered `duplicate`; an inbox that cannot take it, 503 (the provider retries).
+    #[arg(long, value_name = "sqlite:PATH|redis://...", conflicts_with_all = ["exec", "store", "capacity", "lease"])]
+    inbox: Option<String>,
+
     /// Seconds for a request's line and headers to arrive (and for an idle
     /// keep-alive connection to stay open).
     #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..))]
@@ -106,35 +113,54 @@ fn store(spec: &str, capacity: usize) -> Result<(Box<dyn IdempotencyStore>, &'st
     }
 }
 
-pub(crate) fn run(args: &Args) -> Result<()> {
-    let (store, store_name) = store(&args.store, options::capacity(args.capacity)?)?;
-    let mut process = ProcessOptions::default().lease(options::lease(args.lease)?);
-    if let Some(retention) = args.retention {
-        process = process.retention(options::retention(retention)?);
+/// What the receiver does with each delivery, and how the startup line names it:
+/// queue it in `--inbox`, or process it with `--store` and `--exec`.
+fn mode(args: &Args) -> Result<(Mode, &'static str)> {
+    if let Some(url) = &args.inbox {
+        let mut inbox = crate::inbox::open(url)?;
+        if let Some(retention) = args.retention {
+            inbox = inbox.with_retention(options::retention(retention)?);
+        }
+        return Ok((Mode::Inbox(inbox), inbox_name(url)));
     }
+    let (store, store_name) = store(&args.store, options::capacity(args.capacity)?)?;
+    let mut options = ProcessOptions::default().lease(options::lease(args.lease)?);
+    if let Some(retention) = args.retention {
+        options = options.retention(options::retention(retention)?);
+    }
+    let exec = args.exec.clone();
+    let handler = Box::new(move |event: &hookshield::Event| match &exec {
+        Some(command) => crate::exec::run(command, event, None),
+        None => Ok(()),
+    });
+    let mode = Mode::Process {
+        store,
+        options,
+        handler,
+    };
+    Ok((mode, store_name))
+}
+
+pub(crate) fn run(args: &Args) -> Result<()> {
+    let (mode, store_name) = mode(args)?;
     let provider = args.verifier.key.provider;
     let verifier = args.verifier.build()?;
     let style = Style::stdout();
     let json = args.json;
-    let exec = args.exec.clone();
+    let queued = args.inbox.is_some();
     let receiver = Receiver {
         verifier,
-        store,
-        options: process,
+        mode,
         limits: Limits {
             header_timeout: Duration::from_secs(args.header_timeout),
             body_timeout: Duration::from_secs(args.body_timeout),
             max_header_bytes: args.max_header_bytes as usize,
         },
-        handler: Box::new(move |event| match &exec {
-            Some(command) => crate::exec::run(command, event),
-            None => Ok(()),
-        }),
         report: Box::new(move |handled| {
             if json {
                 outln!("{}", json_line(provider, handled));
             } else {
-                print_pretty(style, handled);
+                print_pretty(style, handled, queued);
             }
         }),
     };
@@ -147,6 +173,16 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     let _ = std::io::stderr().flush();
     runtime.block_on(serve(listener, Arc::new(receiver)));
     Ok(())
+}
+
+/// How the startup line names an inbox: its backend, never the URL (which may hold a
+/// password).
+fn inbox_name(url: &str) -> &'static str {
+    if url.starts_with("sqlite:") {
+        "SQLite inbox: deliveries queued for `hookshield inbox worker`"
+    } else {
+        "Redis inbox: deliveries queued for `hookshield inbox worker`"
+    }
 }
 
 fn now_text() -> String {
@@ -174,7 +210,8 @@ fn json_line(provider: Provider, handled: &Handled) -> Value {
     line
 }
 
-fn print_pretty(style: Style, handled: &Handled) {
+/// One request as text; `queued`: the receiver queues deliveries in an inbox.
+fn print_pretty(style: Style, handled: &Handled, queued: bool) {
     let time = now_text();
     let clock = time.get(11..19).unwrap_or(&time);
     let head = match &handled.request {
@@ -213,12 +250,23 @@ fn print_pretty(style: Style, handled: &Handled) {
                 outln!("    {line}");
             }
         }
+        Outcome::Queued(event) => outln!(
+            "{head}  {} {}  {}  {}",
+            style.green(&status),
+            style.green("queued"),
+            style.bold(event.event_type()),
+            style.dim(&format!("key={}", event.idempotency_key())),
+        ),
         Outcome::Duplicate(event) => outln!(
             "{head}  {} {}  {}  {}",
             style.green(&status),
             style.yellow("duplicate"),
             event.event_type(),
-            style.dim("already processed: handler not run"),
+            style.dim(if queued {
+                "already in the inbox: not queued again"
+            } else {
+                "already processed: handler not run"
+            }),
         ),
         Outcome::Rejected(error) => outln!(
             "{head}  {} {}  {}: {error}",

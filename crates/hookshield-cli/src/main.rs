@@ -11,6 +11,7 @@ mod args;
 mod delivery;
 mod demo;
 mod exec;
+mod inbox;
 mod listen;
 mod output;
 mod send;
@@ -20,7 +21,7 @@ mod verify;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
 /// Verify, sign, send and receive webhook deliveries (Sentinel, DocIntell, Sentrasa,
 /// KYC-Webhooks, Sensei, GitHub, Standard Webhooks, custom).
@@ -48,6 +49,9 @@ enum Command {
     Send(send::Args),
     /// Run a local receiver on 127.0.0.1 that verifies, de-duplicates and prints.
     Listen(listen::Args),
+    /// Work off and inspect a durable inbox that `listen --inbox` fills: worker, stats,
+    /// dead, replay.
+    Inbox(inbox::Args),
     /// Run every provider's sample events against local receivers and check the results.
     Demo(demo::Args),
 }
@@ -72,12 +76,20 @@ impl From<hookshield::Error> for Failure {
 pub(crate) type Result<T, E = Failure> = std::result::Result<T, E>;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // The matches are kept: `inbox worker` reads where each -p and secret came.
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
     let result = match cli.command {
         Command::Verify(args) => verify::run(&args),
         Command::Sign(args) => sign::run(&args),
         Command::Send(args) => send::run(&args),
         Command::Listen(args) => listen::run(&args),
+        Command::Inbox(args) => {
+            let inbox = matches
+                .subcommand_matches("inbox")
+                .expect("the inbox subcommand");
+            inbox::run(&args, inbox)
+        }
         Command::Demo(args) => demo::run(&args),
     };
     match result {

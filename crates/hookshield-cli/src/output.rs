@@ -56,6 +56,12 @@ pub(crate) fn rfc3339(time: OffsetDateTime) -> String {
         .unwrap_or_else(|_| time.unix_timestamp().to_string())
 }
 
+/// A time in Unix milliseconds as RFC 3339 (UTC, to the millisecond).
+pub(crate) fn rfc3339_ms(unix_ms: i64) -> String {
+    let nanos = i128::from(unix_ms) * 1_000_000;
+    OffsetDateTime::from_unix_timestamp_nanos(nanos).map_or_else(|_| unix_ms.to_string(), rfc3339)
+}
+
 /// ANSI colours, on only when the stream is a terminal and `NO_COLOR` is unset.
 #[derive(Clone, Copy)]
 pub(crate) struct Style {

@@ -15,8 +15,8 @@
 //! members (`{"outcome":"rejected","error":{"code","message"}}`). Only the answers hyper
 //! writes itself, to a head too large (431) or malformed (400), have no body.
 //!
-//! Verification, the idempotency store and the handler run on tokio's blocking pool (a
-//! Redis store does network I/O), so a slow one never stalls other connections.
+//! Verification, the idempotency store or inbox and the handler run on tokio's blocking
+//! pool (Redis and SQLite do I/O), so a slow one never stalls other connections.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -24,6 +24,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use hookshield::inbox::Inbox;
 use hookshield::{Answer, Error, Event, IdempotencyStore, Outcome, ProcessOptions, Verifier};
 use http_body_util::{BodyExt as _, Full};
 use hyper::body::{Body as _, Bytes, Incoming};
@@ -69,14 +70,27 @@ pub(crate) type Handler = dyn Fn(&Event) -> Result<(), String> + Send + Sync;
 /// What is told of each request, before it is answered.
 pub(crate) type Reporter = dyn Fn(&Handled) + Send + Sync;
 
-/// A receiver: a verifier, an idempotency store and its lease and retention, a handler
-/// and a reporter.
+/// What a receiver does with a delivery once its body is read.
+pub(crate) enum Mode {
+    /// Verify, claim, run the handler and record, within the request
+    /// (`Verifier::process`).
+    Process {
+        /// Where processed keys are remembered.
+        store: Box<dyn IdempotencyStore>,
+        /// The claim's lease and the retention.
+        options: ProcessOptions,
+        handler: Box<Handler>,
+    },
+    /// Verify and append durably, answering `queued`; a worker runs the handler later
+    /// (`Inbox::accept`).
+    Inbox(Inbox),
+}
+
+/// A receiver: a verifier, what it does with a delivery, its limits and a reporter.
 pub(crate) struct Receiver {
     pub(crate) verifier: Verifier,
-    pub(crate) store: Box<dyn IdempotencyStore>,
-    pub(crate) options: ProcessOptions,
+    pub(crate) mode: Mode,
     pub(crate) limits: Limits,
-    pub(crate) handler: Box<Handler>,
     pub(crate) report: Box<Reporter>,
 }
 
@@ -246,14 +260,15 @@ impl Receiver {
             }
         };
         let receiver = Arc::clone(&self);
-        let processed = tokio::task::spawn_blocking(move || {
-            receiver.verifier.process(
-                &body,
-                &headers,
-                &receiver.store,
-                receiver.options,
-                |event| (receiver.handler)(event),
-            )
+        let processed = tokio::task::spawn_blocking(move || match &receiver.mode {
+            Mode::Process {
+                store,
+                options,
+                handler,
+            } => receiver
+                .verifier
+                .process(&body, &headers, store, *options, |event| handler(event)),
+            Mode::Inbox(inbox) => inbox.accept(&receiver.verifier, &body, &headers),
         })
         .await;
         let outcome = processed.unwrap_or_else(|panic| {

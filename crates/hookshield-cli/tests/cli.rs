@@ -36,15 +36,28 @@ fn header_args(headers: &[(String, String)]) -> Vec<String> {
 
 #[test]
 fn every_subcommand_has_help() {
-    for sub in ["verify", "sign", "send", "listen", "demo"] {
-        let out = run(&[sub, "--help"]);
+    for sub in [
+        "verify",
+        "sign",
+        "send",
+        "listen",
+        "inbox",
+        "inbox worker",
+        "inbox stats",
+        "inbox dead",
+        "inbox replay",
+        "demo",
+    ] {
+        let mut args: Vec<&str> = sub.split(' ').collect();
+        args.push("--help");
+        let out = run(&args);
         assert!(out.status.success(), "{sub} --help failed");
         let help = text(&out.stdout);
         assert!(help.contains(&format!("Usage: hookshield {sub}")), "{help}");
     }
     let out = run(&["--help"]);
     assert!(out.status.success());
-    for sub in ["verify", "sign", "send", "listen", "demo"] {
+    for sub in ["verify", "sign", "send", "listen", "inbox", "demo"] {
         assert!(text(&out.stdout).contains(sub));
     }
 }

@@ -4,10 +4,9 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
-
 use serde_json::Value;
 
+use common::redis::RedisServer;
 use common::{hookshield, run, sample_types, secret_for, text, Listen, SECRET};
 
 #[test]
@@ -141,39 +140,6 @@ fn send_to_nothing_fails_cleanly() {
         "send", "ftp://x", "-p", "sensei", "-s", SECRET, "--event", "all",
     ]);
     assert_eq!(out.status.code(), Some(2));
-}
-
-/// A `redis-server` on a free loopback port, persistence off, killed when dropped.
-struct RedisServer {
-    child: Child,
-    port: u16,
-}
-
-impl RedisServer {
-    fn start() -> RedisServer {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("redis-server is installed (.ci/run installs it)");
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        RedisServer { child, port }
-    }
-}
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// Sends one sample delivery (and, with `replay`, its replay) and returns the answers.

@@ -14,9 +14,10 @@ use crate::args::{event_header_value, provider_parser, sample_body};
 use crate::delivery::{agent, deliver, Delivery, Extras, Kind, Reply, Signer};
 use crate::output::outln;
 use crate::output::Style;
-use crate::server::{address, bind, runtime, serve, Limits, Receiver};
+use crate::server::{address, bind, runtime, serve, Limits, Mode, Receiver};
 use crate::{Failure, Result};
 
+mod inbox;
 mod report;
 
 use report::{print_json, print_table};
@@ -30,6 +31,11 @@ use report::{print_json, print_table};
 /// providers that sign no timestamp). Exit 0 only if every genuine delivery was processed
 /// exactly once (the handler's runs are counted), every duplicate was acknowledged
 /// without running the handler again, and every forged and stale delivery was rejected.
+///
+/// Then the inbox: the genuine deliveries again, to receivers that queue them in a
+/// SQLite inbox (as `listen --inbox` does) and answer `200 queued` at once, worked off
+/// afterwards by a worker whose handler takes 100 ms (as `inbox worker` does); each must
+/// be acknowledged, done, and handled exactly once.
 #[derive(clap::Args)]
 pub(crate) struct Args {
     /// Only these providers (repeat; default: every preset).
@@ -97,21 +103,23 @@ fn start(provider: Provider, runtime: &tokio::runtime::Runtime) -> Result<Listen
     let runs = Arc::new(Mutex::new(HashMap::new()));
     let receiver = Receiver {
         verifier: Verifier::new(provider, [secret.as_str()])?,
-        store: Box::new(MemoryStore::new(10_000)),
-        options: ProcessOptions::default(),
+        mode: Mode::Process {
+            store: Box::new(MemoryStore::new(10_000)),
+            options: ProcessOptions::default(),
+            // The handler: count how many times it runs for each event.
+            handler: Box::new({
+                let runs = Arc::clone(&runs);
+                move |event: &Event| {
+                    *runs
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .entry(event.idempotency_key().to_owned())
+                        .or_insert(0) += 1;
+                    Ok(())
+                }
+            }),
+        },
         limits: Limits::default(),
-        // The handler: count how many times it runs for each event.
-        handler: Box::new({
-            let runs = Arc::clone(&runs);
-            move |event: &Event| {
-                *runs
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .entry(event.idempotency_key().to_owned())
-                    .or_insert(0) += 1;
-                Ok(())
-            }
-        }),
         report: Box::new(|_| {}),
     };
     let listener = bind(0)?;
@@ -175,6 +183,7 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         }
     }
     let elapsed = started.elapsed();
+    let inbox = inbox::run(&providers, &runtime, &agent)?;
 
     // Stop the receivers (letting a handler still running finish), then read how often
     // each handler ran.
@@ -186,13 +195,24 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         runs_by_provider.insert(listener.provider, runs);
     }
 
-    let once_failures = exactly_once_failures(&providers, &rows, &runs_by_provider);
+    let mut once_failures = exactly_once_failures(&providers, &rows, &runs_by_provider);
+    once_failures.extend(inbox.problems.iter().cloned());
 
     let failed = rows.iter().filter(|r| !r.ok).count() + once_failures.len();
     if args.json {
-        print_json(&rows, &runs_by_provider, &once_failures, elapsed);
+        print_json(
+            &rows,
+            &runs_by_provider,
+            &once_failures,
+            elapsed,
+            &inbox.json(),
+        );
     } else {
         print_table(&rows, &runs_by_provider, providers.len(), elapsed);
+        outln!();
+        for line in inbox.lines() {
+            outln!("{line}");
+        }
         let style = Style::stdout();
         for failure in &once_failures {
             outln!("{}", style.red(&format!("✗ {failure}")));
@@ -200,7 +220,7 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         if failed == 0 {
             outln!(
                 "{}",
-                style.green("OK: every genuine delivery was processed exactly once and every forged or stale one rejected.")
+                style.green("OK: every genuine delivery was processed exactly once (inline, and through the inbox) and every forged or stale one rejected.")
             );
         } else {
             outln!(

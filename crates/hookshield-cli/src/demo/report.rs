@@ -115,6 +115,7 @@ pub(super) fn print_json(
     runs: &HashMap<Provider, HashMap<String, u32>>,
     once_failures: &[String],
     elapsed: Duration,
+    inbox: &serde_json::Value,
 ) {
     for row in rows {
         let mut line = json!({
@@ -155,6 +156,7 @@ pub(super) fn print_json(
                 "failed_checks": failed,
                 "problems": once_failures,
                 "seconds": elapsed.as_secs_f64(),
+                "inbox": inbox,
                 "ok": failed == 0,
             }
         })

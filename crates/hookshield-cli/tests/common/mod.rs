@@ -12,6 +12,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+pub(crate) mod inbox;
+pub(crate) mod redis;
+
 pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_hookshield");
 pub(crate) const SECRET: &str = "whsec_cli_test_secret_5f2b";
 pub(crate) const STANDARD_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

@@ -1,0 +1,272 @@
+//! `hookshield inbox worker`: run a shell command once per queued delivery, with the
+//! core's [`Worker`] (claims with a lease, a second signature check, retries with
+//! backoff and jitter, dead letters).
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::time::Instant;
+
+use clap::ArgMatches;
+use hookshield::inbox::{JobInfo, Shutdown, Verifiers, Worker, WorkerOptions, WorkerSummary};
+use hookshield::{options, Event, Provider};
+use serde_json::json;
+
+use super::InboxArg;
+use crate::args::{parse_override, provider_parser, KeyArgs};
+use crate::output::{event_json, outln, rfc3339, Style};
+use crate::{Failure, Result};
+
+/// Run a shell command once per delivery queued by `listen --inbox`, retrying failures.
+///
+/// Each delivery is claimed with a lease, its signature checked again with the secret
+/// (not its age: it may have waited for hours), and COMMAND run through the shell with
+/// the event as one JSON line on its standard input and `HOOKSHIELD_PROVIDER`,
+/// `HOOKSHIELD_EVENT_TYPE`, `HOOKSHIELD_IDEMPOTENCY_KEY` and `HOOKSHIELD_ATTEMPT` in its
+/// environment. Exit 0 marks the delivery done; any other exit schedules a retry after
+/// --backoff, doubling each time with jitter, until --max-attempts, when it becomes a
+/// dead letter (`hookshield inbox dead`). A delivery whose signature no longer verifies
+/// goes to the dead letters without running COMMAND.
+///
+/// Delivery to COMMAND is at least once (a worker killed mid-command loses its lease,
+/// and another runs the command again after it), marking done exactly once: use
+/// HOOKSHIELD_IDEMPOTENCY_KEY to make side effects idempotent. SIGINT or SIGTERM stops
+/// the worker gracefully: the commands running finish and are recorded; a second
+/// signal exits at once (what was in flight is taken over after its lease).
+#[derive(clap::Args)]
+#[command(after_help = "Example:\n  \
+    export KYC_SECRET=whsec_...\n  \
+    hookshield listen -p kyc --secret-env KYC_SECRET --inbox sqlite:inbox.db &\n  \
+    hookshield inbox worker --inbox sqlite:inbox.db -p kyc --secret-env KYC_SECRET \\\n    \
+    --exec 'jq -c .data >> events.jsonl' --concurrency 4")]
+pub(crate) struct Args {
+    #[command(flatten)]
+    inbox: InboxArg,
+
+    /// A sender whose deliveries this worker handles. Repeat for an inbox that several
+    /// `listen` processes fill: each --secret, --secret-env and --set belongs to the -p
+    /// before it. A delivery of a provider not named here becomes a dead letter.
+    #[arg(long, short = 'p', value_name = "PROVIDER", required = true, value_parser = provider_parser())]
+    provider: Vec<Provider>,
+
+    /// A signing secret of the -p before it; repeat for rotation (any may match).
+    /// Prefer --secret-env.
+    #[arg(long, short = 's', value_name = "SECRET")]
+    secret: Vec<String>,
+
+    /// Read a signing secret of the -p before it from this environment variable; may be
+    /// repeated.
+    #[arg(long, value_name = "NAME")]
+    secret_env: Vec<String>,
+
+    /// Override a field of the preset of the -p before it, as `listen --set` does (the
+    /// worker checks each signature again with the same scheme).
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_override)]
+    overrides: Vec<(String, String)>,
+
+    /// The handler: a shell command run once per delivery, the event as JSON on its
+    /// standard input; exit 0 is success.
+    #[arg(long, value_name = "COMMAND")]
+    exec: String,
+
+    /// How many deliveries are handled at once (threads).
+    #[arg(long, allow_negative_numbers = true, value_name = "N", default_value_t = WorkerOptions::default().concurrency as f64)]
+    concurrency: f64,
+
+    /// Attempts before a delivery becomes a dead letter.
+    #[arg(long, allow_negative_numbers = true, value_name = "N", default_value_t = f64::from(WorkerOptions::default().max_attempts))]
+    max_attempts: f64,
+
+    /// Seconds a claim holds: longer than the slowest COMMAND. A worker that dies
+    /// mid-command loses the delivery to another worker after this.
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS", default_value_t = WorkerOptions::default().lease.as_secs_f64())]
+    lease: f64,
+
+    /// Seconds before the first retry; each further retry waits twice as long (up to an
+    /// hour), half of it random (jitter).
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS", default_value_t = WorkerOptions::default().backoff.as_secs_f64())]
+    backoff: f64,
+
+    /// Print one JSON object per handled delivery (JSON lines) instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// What happened to one run of COMMAND, as printed.
+struct Ran<'a> {
+    event: &'a Event,
+    job: &'a JobInfo,
+    result: &'a Result<(), String>,
+    seconds: f64,
+    /// Whether this was the last attempt (a failure then makes a dead letter).
+    last: bool,
+}
+
+impl Args {
+    /// The options, each checked by the core (`hookshield::options`) as every
+    /// binding's are.
+    fn options(&self) -> Result<WorkerOptions> {
+        Ok(WorkerOptions::default()
+            .concurrency(options::concurrency(self.concurrency)?)
+            .max_attempts(options::max_attempts(self.max_attempts)?)
+            .lease(options::lease(self.lease)?)
+            .backoff(options::backoff(self.backoff)?))
+    }
+
+    /// Each -p with the secrets and overrides that follow it on the command line
+    /// (`matches`: this subcommand's, for the positions of its arguments).
+    fn keys(&self, matches: &ArgMatches) -> Result<Vec<KeyArgs>> {
+        let mut keys: Vec<KeyArgs> = Vec::new();
+        for provider in &self.provider {
+            if keys.iter().any(|key| key.provider == *provider) {
+                return Err(Failure::Usage(format!(
+                    "-p {provider} is given twice; put all its secrets after one -p"
+                )));
+            }
+            keys.push(KeyArgs::new(*provider));
+        }
+        let positions = |id: &str| -> Vec<usize> {
+            matches
+                .indices_of(id)
+                .map(Iterator::collect)
+                .unwrap_or_default()
+        };
+        let providers = positions("provider");
+        // Whatever comes before the first -p belongs to it.
+        let owner = |position: usize| providers.iter().rposition(|&p| p < position).unwrap_or(0);
+        for (secret, at) in self.secret.iter().zip(positions("secret")) {
+            keys[owner(at)].secret.push(secret.clone());
+        }
+        for (name, at) in self.secret_env.iter().zip(positions("secret_env")) {
+            keys[owner(at)].secret_env.push(name.clone());
+        }
+        for (pair, at) in self.overrides.iter().zip(positions("overrides")) {
+            keys[owner(at)].overrides.push(pair.clone());
+        }
+        Ok(keys)
+    }
+}
+
+pub(crate) fn run(args: &Args, matches: &ArgMatches) -> Result<()> {
+    let options = args.options()?;
+    let mut verifiers = Verifiers::new();
+    let mut names = Vec::new();
+    for key in args.keys(matches)? {
+        verifiers.insert(key.builder()?.build()?);
+        names.push(key.provider.as_str());
+    }
+    let inbox = args.inbox.open()?;
+    let worker = Worker::new(inbox, verifiers, options)?;
+    let shutdown = Shutdown::new();
+    stop_on_signals(&shutdown)?;
+    eprintln!(
+        "hookshield: worker for {} deliveries ({} handler(s) at once, {} attempts, lease {} s, first retry after {} s; Ctrl-C to stop)",
+        names.join(", "),
+        options.concurrency,
+        options.max_attempts,
+        options.lease.as_secs_f64(),
+        options.backoff.as_secs_f64(),
+    );
+    let _ = std::io::stderr().flush();
+    let style = Style::stdout();
+    let summary = worker.run(
+        |event, job| {
+            let started = Instant::now();
+            let result = crate::exec::run(&args.exec, event, Some(job.attempt));
+            let ran = Ran {
+                event,
+                job,
+                result: &result,
+                seconds: started.elapsed().as_secs_f64(),
+                last: job.attempt >= options.max_attempts,
+            };
+            if args.json {
+                outln!("{}", json_line(&ran));
+            } else {
+                print_pretty(style, &ran);
+            }
+            result
+        },
+        &shutdown,
+    );
+    eprintln!("hookshield: worker stopped: {}", describe(&summary));
+    Ok(())
+}
+
+/// SIGINT and SIGTERM (Ctrl-C, Ctrl-Break and closing the console on Windows) stop the
+/// worker gracefully; a second one ends the process at once.
+fn stop_on_signals(shutdown: &Shutdown) -> Result<()> {
+    let shutdown = shutdown.clone();
+    ctrlc::set_handler(move || {
+        if shutdown.is_stopped() {
+            eprintln!(
+                "hookshield: stopping now; deliveries in flight are taken over after their lease"
+            );
+            std::process::exit(130);
+        }
+        eprintln!(
+            "hookshield: stopping: the commands running finish first (signal again to stop now)"
+        );
+        shutdown.stop();
+    })
+    .map_err(|error| Failure::Usage(format!("cannot handle signals: {error}")))
+}
+
+fn describe(summary: &WorkerSummary) -> String {
+    let mut text = format!(
+        "{} done, {} failed attempt(s) to retry, {} dead letter(s)",
+        summary.done, summary.retried, summary.dead
+    );
+    if summary.lease_lost > 0 {
+        let _ = write!(
+            text,
+            ", {} taken over by another worker after the lease",
+            summary.lease_lost
+        );
+    }
+    if summary.inbox_errors > 0 {
+        let _ = write!(text, ", {} inbox error(s) (retried)", summary.inbox_errors);
+    }
+    text
+}
+
+fn json_line(ran: &Ran<'_>) -> serde_json::Value {
+    let mut line = json!({
+        "time": rfc3339(time::OffsetDateTime::now_utc()),
+        "idempotency_key": ran.job.idempotency_key,
+        "attempt": ran.job.attempt,
+        "result": match (ran.result, ran.last) {
+            (Ok(()), _) => "done",
+            (Err(_), false) => "retry",
+            (Err(_), true) => "dead",
+        },
+        "seconds": ran.seconds,
+        "event": event_json(ran.event),
+    });
+    if let Err(error) = ran.result {
+        line["error"] = json!(error);
+    }
+    line
+}
+
+fn print_pretty(style: Style, ran: &Ran<'_>) {
+    let time = rfc3339(time::OffsetDateTime::now_utc());
+    let clock = time.get(11..19).unwrap_or(&time);
+    let head = format!(
+        "{}  {}  {}  {}",
+        style.dim(clock),
+        ran.event.provider().as_str(),
+        style.bold(ran.event.event_type()),
+        style.dim(&format!(
+            "key={} attempt={} {:.2} s",
+            ran.job.idempotency_key, ran.job.attempt, ran.seconds
+        )),
+    );
+    match ran.result {
+        Ok(()) => outln!("{head}  {}", style.green("done")),
+        Err(error) if ran.last => outln!(
+            "{head}  {}: {error}",
+            style.red("dead letter (last attempt)")
+        ),
+        Err(error) => outln!("{head}  {}: {error}", style.yellow("failed, will retry")),
+    }
+}
