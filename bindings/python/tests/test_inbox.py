@@ -265,3 +265,47 @@ def test_a_worker_killed_mid_handler_loses_its_delivery_to_another(url: str, tmp
     assert taken_over == [("evt_orphan", 2)]
     stats = inbox.stats()
     assert (stats["done"], stats["in_flight"], stats["pending"]) == (1, 0, 0)
+
+
+def test_eight_threads_with_failing_handlers_lose_nothing_and_finish_nothing_twice(url: str) -> None:
+    inbox = hookshield.Inbox(url)
+    keys = [f"evt_many_{n}" for n in range(40)]
+    fill(inbox, keys)
+    lock = threading.Lock()
+    succeeded: Counter[str] = Counter()
+    running: set[str] = set()
+    overlaps: list[str] = []
+
+    def handle(event: Any, job: hookshield.Job) -> None:
+        key = job.idempotency_key
+        with lock:
+            if key in running:
+                overlaps.append(key)
+            running.add(key)
+        try:
+            # Fails on some attempts, by key and attempt (no randomness to replay); every
+            # tenth delivery always fails.
+            n = int(key.rsplit("_", 1)[1])
+            if (n + job.attempt) % 3 == 0 or n % 10 == 0:
+                raise RuntimeError("downstream flaked")
+            with lock:
+                succeeded[key] += 1
+        finally:
+            with lock:
+                running.discard(key)
+
+    worker = inbox.worker(
+        handle, verifier=verifier(), concurrency=8, max_attempts=2, backoff=0.01, max_backoff=0.02, poll_interval=0.02
+    )
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    wait_until(lambda: inbox.stats()["done"] + inbox.stats()["dead"] == len(keys), "every delivery done or dead")
+    worker.stop()
+    thread.join()
+    dead = {letter["idempotency_key"] for letter in inbox.dead_letters(limit=100)}
+    assert overlaps == []
+    assert all(count == 1 for count in succeeded.values())
+    assert set(succeeded) | dead == set(keys) and not set(succeeded) & dead
+    # (n + 1) % 3 == 0 and (n + 2) % 3 == 0 never both hold: within two attempts, only
+    # the ones that always fail are dead.
+    assert dead == {f"evt_many_{n}" for n in range(0, 40, 10)} and inbox.stats()["pending"] == 0

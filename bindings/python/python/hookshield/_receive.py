@@ -78,8 +78,9 @@ class Receiver:
     own ``MemoryStore`` by default), or append it to ``inbox`` and answer as soon as it
     is durable (``queued``), its handler run later by ``inbox.worker``.
 
-    ``after_queued``, with an inbox only, is called with the event once it is queued (the
-    Flask, FastAPI and Django decorators run the decorated view there); what it returns,
+    With an inbox, a handler is refused unless ``after_queued``: then it is called with
+    the event once the delivery is queued (the Flask and Django decorators run the
+    decorated view there). What the handler returns for a processed or queued delivery,
     if not None, is the response."""
 
     def __init__(
