@@ -93,8 +93,10 @@ def _make_view(receiver: Receiver, name_from: Callable[..., Any] | None) -> Call
             outcome, returned = receiver.receive(body, request.headers, **view_args)
         return returned if returned is not None else _respond(outcome.answer)
 
-    if name_from is not None:
+    if name_from is not None and hasattr(name_from, "__name__"):
         view = functools.wraps(name_from)(view)
+    else:  # no function (a Router, or an inbox): Flask names the endpoint after this
+        view.__name__ = view.__qualname__ = f"{receiver.provider}_webhook"
     return view
 
 
