@@ -332,3 +332,43 @@ pub(crate) fn a_delivery_whose_leases_keep_ending_becomes_a_dead_letter(f: &Fixt
         "gave up: the lease ended without the worker finishing on every attempt, up to max_attempts (2)"
     );
 }
+
+pub(crate) fn concurrent_appends_queue_each_key_once(f: &Fixture) {
+    let deliveries: Vec<_> = (0..20).map(|i| signed(&format!("evt_race_{i}"))).collect();
+    let verifier = verifier();
+    // Eight receivers (two handles) get every delivery at once, as redeliveries do.
+    let handles = [f.open(), f.open()];
+    let kinds = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for t in 0..8 {
+            let (inbox, deliveries, verifier, kinds) =
+                (&handles[t % 2], &deliveries, &verifier, &kinds);
+            scope.spawn(move || {
+                for (body, headers) in deliveries {
+                    let outcome = inbox.accept(verifier, body, headers);
+                    let key = outcome.event().unwrap().idempotency_key().to_owned();
+                    kinds.lock().unwrap().push((key, outcome.kind()));
+                }
+            });
+        }
+    });
+    let kinds = kinds.into_inner().unwrap();
+    for i in 0..20 {
+        let key = format!("evt_race_{i}");
+        let of_key: Vec<_> = kinds
+            .iter()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, kind)| *kind)
+            .collect();
+        assert_eq!(of_key.len(), 8);
+        assert_eq!(
+            of_key.iter().filter(|kind| **kind == "queued").count(),
+            1,
+            "{key}: {of_key:?}"
+        );
+        assert!(of_key
+            .iter()
+            .all(|kind| ["queued", "duplicate"].contains(kind)));
+    }
+    assert_eq!(handles[0].stats().unwrap().pending, 20);
+}
