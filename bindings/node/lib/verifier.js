@@ -341,6 +341,13 @@ module.exports = function verifiers(ctx) {
             return { native: this.#native.misconfigured(error[REASON] ?? error.message), body: null };
           }
         },
+        /** The values of the scheme's headers and "now" (Unix seconds), for the inbox; throws VerificationError. */
+        read: (headers, options) => {
+          const v = this.#pick(headers);
+          return { values: [v[0], v[1], v[2], v[3]], now: this.#now(options) };
+        },
+        /** The backend's verifier (the inbox verifies and checks deliveries again with it). */
+        native: this.#native,
         /** A delivery the receiver could not hand over, refused as `invalid_config` for `reason`. */
         misconfigured: (reason) => ({ native: this.#native.misconfigured(reason), body: null }),
         /** A body over the limit, refused: `declared` is its Content-Length, undefined when it was cut off while read. */
