@@ -118,8 +118,8 @@ impl fmt::Debug for Inbox {
 
 impl Inbox {
     /// Opens the inbox at `url`: `sqlite:PATH` (the file is created with its table if
-    /// missing) or `redis://[user:password@]host:port/db` (`rediss://` too). An error
-    /// never shows the URL's password.
+    /// missing) or `redis://[user:password@]host:port/db` (connecting lazily: the first
+    /// call reports an unreachable server). An error never shows the URL's password.
     ///
     /// ```
     /// use hookshield::inbox::Inbox;
@@ -229,7 +229,10 @@ impl Inbox {
             Err(error) => Outcome::StoreUnavailable {
                 event,
                 error: StoreError::Unavailable {
-                    reason: error.to_string(),
+                    reason: match error {
+                        InboxError::Unavailable { reason } => reason,
+                        other => other.to_string(),
+                    },
                 },
             },
         }

@@ -15,7 +15,8 @@
 //!   failure time): sorted sets for counts, the oldest age and the dead letters.
 //!
 //! Every step is one Lua script, so it is atomic, and a finishing step first checks the
-//! lease token. What survives a Redis restart is what Redis's persistence keeps: with
+//! lease token. (The scripts reach keys they name themselves: one Redis server, not a
+//! Redis Cluster.) What survives a Redis restart is what Redis's persistence keeps: with
 //! `appendonly yes` and `appendfsync always` every acknowledged append does.
 
 use std::fmt;

@@ -351,10 +351,13 @@ impl Backend for SqliteInbox {
         let connection = self.connection();
         let mut stats = InboxStats::default();
         let mut statement = connection
-            .prepare_cached("SELECT state, count(*) FROM hookshield_inbox GROUP BY state")
+            .prepare_cached(
+                "SELECT state, count(*) FROM hookshield_inbox
+                 WHERE expires_at IS NULL OR expires_at > ?1 GROUP BY state",
+            )
             .map_err(|e| unavailable(&e))?;
         let rows = statement
-            .query_map([], |row| {
+            .query_map([now_ms()], |row| {
                 Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
             })
             .map_err(|e| unavailable(&e))?;

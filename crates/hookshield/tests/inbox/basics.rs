@@ -372,3 +372,35 @@ pub(crate) fn concurrent_appends_queue_each_key_once(f: &Fixture) {
     }
     assert_eq!(handles[0].stats().unwrap().pending, 20);
 }
+
+pub(crate) fn done_keys_are_forgotten_after_the_retention(f: &Fixture) {
+    let retention = Duration::from_millis(300);
+    let inbox = f.open().with_retention(retention);
+    let (body, headers) = signed("evt_forgotten");
+    let delivery = Delivery {
+        provider: "sensei".into(),
+        idempotency_key: "evt_forgotten".into(),
+        body,
+        headers,
+        received_at: hookshield_now_ms(),
+    };
+    assert_eq!(inbox.append(&delivery).unwrap(), Appended::Queued);
+    let job = inbox.claim(LEASE).unwrap().unwrap();
+    inbox.complete(&job).unwrap();
+    assert_eq!(
+        inbox.append(&delivery).unwrap(),
+        Appended::Duplicate,
+        "remembered"
+    );
+    std::thread::sleep(retention + Duration::from_millis(200));
+    assert!(
+        inbox.claim(LEASE).unwrap().is_none(),
+        "an idle claim purges"
+    );
+    assert_eq!(inbox.stats().unwrap().done, 0);
+    assert_eq!(
+        inbox.append(&delivery).unwrap(),
+        Appended::Queued,
+        "forgotten"
+    );
+}
