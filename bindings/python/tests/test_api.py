@@ -8,6 +8,7 @@ import json
 import os
 import pickle
 import random
+import re
 import subprocess
 import sys
 from typing import Any
@@ -109,7 +110,7 @@ def test_configuration_errors() -> None:
         hookshield.Verifier("sentinel", "")
     assert empty.value.code == "no_secret"
     with pytest.raises(hookshield.ConfigurationError) as unknown:
-        hookshield.Verifier("stripe", SECRET)
+        hookshield.Verifier("acme", SECRET)
     assert unknown.value.code == "invalid_config"
     with pytest.raises(hookshield.ConfigurationError):
         hookshield.Verifier("custom", SECRET, colour="red")
@@ -165,6 +166,42 @@ def test_overrides_and_none_removes_a_header() -> None:
     assert no_ts.verify(body, plain).type == "ping"
     with pytest.raises(TypeError):
         hookshield.Verifier("custom", SECRET, signature_header=5)
+
+
+def test_the_scheme_language_as_keywords() -> None:
+    scheme = {
+        "signature_header": "Acme-Signature",
+        "prefix": "v1=",
+        "separator": ";",
+        "timestamp_key": "ts",
+        "timestamp_unit": "milliseconds",
+        "signed_content": "acme:{timestamp}:{body}",
+        "type_field": "event.kind",
+        "id_field": "event.uid",
+        "data_field": "event",
+    }
+    body = b'{"event": {"kind": "order.paid", "uid": "u-1"}}'
+    headers = hookshield.sign("custom", SECRET, body, timestamp=NOW, **scheme)
+    assert re.fullmatch(rf"ts={NOW}000;v1=[0-9a-f]{{64}}", headers["Acme-Signature"])
+    event = hookshield.Verifier("custom", SECRET, clock=lambda: NOW, **scheme).verify(body, headers)
+    assert (event.type, event.id, event.idempotency_key) == ("order.paid", "u-1", "u-1")
+    assert event.data == {"kind": "order.paid", "uid": "u-1"}
+    # Slack's documented example (a slash command's form), and one byte changed.
+    slash = (
+        b"token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V"
+        b"&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text="
+        b"&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN"
+        b"&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
+    )
+    documented = {
+        "X-Slack-Request-Timestamp": "1531420618",
+        "X-Slack-Signature": "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503",
+    }
+    slack = hookshield.Verifier("slack", "8f742231b10e8888abcd99yyyzzz85a5", clock=lambda: 1531420618)
+    command = slack.verify(slash, documented)
+    assert (command.type, command.data["user_name"]) == ("/webhook-collect", "roadrunner")
+    with pytest.raises(hookshield.SignatureError):
+        slack.verify(slash.replace(b"foobar", b"foobaz"), documented)
 
 
 def test_wrong_types_raise_type_error() -> None:
@@ -437,7 +474,8 @@ def test_data_and_raw_are_what_json_loads_gives(provider: str) -> None:
         event = verifier.verify(body, hookshield.sign(provider, secret, body, event=event_type))
         whole = json.loads(body)
         assert event.raw == whole
-        expected = whole if provider == "github" else whole.get("data")
+        # GitHub, Slack and Shopify have no data member: their data is the whole body.
+        expected = whole if provider in ("github", "slack", "shopify") else whole.get("data")
         assert event.data == expected and type(event.data) is type(expected)
 
 
