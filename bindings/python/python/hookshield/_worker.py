@@ -96,11 +96,11 @@ class Worker:
             threading.Thread(target=self._thread_loop, name=f"hookshield-worker-{n}", daemon=True)
             for n in range(self.concurrency)
         ]
-        for thread in threads:
-            thread.start()
         try:
+            for thread in threads:
+                thread.start()
             _wait_for(threads)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # a second one, while waiting, ends it at once
             logger.info("hookshield worker: interrupted, finishing the deliveries in hand")
             self.stop()
             _wait_for(threads)
