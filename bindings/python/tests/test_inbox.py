@@ -309,3 +309,43 @@ def test_eight_threads_with_failing_handlers_lose_nothing_and_finish_nothing_twi
     # (n + 1) % 3 == 0 and (n + 2) % 3 == 0 never both hold: within two attempts, only
     # the ones that always fail are dead.
     assert dead == {f"evt_many_{n}" for n in range(0, 40, 10)} and inbox.stats()["pending"] == 0
+
+
+STOPPED_WORKER = textwrap.dedent(
+    """
+    import pathlib, sys, time
+    import hookshield
+
+    url, marker = sys.argv[1], pathlib.Path(sys.argv[2])
+
+    def handle(event, job):
+        marker.write_text("started")
+        while not worker.stopped:   # the test sends SIGTERM meanwhile
+            time.sleep(0.01)
+
+    verifier = hookshield.Verifier("sensei", sys.argv[3])
+    worker = hookshield.Inbox(url).worker(handle, verifier=verifier, poll_interval=0.02)
+    worker.run()
+    print("run returned")
+    """
+)
+
+
+def test_sigterm_stops_the_worker_after_the_handler_in_progress(url: str, tmp_path: pathlib.Path) -> None:
+    inbox = hookshield.Inbox(url)
+    fill(inbox, ["evt_terminated", "evt_next"])
+    marker = tmp_path / "marker"
+    child = subprocess.Popen(
+        [sys.executable, "-c", STOPPED_WORKER, url, str(marker), SECRET], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        wait_until(marker.exists, "the handler to start")
+        child.send_signal(signal.SIGTERM)
+        out, _ = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(10)
+    assert (child.returncode, out) == (0, "run returned\n")
+    stats = inbox.stats()
+    assert (stats["done"], stats["pending"], stats["in_flight"]) == (1, 1, 0)

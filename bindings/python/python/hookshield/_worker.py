@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import signal
 import threading
 import time
 from typing import TYPE_CHECKING, Any, Callable
@@ -39,7 +40,8 @@ class Worker:
     """Runs ``handler(event, job)`` on an inbox's deliveries, ``concurrency`` at a time.
 
     Built by ``Inbox.worker``. ``run()`` blocks in threads until ``stop()`` (from a
-    handler, a signal handler or another thread) or ``KeyboardInterrupt``; ``await
+    handler, a signal handler or another thread), ``KeyboardInterrupt`` or, when it runs
+    in the main thread, SIGTERM; ``await
     run_async()`` runs tasks on the current event loop (async handlers are awaited, sync
     ones run in a worker thread) until ``stop()`` or cancellation. Either way, shutdown
     is graceful: a handler that has started finishes and its delivery is finished; a
@@ -89,13 +91,15 @@ class Worker:
     # Threads.
 
     def run(self) -> None:
-        """Handles deliveries in ``concurrency`` threads until ``stop()`` or
-        ``KeyboardInterrupt``, then returns once every thread has finished what it
-        started. A stopped worker stays stopped (``run`` returns at once)."""
+        """Handles deliveries in ``concurrency`` threads until ``stop()``,
+        ``KeyboardInterrupt`` or SIGTERM (run from the main thread, it handles SIGTERM
+        while it runs), then returns once every thread has finished what it started. A
+        stopped worker stays stopped (``run`` returns at once)."""
         threads = [
             threading.Thread(target=self._thread_loop, name=f"hookshield-worker-{n}", daemon=True)
             for n in range(self.concurrency)
         ]
+        restore = self._on_sigterm()
         try:
             for thread in threads:
                 thread.start()
@@ -104,6 +108,23 @@ class Worker:
             logger.info("hookshield worker: interrupted, finishing the deliveries in hand")
             self.stop()
             _wait_for(threads)
+        finally:
+            restore()
+
+    def _on_sigterm(self) -> Callable[[], object]:
+        """In the main thread, makes SIGTERM (what service managers send) stop the worker
+        gracefully, as Ctrl-C does, until the returned function puts the previous
+        handler back."""
+        if threading.current_thread() is not threading.main_thread():
+            return lambda: None
+
+        def stop(signum: int, frame: Any) -> None:
+            logger.info("hookshield worker: SIGTERM, finishing the deliveries in hand")
+            self.stop()
+
+        previous = signal.signal(signal.SIGTERM, stop)
+        # None: the previous handler was not set from Python; the default is restored.
+        return lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
     def _thread_loop(self) -> None:
         while not self._stopped.is_set():
