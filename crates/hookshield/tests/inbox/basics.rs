@@ -404,3 +404,54 @@ pub(crate) fn done_keys_are_forgotten_after_the_retention(f: &Fixture) {
         "forgotten"
     );
 }
+
+pub(crate) fn one_inbox_serves_many_providers(f: &Fixture) {
+    const SECRET: &str = "whsec_abcdefghijklmnopqrstuvwxyz1234567890ABC";
+    let providers = [
+        Provider::Sentinel,
+        Provider::DocIntell,
+        Provider::Sentrasa,
+        Provider::Kyc,
+        Provider::Sensei,
+    ];
+    let inbox = f.open();
+    let verifiers: Verifiers = providers
+        .iter()
+        .map(|&provider| hookshield::Verifier::new(provider, [SECRET]).unwrap())
+        .collect();
+    let mut sent = Vec::new();
+    for provider in providers {
+        let event_type = hookshield::sample_types(provider)[0];
+        let body = hookshield::sample(provider, event_type).unwrap();
+        let headers = hookshield::sign(
+            provider,
+            SECRET,
+            body.as_bytes(),
+            &hookshield::SignOptions::default(),
+        )
+        .unwrap();
+        let outcome = inbox.accept(
+            verifiers.get(provider.as_str()).unwrap(),
+            body.as_bytes(),
+            &headers,
+        );
+        assert_eq!(outcome.kind(), "queued", "{provider}: {outcome:?}");
+        sent.push((provider, event_type.to_owned()));
+    }
+    let mut handled = Vec::new();
+    while let Some(work) = inbox.next(&verifiers, &WorkerOptions::default()).unwrap() {
+        assert_eq!(
+            work.job().delivery.provider,
+            work.event().provider().as_str()
+        );
+        handled.push((
+            work.event().provider(),
+            work.event().event_type().to_owned(),
+        ));
+        work.finish(Ok(())).unwrap();
+    }
+    assert_eq!(
+        handled, sent,
+        "each delivery to its provider's verifier, in order"
+    );
+}

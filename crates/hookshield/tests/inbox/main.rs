@@ -41,6 +41,7 @@ every_backend!(
     basics::a_delivery_whose_leases_keep_ending_becomes_a_dead_letter,
     basics::concurrent_appends_queue_each_key_once,
     basics::done_keys_are_forgotten_after_the_retention,
+    basics::one_inbox_serves_many_providers,
     faults::eight_workers_with_failing_handlers_lose_nothing_and_finish_nothing_twice,
     faults::a_worker_killed_mid_handler_loses_the_delivery_after_its_lease,
     faults::a_reopened_inbox_keeps_what_was_pending,
