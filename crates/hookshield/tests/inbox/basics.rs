@@ -209,7 +209,7 @@ pub(crate) fn dead_letters_are_replayed(f: &Fixture) {
 pub(crate) fn a_stale_lease_cannot_finish_what_another_worker_took_over(f: &Fixture) {
     let (slow, fast) = (f.open(), f.open());
     accept_many(&slow, "evt_stale_", 1);
-    let lease = Duration::from_millis(300);
+    let lease = Duration::from_secs(1);
     let stale = slow.claim(lease).unwrap().unwrap();
     assert!(fast.claim(LEASE).unwrap().is_none(), "held by its lease");
     std::thread::sleep(lease + Duration::from_millis(200));
@@ -374,7 +374,7 @@ pub(crate) fn concurrent_appends_queue_each_key_once(f: &Fixture) {
 }
 
 pub(crate) fn done_keys_are_forgotten_after_the_retention(f: &Fixture) {
-    let retention = Duration::from_millis(300);
+    let retention = Duration::from_secs(1);
     let inbox = f.open().with_retention(retention);
     let (body, headers) = signed("evt_forgotten");
     let delivery = Delivery {
