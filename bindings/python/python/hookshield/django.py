@@ -26,7 +26,9 @@ is imported only when a view runs.
 The view reads the body from the request as a stream, never more than one byte past the
 verifier's ``max_body_bytes`` (a larger ``Content-Length`` is answered 413 before any of
 it is read; Django's own ``DATA_UPLOAD_MAX_MEMORY_SIZE`` does not apply to it), and keeps
-it where ``request.body`` finds it. It answers what every hookshield helper answers, the
+it where ``request.body`` finds it. (Under ASGI, Django has received the whole body into
+a spooled temporary file before any view runs; the limit then bounds what is read into
+memory.) It answers what every hookshield helper answers, the
 outcome's ``answer`` (``application/json``), or, for a processed (or queued) delivery,
 what the view returned if not None. Another method than POST is answered 405. Without
 ``store=`` or ``inbox=``, events are claimed in the verifier's own ``MemoryStore``.
