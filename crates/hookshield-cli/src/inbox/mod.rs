@@ -20,15 +20,12 @@ pub(crate) struct Args {
     command: Command,
 }
 
+// Each subcommand's help is its arguments' doc comment.
 #[derive(clap::Subcommand)]
 enum Command {
-    /// Run a shell command once per queued delivery, retrying failures.
     Worker(worker::Args),
-    /// Count the deliveries pending, in flight, done and dead.
     Stats(admin::StatsArgs),
-    /// List the dead letters: deliveries that failed every attempt, with the last error.
     Dead(admin::DeadArgs),
-    /// Make dead letters pending again.
     Replay(admin::ReplayArgs),
 }
 

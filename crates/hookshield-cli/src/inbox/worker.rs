@@ -64,7 +64,9 @@ pub(crate) struct Args {
     overrides: Vec<(String, String)>,
 
     /// The handler: a shell command run once per delivery, the event as JSON on its
-    /// standard input; exit 0 is success.
+    /// standard input, HOOKSHIELD_PROVIDER, HOOKSHIELD_EVENT_TYPE,
+    /// HOOKSHIELD_IDEMPOTENCY_KEY and HOOKSHIELD_ATTEMPT in its environment. Exit 0 marks
+    /// the delivery done; anything else retries it.
     #[arg(long, value_name = "COMMAND")]
     exec: String,
 
