@@ -163,7 +163,7 @@ export class Verifier<P extends ProviderId = ProviderId> {
   readonly tolerance: number;
   /** The body size limit, in bytes. */
   readonly maxBodyBytes: number;
-  /** The lower-cased names of the headers read: signature, timestamp, id, event (null where none). */
+  /** The lower-cased names of the headers read: the signature's, then those of the timestamp, id, fallback id and event the scheme has (null after them). */
   readonly headerNames: (string | null)[];
   /** Verifies a delivery; throws only VerificationError. */
   verify(body: Body, headers: HeadersInput, options?: VerifyOptions): Event<P>;

@@ -56,12 +56,6 @@ export interface SchemeOverrides {
   dataField?: string | null;
   /** How a body that is not JSON is read. */
   form?: 'none' | 'payload' | 'fields';
-}.{body}' | '{id}.{timestamp}.{body}';
-  /** `null` (or `''`) removes it. */
-  timestampHeader?: string | null;
-  idHeader?: string | null;
-  eventHeader?: string | null;
-  secretFormat?: 'utf8' | 'whsec_base64';
 }
 
 /** What `begin` answers for an idempotency key. */

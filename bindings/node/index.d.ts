@@ -135,7 +135,8 @@ export declare class NativeVerifier {
   constructor(provider: string, secrets: Array<string | Uint8Array>, tolerance: number | undefined | null, maxBodyBytes: number | undefined | null, overrides: Array<string>)
   /**
    * The headers the scheme reads, lower-cased, in the order the verify methods take
-   * their values: signature, timestamp, id, event ('' where the scheme has none).
+   * their values: the signature first, then the timestamp, id, fallback id and event
+   * headers the scheme has ('' after them; the parameters are named for the usual case).
    */
   get headerNames(): Array<string>
   /** The provider's preset id. */

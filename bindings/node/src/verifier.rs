@@ -43,7 +43,8 @@ impl NativeVerifier {
     }
 
     /// The headers the scheme reads, lower-cased, in the order the verify methods take
-    /// their values: signature, timestamp, id, event ('' where the scheme has none).
+    /// their values: the signature first, then the timestamp, id, fallback id and event
+    /// headers the scheme has ('' after them; the parameters are named for the usual case).
     #[napi(getter)]
     pub fn header_names(&self) -> Vec<String> {
         self.names.clone()

@@ -65,8 +65,8 @@ pub(crate) fn verifier(
     builder.build()
 }
 
-/// The values the JavaScript layer found for the scheme's headers (signature, timestamp,
-/// id, event), as the core reads them.
+/// The values the JavaScript layer found for the scheme's headers (in the order of
+/// `Scheme::header_names`: the signature first), as the core reads them.
 pub(crate) fn headers(
     verifier: &Verifier,
     values: [Option<String>; 4],
@@ -75,7 +75,8 @@ pub(crate) fn headers(
 }
 
 /// The names of the headers `verifier` reads, lower-cased, in the order the JavaScript
-/// layer passes their values: signature, timestamp, id, event ('' where none).
+/// layer passes their values: the signature first, then the timestamp, id, fallback id
+/// and event headers the scheme has ('' after them).
 pub(crate) fn header_names(verifier: &Verifier) -> Vec<String> {
     verifier
         .scheme()

@@ -268,6 +268,41 @@ describe('verify', () => {
     assert.equal(noTs.verify(b2, { 'X-Sentinel-Signature': h2['X-Sentinel-Signature'] }).type, 'document.failed');
   });
 
+  test('the scheme language: a structured header, a template, body fields by path', () => {
+    const options = {
+      signatureHeader: 'Acme-Signature',
+      prefix: 'v1=',
+      separator: ';',
+      timestampKey: 'ts',
+      timestampUnit: 'milliseconds',
+      signedContent: 'acme:{timestamp}:{body}',
+      typeField: 'event.kind',
+      idField: 'event.uid',
+      dataField: 'event',
+    };
+    const body = '{"event":{"kind":"order.paid","uid":"u-1"}}';
+    const headers = sign('custom', 'acme', body, { timestamp: NOW, overrides: options });
+    assert.match(headers['Acme-Signature'], new RegExp(`^ts=${NOW}000;v1=[0-9a-f]{64}$`));
+    const acme = new Verifier({ provider: 'custom', secrets: 'acme', clock: () => NOW * 1000, ...options });
+    const event = acme.verify(body, headers);
+    assert.deepEqual([event.type, event.id, event.idempotencyKey], ['order.paid', 'u-1', 'u-1']);
+    assert.equal(event.timestamp.getTime(), NOW * 1000);
+    // Slack's documented example, and one byte changed.
+    const slash = 'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V'
+      + '&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text='
+      + '&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN'
+      + '&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c';
+    const slack = new Verifier({ provider: 'slack', secrets: '8f742231b10e8888abcd99yyyzzz85a5', clock: () => 1531420618000 });
+    const documented = {
+      'X-Slack-Request-Timestamp': '1531420618',
+      'X-Slack-Signature': 'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503',
+    };
+    const command = slack.verify(slash, documented);
+    assert.equal(command.type, '/webhook-collect');
+    assert.equal(command.data.user_name, 'roadrunner');
+    throwsCode(() => slack.verify(slash.replace('foobar', 'foobaz'), documented), 'signature_mismatch');
+  });
+
   test('configuration errors: no_secret and invalid_config', () => {
     throwsCode(() => new Verifier({ provider: 'sentinel', secrets: [] }), 'no_secret');
     throwsCode(() => new Verifier({ provider: 'sentinel' }), 'no_secret');
@@ -320,7 +355,7 @@ describe('sign and samples', () => {
         assert.equal(event.documented, true, `${provider} ${type}`);
       }
     }
-    assert.deepEqual(hookshield.providers, ['sentinel', 'docintell', 'sentrasa', 'kyc', 'sensei', 'github', 'standard', 'custom']);
+    assert.deepEqual(hookshield.providers, ['sentinel', 'docintell', 'sentrasa', 'kyc', 'sensei', 'github', 'standard', 'stripe', 'svix', 'slack', 'shopify', 'paddle', 'custom']);
   });
 });
 
@@ -330,7 +365,7 @@ test('both packages export the whole API', () => {
     assert.equal(typeof hookshield[name], 'function', name);
   }
   assert.equal(typeof hookshield.RedisStore, build === 'napi' ? 'function' : 'undefined');
-  assert.deepEqual([...hookshield.providers], ['sentinel', 'docintell', 'sentrasa', 'kyc', 'sensei', 'github', 'standard', 'custom']);
+  assert.deepEqual([...hookshield.providers], ['sentinel', 'docintell', 'sentrasa', 'kyc', 'sensei', 'github', 'standard', 'stripe', 'svix', 'slack', 'shopify', 'paddle', 'custom']);
   assert.equal(hookshield.errorCodes().length, 13);
   assert.equal(hookshield.rejectionStatus('store_unavailable'), 503);
   throwsCode(() => hookshield.rejectionStatus('nope'), 'invalid_config');

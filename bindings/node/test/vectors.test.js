@@ -34,20 +34,27 @@ function bodyOf(vector) {
   return vector.body_hex !== undefined ? Buffer.from(vector.body_hex, 'hex') : Buffer.from(vector.body ?? '', 'utf8');
 }
 
-/** JSON.parse of the body's text, or of a GitHub form's `payload` field. */
+/** Senders whose data is the whole document (no `data` member). */
+const WHOLE = new Set(['github', 'slack', 'shopify']);
+
+/**
+ * JSON.parse of the body's text, or of a form's `payload` field (GitHub, Slack), or a
+ * Slack slash command's fields as an object of strings.
+ */
 function documentOf(vector) {
   const text = bodyOf(vector).toString('utf8');
   try {
     return JSON.parse(text);
   } catch (error) {
-    if (vector.provider !== 'github') throw error;
-    return JSON.parse(new URLSearchParams(text).get('payload'));
+    if (vector.provider !== 'github' && vector.provider !== 'slack') throw error;
+    const form = new URLSearchParams(text);
+    return form.has('payload') ? JSON.parse(form.get('payload')) : Object.fromEntries(form);
   }
 }
 
-/** The event's `data` by the vectors' rule: the whole document for GitHub or a body that is not an object. */
+/** The event's `data` by the vectors' rule: the whole document for GitHub, Slack, Shopify or a body that is not an object. */
 function dataOf(vector, parsed) {
-  if (vector.provider === 'github' || parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return parsed;
+  if (WHOLE.has(vector.provider) || parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return parsed;
   return parsed.data ?? null;
 }
 

@@ -147,8 +147,8 @@ impl RawVerifier {
         self.inner.max_body_bytes() as f64
     }
 
-    /// The headers the scheme reads, lower-cased: signature, timestamp, id, event ('' where
-    /// the scheme has none).
+    /// The headers the scheme reads, lower-cased: the signature first, then the timestamp,
+    /// id, fallback id and event headers the scheme has ('' after them).
     #[wasm_bindgen(getter, js_name = headerNames)]
     pub fn header_names(&self) -> Vec<String> {
         self.names.clone()

@@ -32,8 +32,11 @@ function throwsCode(fn, code) {
   throw new Error(`expected ${code}, nothing was thrown`);
 }
 
-const PROVIDERS = ['sentinel', 'docintell', 'sentrasa', 'kyc', 'sensei', 'github', 'standard'];
-const SECRETS = { standard: 'whsec_c2VjcmV0LWtleS1ieXRlcw==' };
+const PROVIDERS = [
+  'sentinel', 'docintell', 'sentrasa', 'kyc', 'sensei', 'github', 'standard',
+  'stripe', 'svix', 'slack', 'shopify', 'paddle',
+];
+const SECRETS = { standard: 'whsec_c2VjcmV0LWtleS1ieXRlcw==', svix: 'whsec_c2VjcmV0LWtleS1ieXRlcw==' };
 const secretOf = (provider) => SECRETS[provider] ?? `whsec_${provider}_secret`;
 
 Deno.test('every sample of every provider verifies and parses', () => {
@@ -42,7 +45,8 @@ Deno.test('every sample of every provider verifies and parses', () => {
     const verifier = new Verifier(provider, secretOf(provider));
     for (const type of sampleTypes(provider)) {
       const body = sample(provider, type);
-      const options = provider === 'github' ? { event: type.split('.')[0] } : {};
+      // GitHub and Shopify name the type in a header only.
+      const options = { github: { event: type.split('.')[0] }, shopify: { event: type } }[provider] ?? {};
       const event = verifier.verify(body, new Headers(sign(provider, secretOf(provider), body, options)));
       equal(event.type, type, `${provider} type`);
       equal(event.provider, provider, 'provider');
@@ -51,7 +55,7 @@ Deno.test('every sample of every provider verifies and parses', () => {
       count += 1;
     }
   }
-  assert(count >= 40, `ran ${count} samples`);
+  assert(count >= 46, `ran ${count} samples`);
 });
 
 Deno.test('forged, tampered and stale deliveries get their codes', () => {
