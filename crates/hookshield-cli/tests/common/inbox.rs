@@ -23,6 +23,12 @@ pub(crate) fn test_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// A fresh `sqlite:` inbox URL for one test, and the test's directory.
+pub(crate) fn sqlite_inbox(name: &str) -> (String, PathBuf) {
+    let dir = test_dir(name);
+    (format!("sqlite:{}", dir.join("inbox.db").display()), dir)
+}
+
 /// `listen -p standard --inbox URL` on a free port.
 pub(crate) fn listen(inbox: &str) -> Listen {
     Listen::start("standard", &["--inbox", inbox, "--json"])
