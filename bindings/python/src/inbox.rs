@@ -246,12 +246,6 @@ impl Claimer {
             .map_err(|e| inbox_error(py, e))?;
         work.map(|work| Job::new(py, work)).transpose()
     }
-
-    /// The most attempts a delivery gets.
-    #[getter]
-    fn max_attempts(&self) -> u32 {
-        self.options.max_attempts
-    }
 }
 
 /// A delivery a worker holds: what the handler gets beside the event.

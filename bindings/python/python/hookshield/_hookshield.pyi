@@ -327,8 +327,6 @@ class Job:
 @type_check_only
 class _Claimer:
     def next(self) -> Job | None: ...
-    @property
-    def max_attempts(self) -> int: ...
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
