@@ -116,3 +116,36 @@ def test_django_example(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch)
     worker = example.inbox.worker(handle, verifiers=[example.sentinel, example.sensei], poll_interval=0.02)
     worker.run()
     assert len(worked) == 1 and example.inbox.stats()["done"] == 1
+
+
+def test_inbox_example_queues_over_http_then_its_worker_drains(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("flask")
+    pytest.importorskip("fastapi")
+    from live_http import post, uvicorn_server, werkzeug_server
+
+    monkeypatch.setenv("INBOX_URL", f"sqlite:{tmp_path / 'example-inbox.db'}")
+    example = load("inbox_app")
+    sentinel_body = hookshield.sample("sentinel", "document.completed")
+    kyc_body = hookshield.sample("kyc", "kyc.watchlist.match_found")
+    for port in werkzeug_server(example.app):
+        headers = list(hookshield.sign("sentinel", example.SENTINEL_SECRET, sentinel_body).items())
+        assert post(port, "/webhooks/sentinel", sentinel_body, headers).body["outcome"] == "queued"
+    for port in uvicorn_server(example.api):
+        headers = list(hookshield.sign("kyc", example.KYC_SECRET, kyc_body).items())
+        assert post(port, "/webhooks/kyc", kyc_body, headers).body["outcome"] == "queued"
+        assert post(port, "/webhooks/kyc", kyc_body, headers).body["outcome"] == "duplicate"
+    assert example.inbox.stats()["pending"] == 2
+    seen: list[str] = []
+
+    def handle(event: Any, job: hookshield.Job) -> None:
+        example.handle(event, job)
+        seen.append(event.type)
+        if len(seen) == 2:
+            worker.stop()
+
+    worker = example.inbox.worker(handle, verifiers=[example.sentinel, example.kyc], poll_interval=0.02)
+    worker.run()
+    assert sorted(seen) == ["document.completed", "kyc.watchlist.match_found"]
+    assert example.inbox.stats()["done"] == 2
