@@ -5,7 +5,7 @@ mod common;
 
 use std::process::Command;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use common::{
     hookshield, run, run_with_stdin, sample_types, secret_for, signed, temp_file, text, Listen,
@@ -104,6 +104,62 @@ fn sign_then_verify_every_sample_of_every_provider() {
         }
     }
     assert!(checked >= 46, "checked {checked} samples");
+}
+
+#[test]
+fn the_scheme_language_through_set() {
+    // A structured header (`t=<ms>;v1=<hex>`), a template with literal text and body
+    // fields by path, all by `--set`.
+    let body = br#"{"event":{"kind":"order.paid","uid":"u-1"}}"#;
+    let file = temp_file("structured.json", body);
+    let file = file.to_str().unwrap();
+    let overrides = [
+        "--set",
+        "signature_header=Acme-Signature",
+        "--set",
+        "prefix=v1=",
+        "--set",
+        "separator=;",
+        "--set",
+        "timestamp_key=t",
+        "--set",
+        "timestamp_unit=milliseconds",
+        "--set",
+        "signed_content=acme:{timestamp}:{body}",
+        "--set",
+        "type_field=event.kind",
+        "--set",
+        "id_field=event.uid",
+    ];
+    let mut args = vec!["sign", "-p", "custom", "-s", SECRET, "--body", file];
+    args.extend_from_slice(&overrides);
+    let out = run(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let signature = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("Acme-Signature: "))
+        .unwrap_or_else(|| panic!("no combined header in {stdout}"));
+    let (timestamp, tag) = signature.split_once(";v1=").unwrap();
+    assert!(
+        timestamp.starts_with("t=") && timestamp.len() == 2 + 13,
+        "{signature}"
+    );
+    assert_eq!(tag.len(), 64);
+
+    let mut verify = vec!["verify", "-p", "custom", "-s", SECRET, "--body", file];
+    verify.extend_from_slice(&overrides);
+    let headers: Vec<&str> = stdout.lines().filter(|l| !l.is_empty()).collect();
+    for header in &headers {
+        verify.extend_from_slice(&["-H", header]);
+    }
+    let out = run(&verify);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let event: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (&event["type"], &event["id"]),
+        (&json!("order.paid"), &json!("u-1"))
+    );
 }
 
 #[test]
