@@ -155,8 +155,8 @@ impl Envelope {
 }
 
 impl Scheme {
-    /// `sha256=<hex>` of the raw body in `header`, with a `data` envelope of `type`,
-    /// `id` and `created`-like fields: the base every sha256 preset starts from.
+    /// `sha256=<hex>` of the raw body in `header`, the body read as `envelope` says: the
+    /// base every preset starts from.
     pub(crate) fn sha256_hex(header: &str, envelope: Envelope) -> Self {
         Scheme {
             signature_header: header.to_owned(),
