@@ -4,8 +4,8 @@
 // HOOKSHIELD_REQUIRE_REDIS=1). An Express receiver with `inbox` over real HTTP, then a
 // worker draining it (and the Fastify, node:http and Fetch helpers); retries with
 // backoff, dead letters and their replay; a graceful stop; a worker process killed
-// mid-handler (another finishes after the lease); several lanes at once. And:
-// @hookshield/wasm has no inbox, and says so.
+// mid-handler (another finishes after the lease); several lanes at once; a worker
+// outliving a Redis restart. And: @hookshield/wasm has no inbox, and says so.
 const { test, describe, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -332,6 +332,33 @@ describe('Inbox: options and errors', { skip: nativeOnly }, () => {
     assert.equal(JSON.parse(outcome.answer).outcome, 'store_unavailable');
     await assert.rejects(inbox.stats(), { code: 'store_unavailable' });
   });
+});
+
+test('a worker outlives a Redis restart: it logs once that it cannot claim, then handles what was queued', { skip: nativeOnly || (!available() && 'redis-server is not on PATH') }, async () => {
+  const dir = fs.mkdtempSync(path.join(tmp, 'redis-'));
+  const server = await RedisServer.start(undefined, { dir }); // append-only: what was queued survives the restart
+  try {
+    const inbox = new hookshield.Inbox(server.url);
+    const { body, headers, id } = delivery();
+    assert.equal((await inbox.accept(verifier, body, headers)).kind, 'queued');
+    await server.stop();
+    const logger = recorder();
+    const handled = [];
+    const worker = inbox.worker((event) => handled.push(event.data.report_id), { verifier, pollInterval: 0.02, logger });
+    const running = worker.run();
+    for (let waited = 0; !logger.lines.some((line) => line.includes('cannot claim')); waited += 20) {
+      if (waited > 10_000) assert.fail(`no log of the failure: ${logger.lines}`);
+      await sleep(20);
+    }
+    await sleep(100); // more failed claims: still one line
+    await server.restart();
+    await runUntil({ run: () => running, stop: () => worker.stop() }, () => handled.includes(id));
+    assert.deepEqual(handled, [id]);
+    assert.equal(logger.lines.filter((line) => line.includes('cannot claim')).length, 1, logger.lines.join('\n'));
+    assert.match(logger.lines.join('\n'), /cannot claim deliveries \(retrying\): store_unavailable[\s\S]*claims deliveries again/);
+  } finally {
+    await server.stop();
+  }
 });
 
 test('@hookshield/wasm has no inbox, and says so', { skip: build !== 'wasm' && 'the WebAssembly build only' }, () => {
