@@ -1,4 +1,6 @@
-//! The inbox in one SQLite file (feature `sqlite`): one table, WAL, `synchronous=FULL`.
+//! The inbox in one SQLite file (feature `sqlite`): one table, WAL, `synchronous=FULL`
+//! (every commit synced to disk before it returns, but a claim's, which the next synced
+//! commit carries). Appends that arrive together share one commit.
 //!
 //! A row's `due_at` is when it may be claimed: the time it was appended or a retry's
 //! due time while pending, the end of its lease while in flight, `NULL` once done or
@@ -208,6 +210,59 @@ impl SqliteInbox {
     }
 }
 
+/// Sets `PRAGMA synchronous` (`FULL` everywhere but around a claim).
+fn set_synchronous(connection: &Connection, level: &str) -> Result<(), InboxError> {
+    connection
+        .execute_batch(&format!("PRAGMA synchronous={level}"))
+        .map_err(|e| unavailable(&e))
+}
+
+/// Claims the row with the smallest due time not after `now`, for `token` until `until`.
+fn claim_next(
+    connection: &mut Connection,
+    token: &str,
+    until: i64,
+    now: i64,
+) -> Result<Option<Job>, InboxError> {
+    let transaction = connection
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| unavailable(&e))?;
+    let job = transaction
+        .prepare_cached(
+            "UPDATE hookshield_inbox
+                 SET state = 'in_flight', attempts = attempts + 1, lease_token = ?1, due_at = ?2
+                 WHERE id = (SELECT id FROM hookshield_inbox
+                             WHERE due_at IS NOT NULL AND due_at <= ?3
+                             ORDER BY due_at, id LIMIT 1)
+                 RETURNING idempotency_key, provider, body, headers, received_at, attempts",
+        )
+        .and_then(|mut statement| {
+            statement
+                .query_row(params![token, until, now], |row| {
+                    let headers: Option<String> = row.get(3)?;
+                    Ok(Job {
+                        delivery: Delivery {
+                            idempotency_key: row.get(0)?,
+                            provider: row.get(1)?,
+                            body: row.get::<_, Option<Vec<u8>>>(2)?.unwrap_or_default(),
+                            // Unreadable headers fail the signature check again, and
+                            // the delivery becomes a dead letter.
+                            headers: headers
+                                .and_then(|h| serde_json::from_str(&h).ok())
+                                .unwrap_or_default(),
+                            received_at: row.get(4)?,
+                        },
+                        attempt: row.get(5)?,
+                        token: token.to_owned(),
+                    })
+                })
+                .optional()
+        })
+        .map_err(|e| unavailable(&e))?;
+    transaction.commit().map_err(|e| unavailable(&e))?;
+    Ok(job)
+}
+
 impl Backend for SqliteInbox {
     fn append(&self, delivery: &Delivery) -> Result<Appended, InboxError> {
         let row = Row {
@@ -255,42 +310,13 @@ impl Backend for SqliteInbox {
         let now = now_ms();
         let until = now.saturating_add(millis(lease));
         let mut connection = self.connection();
-        let transaction = connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| unavailable(&e))?;
-        let job = transaction
-            .prepare_cached(
-                "UPDATE hookshield_inbox
-                 SET state = 'in_flight', attempts = attempts + 1, lease_token = ?1, due_at = ?2
-                 WHERE id = (SELECT id FROM hookshield_inbox
-                             WHERE due_at IS NOT NULL AND due_at <= ?3
-                             ORDER BY due_at, id LIMIT 1)
-                 RETURNING idempotency_key, provider, body, headers, received_at, attempts",
-            )
-            .and_then(|mut statement| {
-                statement
-                    .query_row(params![token, until, now], |row| {
-                        let headers: Option<String> = row.get(3)?;
-                        Ok(Job {
-                            delivery: Delivery {
-                                idempotency_key: row.get(0)?,
-                                provider: row.get(1)?,
-                                body: row.get::<_, Option<Vec<u8>>>(2)?.unwrap_or_default(),
-                                // Unreadable headers fail the signature check again, and
-                                // the delivery becomes a dead letter.
-                                headers: headers
-                                    .and_then(|h| serde_json::from_str(&h).ok())
-                                    .unwrap_or_default(),
-                                received_at: row.get(4)?,
-                            },
-                            attempt: row.get(5)?,
-                            token: token.clone(),
-                        })
-                    })
-                    .optional()
-            })
-            .map_err(|e| unavailable(&e))?;
-        transaction.commit().map_err(|e| unavailable(&e))?;
+        // A claim need not reach the disk before it is used: lost in a crash, the delivery
+        // is where it was (pending, or in flight under a lease that ends), and the next
+        // durable commit (an append, a completion) syncs it with everything before it.
+        set_synchronous(&connection, "NORMAL")?;
+        let job = claim_next(&mut connection, &token, until, now);
+        set_synchronous(&connection, "FULL")?;
+        let job = job?;
         if job.is_none() {
             self.purge(&connection, now)?;
         }
