@@ -27,7 +27,8 @@
 //!   `appendonly yes` and `appendfsync always` to lose nothing acknowledged.
 //!
 //! Idempotency keys share one namespace per inbox: providers whose event ids might collide
-//! belong in separate inboxes.
+//! belong in separate inboxes (another SQLite file; another Redis database,
+//! `redis://host:port/N`).
 //!
 //! ```
 //! # #[cfg(feature = "sqlite")] {
