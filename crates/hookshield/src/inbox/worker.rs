@@ -289,8 +289,10 @@ impl Inbox {
     /// handed to a handler. `None` when nothing is due.
     ///
     /// So every worker of an inbox needs a verifier for every provider whose deliveries
-    /// the inbox receives: keep providers served by different workers in different
-    /// inboxes. (A dead letter can be replayed.)
+    /// the inbox receives (keep providers served by different workers in different
+    /// inboxes), and a secret rotated out of the receiver stays in the workers' verifiers
+    /// until no delivery signed with it waits in the inbox. (A dead letter can be
+    /// replayed.)
     pub fn next(
         &self,
         verifiers: &Verifiers,
