@@ -349,3 +349,34 @@ def test_sigterm_stops_the_worker_after_the_handler_in_progress(url: str, tmp_pa
     assert (child.returncode, out) == (0, "run returned\n")
     stats = inbox.stats()
     assert (stats["done"], stats["pending"], stats["in_flight"]) == (1, 1, 0)
+
+
+def test_cancelling_run_async_releases_the_delivery_in_hand(url: str) -> None:
+    inbox = hookshield.Inbox(url)
+    fill(inbox, ["evt_cancelled"])
+
+    async def main() -> None:
+        started = asyncio.Event()
+
+        async def hang(event: Any, job: hookshield.Job) -> None:
+            started.set()
+            await asyncio.Event().wait()  # never returns: cancelled
+
+        task = asyncio.ensure_future(inbox.worker(hang, verifier=verifier(), poll_interval=0.02).run_async())
+        await asyncio.wait_for(started.wait(), 30)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(main())
+    stats = inbox.stats()
+    assert (stats["pending"], stats["in_flight"]) == (1, 0)
+    attempts: list[int] = []
+
+    def handle(event: Any, job: hookshield.Job) -> None:
+        attempts.append(job.attempt)
+        worker.stop()
+
+    worker = inbox.worker(handle, verifier=verifier(), poll_interval=0.02)
+    worker.run()
+    assert attempts == [1]  # the released attempt was not counted
