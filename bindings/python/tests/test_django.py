@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import pathlib
-import threading
 import types
 from typing import Any, Iterator
 
@@ -14,18 +13,9 @@ import pytest
 
 django = pytest.importorskip("django")
 
-from django.conf import settings
+from django_setup import configure, wsgi_server
 
-if not settings.configured:
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="hookshield-tests",
-        ALLOWED_HOSTS=["*"],
-        ROOT_URLCONF="test_django_urls",  # replaced per test with override_settings
-        MIDDLEWARE=["django.middleware.csrf.CsrfViewMiddleware"],
-        DATA_UPLOAD_MAX_MEMORY_SIZE=1024,  # below the verifiers' limit: hookshield's applies
-    )
-    django.setup()
+configure()
 
 from django.http import HttpResponse
 from django.test import Client, override_settings
@@ -140,32 +130,11 @@ def test_the_views_are_csrf_exempt_by_construction() -> None:
     assert hd.webhook(verifier())(lambda request, event: None).csrf_exempt is True  # type: ignore[attr-defined]
 
 
-def django_wsgi_server(urls: types.ModuleType) -> Iterator[int]:
-    """Django's own threaded WSGI server (what runserver uses) on a free port."""
-    from django.core.handlers.wsgi import WSGIHandler
-    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
-
-    class Quiet(WSGIRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadedWSGIServer(("127.0.0.1", 0), Quiet, allow_reuse_address=False)
-    server.set_app(WSGIHandler())
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
-
-
 def test_over_real_http_wsgi_and_asgi(receiver: Receiver) -> None:
     from django.core.asgi import get_asgi_application
 
     body = sentinel_body("report.generated", {"report_id": "live"})
-    for port in django_wsgi_server(receiver.module):
+    for port in wsgi_server():
         answer = post(port, "/sync", body, signed(body))
         assert (answer.status, answer.body["outcome"]) == (200, "processed")
         # (Django's development server reads what the client sends after the answer:

@@ -1,10 +1,11 @@
 """Every outcome vector (tests/vectors/process) over real HTTP on 127.0.0.1, through the
-Flask view (werkzeug's server), the FastAPI dependency and FastAPI's `process`
-(uvicorn): the same status and answer body as `Verifier.process`, as
-`application/json`."""
+Flask view and the WSGI app (werkzeug's server), the FastAPI dependency, FastAPI's
+`process` and the ASGI app (uvicorn), and the Django view (Django's own server): the
+same status and answer body as `Verifier.process`, as `application/json`."""
 
 # No `from __future__ import annotations`: FastAPI reads the endpoints' annotations at run time.
 
+import types
 from typing import Annotated, Any, Callable, Iterator
 
 import pytest
@@ -15,15 +16,26 @@ from live_http import post, uvicorn_server, werkzeug_server
 flask = pytest.importorskip("flask")
 fastapi = pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
+pytest.importorskip("django")
 
+from django.test import override_settings
+from django.urls import path as django_path
+from django_setup import configure, wsgi_server
 from fastapi import Depends, FastAPI, Request
 from starlette.responses import Response
+from starlette.routing import Route
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
+import hookshield.django
+from hookshield.asgi import WebhookApp as AsgiApp
 from hookshield.fastapi import Webhook, process, processed
 from hookshield.flask import view
+from hookshield.wsgi import WebhookApp as WsgiApp
+
+configure()
 
 CASES = vectors.cases()
-HELPERS = ["flask", "fastapi-dependency", "fastapi-process"]
+HELPERS = ["flask", "fastapi-dependency", "fastapi-process", "wsgi", "asgi", "django"]
 
 
 def flask_app() -> Any:
@@ -62,18 +74,45 @@ def process_endpoint(case: "dict[str, Any]") -> Callable[..., Any]:
 
 
 def fastapi_app() -> FastAPI:
+    """FastAPI's two helpers, and the ASGI app mounted with a Starlette route."""
     app = FastAPI()
     for i, case in enumerate(CASES):
         app.post(f"/dependency/{i}")(dependency_endpoint(case))
         app.post(f"/process/{i}")(process_endpoint(case))
+        app.router.routes.append(
+            Route(f"/asgi/{i}", AsgiApp(vectors.verifier(case), vectors.handler(case), store=vectors.store(case)))
+        )
     return app
+
+
+def wsgi_app() -> Any:
+    """The WSGI app, one per case, mounted with werkzeug's dispatcher."""
+    mounts = {
+        f"/{i}": WsgiApp(vectors.verifier(case), vectors.handler(case), store=vectors.store(case))
+        for i, case in enumerate(CASES)
+    }
+    return DispatcherMiddleware(flask.Flask("nothing-else"), mounts)
+
+
+def django_urls() -> types.ModuleType:
+    urls = types.ModuleType("outcome_urls")
+    urls.urlpatterns = [  # type: ignore[attr-defined]
+        django_path(
+            f"{i}", hookshield.django.view(vectors.verifier(case), vectors.handler(case), store=vectors.store(case))
+        )
+        for i, case in enumerate(CASES)
+    ]
+    return urls
 
 
 @pytest.fixture(scope="module")
 def ports() -> Iterator["dict[str, int]"]:
     for flask_port in werkzeug_server(flask_app()):
         for fastapi_port in uvicorn_server(fastapi_app()):
-            yield {"flask": flask_port, "fastapi": fastapi_port}
+            for wsgi_port in werkzeug_server(wsgi_app()):
+                with override_settings(ROOT_URLCONF=django_urls()):
+                    for django_port in wsgi_server():
+                        yield {"flask": flask_port, "fastapi": fastapi_port, "wsgi": wsgi_port, "django": django_port}
 
 
 def path(helper: str, i: int) -> "tuple[str, str]":
@@ -81,6 +120,9 @@ def path(helper: str, i: int) -> "tuple[str, str]":
         "flask": ("flask", f"/{i}"),
         "fastapi-dependency": ("fastapi", f"/dependency/{i}"),
         "fastapi-process": ("fastapi", f"/process/{i}"),
+        "wsgi": ("wsgi", f"/{i}"),
+        "asgi": ("fastapi", f"/asgi/{i}"),
+        "django": ("django", f"/{i}"),
     }[helper]
 
 
