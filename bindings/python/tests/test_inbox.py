@@ -380,3 +380,24 @@ def test_cancelling_run_async_releases_the_delivery_in_hand(url: str) -> None:
     worker = inbox.worker(handle, verifier=verifier(), poll_interval=0.02)
     worker.run()
     assert attempts == [1]  # the released attempt was not counted
+
+
+def test_the_verifier_clock_stamps_the_delivery_which_a_worker_checks_as_of_then(url: str) -> None:
+    """Received at the verifier's (pinned) time, long ago: the worker checks the
+    signature again as of the received time, not its window now."""
+    then = 1_700_000_000
+    body = hookshield.sample("sensei", "approval.required", timestamp=then)
+    headers = hookshield.sign("sensei", SECRET, body, timestamp=then)
+    inbox = hookshield.Inbox(url)
+    assert inbox.accept(verifier(), body, headers).kind == "rejected"  # now: far too old
+    pinned = hookshield.Verifier("sensei", SECRET, clock=lambda: then + 10)
+    assert inbox.accept(pinned, body, headers).kind == "queued"
+    received: list[float] = []
+
+    def handle(event: Any, job: hookshield.Job) -> None:
+        received.append(job.received_at)
+        worker.stop()
+
+    worker = inbox.worker(handle, verifier=verifier(), poll_interval=0.02)
+    worker.run()
+    assert received == [then + 10.0]
