@@ -401,3 +401,27 @@ def test_the_verifier_clock_stamps_the_delivery_which_a_worker_checks_as_of_then
     worker = inbox.worker(handle, verifier=verifier(), poll_interval=0.02)
     worker.run()
     assert received == [then + 10.0]
+
+
+def test_a_delivery_tampered_with_in_storage_never_reaches_the_handler(tmp_path: pathlib.Path) -> None:
+    """Whoever can write to the SQLite file cannot inject an event without the secret:
+    the worker's second check sends it to the dead letters."""
+    import sqlite3
+
+    url = sqlite_url(tmp_path)
+    inbox = hookshield.Inbox(url)
+    fill(inbox, ["evt_tampered"])
+    with sqlite3.connect(url[len("sqlite:") :]) as db:
+        (body,) = db.execute("SELECT body FROM hookshield_inbox").fetchone()
+        forged = bytes(body).replace(b"approval.required", b"approval.granted!")
+        assert forged != bytes(body)
+        db.execute("UPDATE hookshield_inbox SET body = ?", (forged,))
+    worker = inbox.worker(lambda event, job: pytest.fail("never called"), verifier=verifier(), poll_interval=0.02)
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    wait_until(lambda: inbox.stats()["dead"] == 1, "the tampered delivery to be a dead letter")
+    worker.stop()
+    thread.join()
+    [letter] = inbox.dead_letters()
+    assert letter["idempotency_key"] == "evt_tampered"
+    assert "no longer verifies" in letter["last_error"]
