@@ -157,13 +157,13 @@ export declare class NativeVerifier {
   /** [`NativeVerifier::verify`] for a body given as text (taken as UTF-8). */
   verifyText(body: string, signature: string | undefined | null, timestamp: string | undefined | null, id: string | undefined | null, event: string | undefined | null, now: number): string
   /**
-   * The details of an event [`NativeVerifier::verify`] returned without them, for
-   * the same arguments: `{flags}|{key}|{untyped reason}|{untyped detail}` (see
-   * `wire::details`).
+   * The details of event `number`, which [`NativeVerifier::verify`] returned without
+   * them, given the same arguments: `{flags}|{key}|{untyped reason}|{untyped detail}`
+   * (see `wire::details`).
    */
-  details(body: Uint8Array, signature: string | undefined | null, timestamp: string | undefined | null, id: string | undefined | null, event: string | undefined | null, now: number): string
+  details(number: number, body: Uint8Array, signature: string | undefined | null, timestamp: string | undefined | null, id: string | undefined | null, event: string | undefined | null, now: number): string
   /** [`NativeVerifier::details`] for a body given as text (taken as UTF-8). */
-  detailsText(body: string, signature: string | undefined | null, timestamp: string | undefined | null, id: string | undefined | null, event: string | undefined | null, now: number): string
+  detailsText(number: number, body: string, signature: string | undefined | null, timestamp: string | undefined | null, id: string | undefined | null, event: string | undefined | null, now: number): string
   /**
    * Checks size, headers, signature and the replay window without parsing the body:
    * `[timestamp, id, event]` ('' where absent).

@@ -40,22 +40,26 @@ module.exports = function events({ backend, configError, describe }) {
     #idempotencyKey;
     #untypedReason;
     #untypedDetail;
-    /** Where the details were left out (flags `?`): the function that asks the backend for them. */
+    /** Where the details were left out (flags `?{number}`): the function that asks the backend for them, and the number. */
     #details;
+    #number;
 
     /**
      * `packed`: the backend's event fields (see `packed` in src/wire.rs); `body`: the
      * verified body as given to `verify` (a string or bytes, decoded when `raw` or
      * `data` is first read); `details`: where `packed` leaves the details out, a function
-     * returning them (see `details` in src/wire.rs), called on the first read of one.
+     * of the event's number returning them (see `details` in src/wire.rs), called on the
+     * first read of one.
      */
     constructor(provider, packed, body, details) {
+      let at = 2;
       if (packed.charCodeAt(0) === 63 /* ? */) {
+        at = packed.indexOf('|') + 1;
         this.#details = details;
+        this.#number = Number(packed.slice(1, at - 1));
       } else {
         this.#documented = ((packed.charCodeAt(0) - 48) & 1) === 1;
       }
-      let at = 2;
       for (let slot = 0; slot < 6; slot++) at = field(packed, at, unpacked, slot) + 1;
       const mark = packed.charCodeAt(at);
       if (mark === 42 /* * */) {
@@ -97,7 +101,7 @@ module.exports = function events({ backend, configError, describe }) {
     /** The details, asked for on the first read of one where `verify` left them out. */
     #detailed() {
       if (this.#details === undefined) return;
-      const details = this.#details();
+      const details = this.#details(this.#number);
       this.#details = undefined;
       this.#documented = ((details.charCodeAt(0) - 48) & 1) === 1;
       let at = 2;

@@ -225,13 +225,13 @@ module.exports = function verifiers(ctx) {
       }
       if (packed.charCodeAt(0) === 33 /* ! */) throw rejection(packed);
       // The backend leaves out what makes the core type `data` and derive the key: asked
-      // for, from the same inputs, only if read.
+      // for (event `number`, the same inputs) only if read.
       const native = this.#native;
-      const details = () => {
+      const details = (number) => {
         const text =
           typeof body === 'string'
-            ? native.detailsText(body, signature, timestamp, id, event, now)
-            : native.details(body, signature, timestamp, id, event, now);
+            ? native.detailsText(number, body, signature, timestamp, id, event, now)
+            : native.details(number, body, signature, timestamp, id, event, now);
         if (text.charCodeAt(0) === 33 /* ! */) throw rejection(text);
         return text;
       };

@@ -20,6 +20,7 @@ use crate::{secret, to_js, wire, Result};
 pub struct NativeVerifier {
     inner: Verifier,
     names: Vec<String>,
+    recent: wire::Recent,
 }
 
 #[napi]
@@ -39,7 +40,11 @@ impl NativeVerifier {
         let inner = wire::verifier(&provider, secrets, tolerance, max_body_bytes, &overrides)
             .map_err(|e| to_js(&e))?;
         let names = wire::header_names(&inner);
-        Ok(NativeVerifier { inner, names })
+        Ok(NativeVerifier {
+            inner,
+            names,
+            recent: wire::Recent::default(),
+        })
     }
 
     /// The headers the scheme reads, lower-cased, in the order the verify methods take
@@ -88,7 +93,13 @@ impl NativeVerifier {
         event: Option<String>,
         now: f64,
     ) -> String {
-        wire::verify(&self.inner, body, [signature, timestamp, id, event], now)
+        wire::verify(
+            &self.inner,
+            &self.recent,
+            body,
+            [signature, timestamp, id, event],
+            now,
+        )
     }
 
     /// [`NativeVerifier::verify`] for a body given as text (taken as UTF-8).
@@ -104,18 +115,20 @@ impl NativeVerifier {
     ) -> String {
         wire::verify(
             &self.inner,
+            &self.recent,
             body.as_bytes(),
             [signature, timestamp, id, event],
             now,
         )
     }
 
-    /// The details of an event [`NativeVerifier::verify`] returned without them, for
-    /// the same arguments: `{flags}|{key}|{untyped reason}|{untyped detail}` (see
-    /// `wire::details`).
+    /// The details of event `number`, which [`NativeVerifier::verify`] returned without
+    /// them, given the same arguments: `{flags}|{key}|{untyped reason}|{untyped detail}`
+    /// (see `wire::details`).
     #[napi]
     pub fn details(
         &self,
+        number: u32,
         body: &[u8],
         signature: Option<String>,
         timestamp: Option<String>,
@@ -123,13 +136,15 @@ impl NativeVerifier {
         event: Option<String>,
         now: f64,
     ) -> String {
-        wire::details(&self.inner, body, [signature, timestamp, id, event], now)
+        let values = [signature, timestamp, id, event];
+        wire::details(&self.inner, &self.recent, number, body, values, now)
     }
 
     /// [`NativeVerifier::details`] for a body given as text (taken as UTF-8).
     #[napi]
     pub fn details_text(
         &self,
+        number: u32,
         body: String,
         signature: Option<String>,
         timestamp: Option<String>,
@@ -137,10 +152,13 @@ impl NativeVerifier {
         event: Option<String>,
         now: f64,
     ) -> String {
+        let values = [signature, timestamp, id, event];
         wire::details(
             &self.inner,
+            &self.recent,
+            number,
             body.as_bytes(),
-            [signature, timestamp, id, event],
+            values,
             now,
         )
     }

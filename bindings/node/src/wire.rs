@@ -4,6 +4,8 @@
 //! packages build verifiers, validate options, pack events and answer deliveries the same
 //! way. Every rule is the core's; this file only converts.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use hookshield::idempotency::DEFAULT_LEASE;
@@ -86,10 +88,12 @@ pub(crate) fn header_names(verifier: &Verifier) -> Vec<String> {
         .collect()
 }
 
-/// Verifies with the verifier's own replay horizon: the event's packed fields, or the
-/// packed rejection.
+/// Verifies with the verifier's own replay horizon: the event's packed fields without
+/// its details (flags `?{number}`: see [`details`]), or the packed rejection. The event
+/// is kept in `recent` under that number.
 pub(crate) fn verify(
     verifier: &Verifier,
+    recent: &Recent,
     body: &[u8],
     values: [Option<String>; 4],
     now: f64,
@@ -97,27 +101,55 @@ pub(crate) fn verify(
     let result =
         unix_seconds(now).and_then(|now| verifier.verify_at(body, &headers(verifier, values), now));
     match result {
-        Ok(event) => pack(&event, false),
+        Ok(event) => {
+            let number = recent.next.fetch_add(1, Ordering::Relaxed);
+            let packed = pack(&event, Some(number));
+            *recent.kept.lock().unwrap_or_else(PoisonError::into_inner) = Some((number, event));
+            packed
+        }
         Err(error) => packed_error(&error),
     }
 }
 
-/// The details of an event [`verify`] returned without them (whether `data` is typed,
-/// the idempotency key, why `data` is untyped), for the JavaScript layer's first read of
-/// one: `{flags}|{idempotency key}|{untyped reason}|{untyped detail}`, fields as in
-/// [`packed`]. The core works them out from the verified event, which is verified again
-/// from the same inputs (the same "now": the same answer) rather than kept alive across
-/// the boundary, so that `verify` hands JavaScript no native object to collect; or the
-/// packed rejection.
+/// The event a verifier's [`verify`] returned last, under its number: a JavaScript
+/// `Event` asks for its details, if at all, mostly before the next delivery.
+#[derive(Default)]
+pub(crate) struct Recent {
+    next: AtomicU32,
+    kept: Mutex<Option<(u32, Event)>>,
+}
+
+/// The details of event `number`, which [`verify`] returned without them, for the
+/// JavaScript layer's first read of one (whether `data` is typed, the key, why `data` is
+/// untyped): `{flags}|{idempotency key}|{untyped reason}|{untyped detail}`, fields as in
+/// [`packed`]. The core works them out from the event kept in `recent`, or, where another
+/// has taken its place, from the same inputs verified again (the same "now": the same
+/// event), so that `verify` hands JavaScript no native object to collect.
 pub(crate) fn details(
     verifier: &Verifier,
+    recent: &Recent,
+    number: u32,
     body: &[u8],
     values: [Option<String>; 4],
     now: f64,
 ) -> String {
-    let result =
-        unix_seconds(now).and_then(|now| verifier.verify_at(body, &headers(verifier, values), now));
-    let event = match result {
+    let kept = {
+        let mut kept = recent.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        match kept.take() {
+            Some((kept_number, event)) if kept_number == number => Some(event),
+            other => {
+                *kept = other;
+                None
+            }
+        }
+    };
+    let event = match kept.map_or_else(
+        || {
+            unix_seconds(now)
+                .and_then(|now| verifier.verify_at(body, &headers(verifier, values), now))
+        },
+        Ok,
+    ) {
         Ok(event) => event,
         Err(error) => return packed_error(&error),
     };
@@ -157,8 +189,9 @@ pub(crate) fn verify_signature(
 ///
 /// `{flags}|{type}|{family}|{id}|{idempotency key}|{untyped reason}|{untyped detail}|{data}|{timestamp ms}[|{json text}]`
 ///
-/// `flags`: bit 0 documented; `?` where the details (documented, the key, the untyped
-/// reason and detail, then all `-`) are left for [`details`] to work out on first read.
+/// `flags`: bit 0 documented; `?{number}` where the details (documented, the key, the
+/// untyped reason and detail, then all `-`) are left for [`details`] to work out on
+/// first read.
 /// Each text field is `{len}:{text}`, `len` being its length in UTF-16 code units
 /// (JavaScript's `length`), so any text, `|` or `:` included, reads back exactly; or `-`
 /// for none. `{data}` says where the text of `data` is: `*` the whole JSON text
@@ -168,24 +201,25 @@ pub(crate) fn verify_signature(
 /// end, is there only when the JSON text of the delivery is not the body (the decoded
 /// `payload` of a form-encoded GitHub delivery).
 pub(crate) fn packed(event: &Event) -> String {
-    pack(event, true)
+    pack(event, None)
 }
 
-/// [`packed`], with the details (which make the core type `data` and derive the key)
-/// where `with_details`, else `?` and `-`.
-fn pack(event: &Event, with_details: bool) -> String {
+/// [`packed`]: with the details (which make the core type `data` and derive the key), or
+/// without them, as event `number`.
+fn pack(event: &Event, number: Option<u32>) -> String {
     let mut out = String::with_capacity(160);
-    let (flags, key, reason, detail) = if with_details {
+    let (key, reason, detail) = if let Some(number) = number {
+        out.push('?');
+        push_number(&mut out, number);
+        (None, None, None)
+    } else {
+        out.push(char::from(b'0' + u8::from(event.data().is_documented())));
         (
-            char::from(b'0' + u8::from(event.data().is_documented())),
             Some(event.idempotency_key()),
             event.untyped_reason().map(UntypedReason::as_str),
             event.untyped_detail(),
         )
-    } else {
-        ('?', None, None, None)
     };
-    out.push(flags);
     for field in [
         Some(event.event_type()),
         Some(event.family()),

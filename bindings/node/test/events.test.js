@@ -31,6 +31,28 @@ test('drifted Sentinel data ("pages": "4") arrives untyped: data_mismatch, data 
   assert.equal(JSON.parse(JSON.stringify(event)).untypedReason, 'data_mismatch');
 });
 
+test('the details verify() leaves out are the same read first, read late, or read after later events', () => {
+  const verifier = new Verifier({ provider: 'sentinel', secrets: [SECRET], clock: () => NOW * 1000 });
+  const deliveries = [
+    sentinelCompleted('{"document_id":"doc_1","pages":4}'),
+    sentinelCompleted('{"document_id":"doc_2","pages":"4"}'),
+    '{"event":"document.archived","timestamp":"2026-05-15T10:05:00Z","data":{"document_id":"doc_3"}}',
+  ].map((body) => [body, sign('sentinel', SECRET, body, { timestamp: NOW })]);
+  const details = (event) => [event.documented, event.idempotencyKey, event.untypedReason, event.untypedDetail];
+  // Each read right after its verify, then all verified first and read in reverse order
+  // (the backend keeps only the latest event: the others are worked out again), and one
+  // verified from text.
+  const first = deliveries.map(([body, headers]) => details(verifier.verify(body, headers)));
+  const events = deliveries.map(([body, headers]) => verifier.verify(Buffer.from(body), headers));
+  assert.deepEqual(events.reverse().map(details), first.slice().reverse());
+  assert.deepEqual(details(verifier.verify(...deliveries[1])), first[1]);
+  assert.deepEqual(
+    first.map(([documented, , reason]) => [documented, reason]),
+    [[true, null], [false, 'data_mismatch'], [false, 'undocumented_type']],
+  );
+  assert.match(first[0][1], /^document\.completed:doc_1:/);
+});
+
 test('"pages": 4.0 is the integer 4: typed', () => {
   const event = verify('sentinel', sentinelCompleted('{"document_id":"doc_1","pages":4.0}'));
   assert.equal(event.documented, true);

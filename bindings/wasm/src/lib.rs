@@ -115,7 +115,11 @@ impl RawVerifierBuilder {
             &overrides,
         )?;
         let names = wire::header_names(&inner);
-        Ok(RawVerifier { inner, names })
+        Ok(RawVerifier {
+            inner,
+            names,
+            recent: wire::Recent::default(),
+        })
     }
 }
 
@@ -124,6 +128,7 @@ impl RawVerifierBuilder {
 pub struct RawVerifier {
     inner: hookshield::Verifier,
     names: Vec<String>,
+    recent: wire::Recent,
 }
 
 #[wasm_bindgen]
@@ -170,7 +175,13 @@ impl RawVerifier {
         event: Option<String>,
         now: f64,
     ) -> String {
-        wire::verify(&self.inner, body, [signature, timestamp, id, event], now)
+        wire::verify(
+            &self.inner,
+            &self.recent,
+            body,
+            [signature, timestamp, id, event],
+            now,
+        )
     }
 
     /// [`RawVerifier::verify`] for a body given as text (taken as UTF-8).
@@ -186,16 +197,18 @@ impl RawVerifier {
     ) -> String {
         wire::verify(
             &self.inner,
+            &self.recent,
             body.as_bytes(),
             [signature, timestamp, id, event],
             now,
         )
     }
 
-    /// The details of an event [`RawVerifier::verify`] returned without them, for the
-    /// same arguments: `{flags}|{key}|{untyped reason}|{untyped detail}`.
+    /// The details of event `number`, which [`RawVerifier::verify`] returned without
+    /// them, given the same arguments: `{flags}|{key}|{untyped reason}|{untyped detail}`.
     pub fn details(
         &self,
+        number: u32,
         body: &[u8],
         signature: Option<String>,
         timestamp: Option<String>,
@@ -203,13 +216,15 @@ impl RawVerifier {
         event: Option<String>,
         now: f64,
     ) -> String {
-        wire::details(&self.inner, body, [signature, timestamp, id, event], now)
+        let values = [signature, timestamp, id, event];
+        wire::details(&self.inner, &self.recent, number, body, values, now)
     }
 
     /// [`RawVerifier::details`] for a body given as text (taken as UTF-8).
     #[wasm_bindgen(js_name = detailsText)]
     pub fn details_text(
         &self,
+        number: u32,
         body: &str,
         signature: Option<String>,
         timestamp: Option<String>,
@@ -217,10 +232,13 @@ impl RawVerifier {
         event: Option<String>,
         now: f64,
     ) -> String {
+        let values = [signature, timestamp, id, event];
         wire::details(
             &self.inner,
+            &self.recent,
+            number,
             body.as_bytes(),
-            [signature, timestamp, id, event],
+            values,
             now,
         )
     }
