@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
@@ -141,19 +141,23 @@ impl SqliteInbox {
         connection
             .busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| unavailable(&e))?;
-        // `journal_mode` answers with the mode in force: WAL persists in the file.
-        let mode: String = connection
-            .query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))
-            .map_err(|e| unavailable(&e))?;
+        // Processes opening a new file at once contend for it, and SQLite answers a
+        // change of journal mode that meets another connection with "database is
+        // locked" without waiting: try again within the busy timeout.
+        let deadline = Instant::now() + BUSY_TIMEOUT;
+        let mode = loop {
+            match set_up(&connection) {
+                Err(error) if is_busy(&error) && Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                other => break other.map_err(|e| unavailable(&e))?,
+            }
+        };
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(InboxError::Unavailable {
                 reason: format!("SQLite: the file stays in journal mode {mode}, not WAL"),
             });
         }
-        connection
-            .execute_batch("PRAGMA synchronous=FULL;")
-            .and_then(|()| connection.execute_batch(SCHEMA))
-            .map_err(|e| unavailable(&e))?;
         Ok(SqliteInbox {
             connection: Mutex::new(connection),
             appends: Mutex::default(),
@@ -208,6 +212,23 @@ impl SqliteInbox {
             .map(drop)
             .map_err(|e| unavailable(&e))
     }
+}
+
+/// Puts the file in WAL mode (which persists in the file), syncs every commit, and
+/// creates the table: the journal mode in force, as SQLite answers it.
+fn set_up(connection: &Connection) -> rusqlite::Result<String> {
+    let mode = connection.query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))?;
+    connection.execute_batch("PRAGMA synchronous=FULL;")?;
+    connection.execute_batch(SCHEMA)?;
+    Ok(mode)
+}
+
+/// Whether another connection held the lock.
+fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 /// Sets `PRAGMA synchronous` (`FULL` everywhere but around a claim).

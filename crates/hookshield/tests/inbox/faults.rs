@@ -13,6 +13,12 @@ use crate::fixture::{accept_many, verifier, Fixture};
 /// The environment variable that makes [`crate::worker_process`] a worker.
 pub(crate) const WORKER_URL: &str = "HOOKSHIELD_TEST_INBOX_WORKER_URL";
 
+/// The environment variable that makes [`crate::receiver_process`] a receiver.
+pub(crate) const RECEIVER_URL: &str = "HOOKSHIELD_TEST_INBOX_RECEIVER_URL";
+
+/// How many deliveries each receiver process accepts.
+const RECEIVED: usize = 30;
+
 /// Polls `inbox` until `done(stats)`; a hang guard, not a timing assertion.
 fn wait_for(inbox: &Inbox, what: &str, done: impl Fn(&InboxStats) -> bool) -> InboxStats {
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -220,6 +226,69 @@ pub(crate) fn shutdown_lets_the_handler_in_progress_finish(f: &Fixture) {
         (2, 0, 1),
         "nothing else taken"
     );
+}
+
+pub(crate) fn receiver_processes_sharing_the_inbox_queue_each_key_once(f: &Fixture) {
+    // Three processes receive the same deliveries at once, as redeliveries to several
+    // machines do; each prints what it answered.
+    let children: Vec<_> = (0..3)
+        .map(|_| {
+            Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "receiver_process",
+                    "--exact",
+                    "--nocapture",
+                    "--test-threads",
+                    "1",
+                ])
+                .env(RECEIVER_URL, &f.url)
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut answers = HashMap::<String, Vec<String>>::new();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success());
+        // The test harness's own lines may share a line with ours.
+        for line in String::from_utf8(output.stdout).unwrap().lines() {
+            let Some(start) = line.find("evt_process_") else {
+                continue;
+            };
+            let (key, kind) = line[start..].split_once(' ').unwrap();
+            answers
+                .entry(key.to_owned())
+                .or_default()
+                .push(kind.to_owned());
+        }
+    }
+    assert_eq!(answers.len(), RECEIVED);
+    for (key, kinds) in &answers {
+        assert_eq!(kinds.len(), 3, "{key}: {kinds:?}");
+        assert_eq!(
+            kinds.iter().filter(|k| *k == "queued").count(),
+            1,
+            "{key}: {kinds:?}"
+        );
+        assert!(
+            kinds.iter().all(|k| k == "queued" || k == "duplicate"),
+            "{key}: {kinds:?}"
+        );
+    }
+    assert_eq!(f.open().stats().unwrap().pending, RECEIVED as u64);
+}
+
+/// The receiver process of the test above: accepts `RECEIVED` deliveries and prints
+/// `{key} {outcome}` for each.
+pub(crate) fn receive_and_print(url: &str) {
+    let inbox = Inbox::open(url).unwrap();
+    let verifier = verifier();
+    for i in 0..RECEIVED {
+        let key = format!("evt_process_{i}");
+        let (body, headers) = crate::fixture::signed(&key);
+        println!("{key} {}", inbox.accept(&verifier, &body, &headers).kind());
+    }
 }
 
 pub(crate) fn a_reopened_inbox_keeps_what_was_pending(f: &Fixture) {

@@ -46,6 +46,7 @@ every_backend!(
     faults::a_worker_killed_mid_handler_loses_the_delivery_after_its_lease,
     faults::a_reopened_inbox_keeps_what_was_pending,
     faults::shutdown_lets_the_handler_in_progress_finish,
+    faults::receiver_processes_sharing_the_inbox_queue_each_key_once,
 );
 
 /// Not a test of its own: the worker process that
@@ -54,6 +55,15 @@ every_backend!(
 fn worker_process() {
     if let Ok(url) = std::env::var(faults::WORKER_URL) {
         faults::hang_in_a_handler(&url);
+    }
+}
+
+/// Not a test of its own: a receiver process that
+/// `receiver_processes_sharing_the_inbox_queue_each_key_once` starts.
+#[test]
+fn receiver_process() {
+    if let Ok(url) = std::env::var(faults::RECEIVER_URL) {
+        faults::receive_and_print(&url);
     }
 }
 
