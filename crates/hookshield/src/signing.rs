@@ -104,7 +104,7 @@ pub fn sign_with(
         _ => "application/json",
     };
     let mut headers = vec![("Content-Type".to_owned(), content_type.to_owned())];
-    let timestamp = if scheme.timestamp_header.is_some() || scheme.timestamp_key.is_some() {
+    let timestamp = if scheme.has_timestamp() {
         let unix = match options.timestamp {
             Some(unix) => unix,
             None => timestamp::system_now().ok_or_else(|| {
