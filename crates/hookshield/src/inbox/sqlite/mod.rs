@@ -8,11 +8,10 @@
 //! after now, inside `BEGIN IMMEDIATE`, so processes sharing the file never claim a row
 //! twice. Every change to a claimed row names its lease token.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
@@ -20,99 +19,19 @@ use super::{
     millis, new_token, now_ms, Appended, Backend, DeadLetter, Delivery, InboxError, InboxStats, Job,
 };
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS hookshield_inbox (
-    id INTEGER PRIMARY KEY,
-    idempotency_key TEXT NOT NULL UNIQUE,
-    provider TEXT NOT NULL,
-    body BLOB,
-    headers TEXT,
-    received_at INTEGER NOT NULL,
-    state TEXT NOT NULL,
-    due_at INTEGER,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    lease_token TEXT,
-    last_error TEXT,
-    finished_at INTEGER,
-    expires_at INTEGER
-);
-CREATE INDEX IF NOT EXISTS hookshield_inbox_due ON hookshield_inbox (due_at, id)
-    WHERE due_at IS NOT NULL;
-CREATE INDEX IF NOT EXISTS hookshield_inbox_state ON hookshield_inbox (state);
-CREATE INDEX IF NOT EXISTS hookshield_inbox_expires ON hookshield_inbox (expires_at)
-    WHERE expires_at IS NOT NULL;
-";
+mod connect;
+mod group_commit;
 
-/// How long a call waits for another connection's write lock.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+use group_commit::GroupCommit;
 
 /// How often, at most, done deliveries past their retention are purged.
 const PURGE_EVERY_MS: i64 = 60_000;
 
 pub(crate) struct SqliteInbox {
     connection: Mutex<Connection>,
-    appends: Mutex<Appends>,
+    appends: GroupCommit,
     path: String,
     last_purge: AtomicI64,
-}
-
-/// Group commit: appends wait here for the connection, and whoever holds it next commits
-/// every waiting append in one transaction (one sync to disk instead of one each), then
-/// leaves each its answer. Lock order: the connection, then this.
-#[derive(Default)]
-struct Appends {
-    next_ticket: u64,
-    waiting: Vec<(u64, Row)>,
-    answers: HashMap<u64, Result<Appended, InboxError>>,
-}
-
-/// A delivery as appended.
-struct Row {
-    key: String,
-    provider: String,
-    body: Vec<u8>,
-    headers: String,
-    received_at: i64,
-}
-
-/// Inserts `batch` in one transaction: what each insert did, or why the commit failed.
-fn commit_appends(
-    connection: &mut Connection,
-    batch: &[(u64, Row)],
-) -> Result<Vec<Appended>, InboxError> {
-    let now = now_ms();
-    let transaction = connection
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(|e| unavailable(&e))?;
-    let mut answers = Vec::with_capacity(batch.len());
-    {
-        let mut insert = transaction
-            .prepare_cached(
-                "INSERT OR IGNORE INTO hookshield_inbox
-                 (idempotency_key, provider, body, headers, received_at, state, due_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6)",
-            )
-            .map_err(|e| unavailable(&e))?;
-        for (_, row) in batch {
-            let inserted = insert
-                .execute(params![
-                    row.key,
-                    row.provider,
-                    row.body,
-                    row.headers,
-                    row.received_at,
-                    now
-                ])
-                .map_err(|e| unavailable(&e))?;
-            answers.push(if inserted == 1 {
-                Appended::Queued
-            } else {
-                Appended::Duplicate
-            });
-        }
-    }
-    transaction.commit().map_err(|e| unavailable(&e))?;
-    Ok(answers)
 }
 
 impl fmt::Debug for SqliteInbox {
@@ -123,6 +42,7 @@ impl fmt::Debug for SqliteInbox {
     }
 }
 
+/// A SQLite error as an inbox error.
 fn unavailable(error: &rusqlite::Error) -> InboxError {
     InboxError::Unavailable {
         reason: format!("SQLite: {error}"),
@@ -137,37 +57,13 @@ impl SqliteInbox {
                 reason: "sqlite: needs a file path (sqlite:PATH)".to_owned(),
             });
         }
-        let connection = Connection::open(path).map_err(|e| unavailable(&e))?;
-        connection
-            .busy_timeout(BUSY_TIMEOUT)
-            .map_err(|e| unavailable(&e))?;
-        // Processes opening a new file at once contend for it, and SQLite answers a
-        // change of journal mode that meets another connection with "database is
-        // locked" without waiting: try again within the busy timeout.
-        let deadline = Instant::now() + BUSY_TIMEOUT;
-        let mode = loop {
-            match set_up(&connection) {
-                Err(error) if is_busy(&error) && Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(10));
-                }
-                other => break other.map_err(|e| unavailable(&e))?,
-            }
-        };
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(InboxError::Unavailable {
-                reason: format!("SQLite: the file stays in journal mode {mode}, not WAL"),
-            });
-        }
+        let connection = connect::connect(path)?;
         Ok(SqliteInbox {
             connection: Mutex::new(connection),
-            appends: Mutex::default(),
+            appends: GroupCommit::default(),
             path: path.to_owned(),
             last_purge: AtomicI64::new(0),
         })
-    }
-
-    fn appends(&self) -> MutexGuard<'_, Appends> {
-        self.appends.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn connection(&self) -> MutexGuard<'_, Connection> {
@@ -212,23 +108,6 @@ impl SqliteInbox {
             .map(drop)
             .map_err(|e| unavailable(&e))
     }
-}
-
-/// Puts the file in WAL mode (which persists in the file), syncs every commit, and
-/// creates the table: the journal mode in force, as SQLite answers it.
-fn set_up(connection: &Connection) -> rusqlite::Result<String> {
-    let mode = connection.query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))?;
-    connection.execute_batch("PRAGMA synchronous=FULL;")?;
-    connection.execute_batch(SCHEMA)?;
-    Ok(mode)
-}
-
-/// Whether another connection held the lock.
-fn is_busy(error: &rusqlite::Error) -> bool {
-    matches!(
-        error.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-    )
 }
 
 /// Sets `PRAGMA synchronous` (`FULL` everywhere but around a claim).
@@ -286,44 +165,7 @@ fn claim_next(
 
 impl Backend for SqliteInbox {
     fn append(&self, delivery: &Delivery) -> Result<Appended, InboxError> {
-        let row = Row {
-            key: delivery.idempotency_key.clone(),
-            provider: delivery.provider.clone(),
-            body: delivery.body.clone(),
-            headers: serde_json::to_string(&delivery.headers).map_err(|e| {
-                InboxError::Unavailable {
-                    reason: format!("headers not storable: {e}"),
-                }
-            })?,
-            received_at: delivery.received_at,
-        };
-        let ticket = {
-            let mut appends = self.appends();
-            let ticket = appends.next_ticket;
-            appends.next_ticket += 1;
-            appends.waiting.push((ticket, row));
-            ticket
-        };
-        let mut connection = self.connection();
-        let batch = {
-            let mut appends = self.appends();
-            if let Some(answer) = appends.answers.remove(&ticket) {
-                return answer; // committed by the holder before us
-            }
-            std::mem::take(&mut appends.waiting)
-        };
-        let answers = commit_appends(&mut connection, &batch);
-        let mut appends = self.appends();
-        let mut own = None;
-        for (i, (other, _)) in batch.iter().enumerate() {
-            let answer = answers.as_ref().map(|a| a[i]).map_err(Clone::clone);
-            if *other == ticket {
-                own = Some(answer);
-            } else {
-                appends.answers.insert(*other, answer);
-            }
-        }
-        own.unwrap_or_else(|| unreachable!("an append waits in the batch until answered"))
+        self.appends.append(&self.connection, delivery)
     }
 
     fn claim(&self, lease: Duration) -> Result<Option<Job>, InboxError> {
