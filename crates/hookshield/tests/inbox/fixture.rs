@@ -15,6 +15,9 @@ use hookshield::{Provider, SignOptions, Verifier};
 
 pub(crate) const SECRET: &str = "whsec_inbox_tests";
 
+/// A lease no test sees end.
+pub(crate) const LEASE: std::time::Duration = std::time::Duration::from_secs(30);
+
 pub(crate) struct Fixture {
     pub(crate) url: String,
     #[cfg(feature = "redis")]
@@ -145,4 +148,12 @@ pub(crate) fn accept_many(inbox: &Inbox, prefix: &str, count: usize) -> Vec<Stri
             key
         })
         .collect()
+}
+
+/// Unix milliseconds, as `accept` records a delivery's received time.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
 }

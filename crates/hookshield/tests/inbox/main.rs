@@ -3,6 +3,7 @@
 #![cfg(feature = "sqlite")]
 #![allow(missing_docs)]
 
+mod appends;
 mod basics;
 mod faults;
 mod fixture;
@@ -30,8 +31,8 @@ macro_rules! every_backend {
 }
 
 every_backend!(
-    basics::append_collapses_duplicates_in_every_state,
-    basics::only_the_scheme_headers_are_stored,
+    appends::append_collapses_duplicates_in_every_state,
+    appends::only_the_scheme_headers_are_stored,
     basics::claims_take_the_oldest_due_delivery_first,
     basics::release_gives_back_without_counting_the_attempt,
     basics::failures_retry_with_backoff_then_become_dead_letters,
@@ -39,9 +40,9 @@ every_backend!(
     basics::a_stale_lease_cannot_finish_what_another_worker_took_over,
     basics::tampered_deliveries_become_dead_letters_unhandled,
     basics::a_delivery_whose_leases_keep_ending_becomes_a_dead_letter,
-    basics::concurrent_appends_queue_each_key_once,
-    basics::done_keys_are_forgotten_after_the_retention,
-    basics::one_inbox_serves_many_providers,
+    appends::concurrent_appends_queue_each_key_once,
+    appends::done_keys_are_forgotten_after_the_retention,
+    appends::one_inbox_serves_many_providers,
     faults::eight_workers_with_failing_handlers_lose_nothing_and_finish_nothing_twice,
     faults::a_worker_killed_mid_handler_loses_the_delivery_after_its_lease,
     faults::a_reopened_inbox_keeps_what_was_pending,
