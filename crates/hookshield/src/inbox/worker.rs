@@ -116,7 +116,8 @@ impl WorkerOptions {
         let doublings = i32::try_from(attempt.saturating_sub(1).min(62)).unwrap_or(62);
         let delay = self.backoff.as_secs_f64() * 2f64.powi(doublings);
         let delay = delay.min(self.max_backoff.as_secs_f64());
-        Duration::from_secs_f64(delay / 2.0 + delay / 2.0 * random.clamp(0.0, 1.0))
+        Duration::try_from_secs_f64(delay / 2.0 + delay / 2.0 * random.clamp(0.0, 1.0))
+            .unwrap_or(self.max_backoff)
     }
 }
 
@@ -355,4 +356,28 @@ fn random_unit() -> Result<f64, InboxError> {
         reason: format!("no randomness for the retry jitter: {e}"),
     })?;
     Ok((u64::from_le_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_delays_double_with_equal_jitter_up_to_the_cap() {
+        let options = WorkerOptions::default()
+            .backoff(Duration::from_secs(1))
+            .max_backoff(Duration::from_secs(10));
+        let delay = |attempt, random| options.retry_delay(attempt, random);
+        assert_eq!(delay(1, 0.0), Duration::from_millis(500));
+        assert_eq!(delay(1, 1.0), Duration::from_secs(1));
+        assert_eq!(delay(3, 0.0), Duration::from_secs(2));
+        assert_eq!(delay(3, 0.5), Duration::from_secs(3));
+        assert_eq!(delay(30, 1.0), Duration::from_secs(10), "capped");
+        let unbounded = options.max_backoff(Duration::MAX);
+        assert_eq!(
+            unbounded.retry_delay(u32::MAX, 1.0),
+            Duration::from_secs(1 << 62),
+            "no overflow"
+        );
+    }
 }
