@@ -39,6 +39,8 @@ impl FromRef<App> for Receiver {
 
 async fn exactly_once(State(app): State<App>, delivery: Delivery) -> Reply {
     app.runs.fetch_add(1, Ordering::SeqCst);
+    // A handler awaits while it holds the delivery (its future must stay `Send`).
+    tokio::task::yield_now().await;
     let result = if app.fail {
         Err("database down")
     } else {
