@@ -135,7 +135,7 @@ impl Verifier {
         body: &Bound<'_, PyAny>,
         headers: &Bound<'_, PyAny>,
     ) -> PyResult<Event> {
-        let event = self.verify_core(py, body, headers, self.inner.replay_horizon())?;
+        let event = self.verify_core(py, body, headers, Purpose::Verify)?;
         event.map(Event::new).map_err(|e| to_pyerr(py, &e))
     }
 
@@ -313,22 +313,26 @@ impl Verifier {
         }
     }
 
-    /// Verifies; the outer `Err` is a Python error that is not about the delivery
-    /// (argument types, a failing clock).
+    /// Verifies for `purpose`; the outer `Err` is a Python error that is not about the
+    /// delivery (argument types, a failing clock).
     fn verify_core(
         &self,
         py: Python<'_>,
         body: &Bound<'_, PyAny>,
         headers: &Bound<'_, PyAny>,
-        horizon: Option<std::time::Duration>,
+        purpose: Purpose,
     ) -> PyResult<Result<hookshield::Event, hookshield::Error>> {
         let body = convert::body(body)?;
         let headers = convert::headers(headers, &self.headers)?;
         let now = self.now(py)?;
         let bytes = body.as_bytes();
-        let run = || match now {
-            Some(now) => self.inner.verify_within_at(bytes, &headers, now, horizon),
-            None => self.inner.verify_within(bytes, &headers, horizon),
+        let run = || match (purpose, now) {
+            (Purpose::Verify, Some(now)) => self.inner.verify_at(bytes, &headers, now),
+            (Purpose::Verify, None) => self.inner.verify(bytes, &headers),
+            (Purpose::Claim(horizon), Some(now)) => {
+                self.inner.verify_within_at(bytes, &headers, now, horizon)
+            }
+            (Purpose::Claim(horizon), None) => self.inner.verify_within(bytes, &headers, horizon),
         };
         Ok(if bytes.len() >= DETACH_ABOVE_BYTES {
             py.detach(run)
@@ -354,7 +358,7 @@ impl Verifier {
             .transpose()?;
         // The retention is the replay horizon: a replay is either remembered or refused.
         let horizon = options.retention.or(self.inner.replay_horizon());
-        let event = match self.verify_core(py, body, headers, horizon)? {
+        let event = match self.verify_core(py, body, headers, Purpose::Claim(horizon))? {
             Ok(event) => event,
             Err(error) => {
                 let outcome = Outcome::rejected(py, self.inner.provider(), &error)?;
@@ -488,4 +492,14 @@ fn require_callable(handler: &Bound<'_, PyAny>) -> PyResult<()> {
         "handler must be callable, not {}",
         type_name(handler)
     )))
+}
+
+/// What a verification is for.
+#[derive(Clone, Copy)]
+enum Purpose {
+    /// A plain `verify`: the verifier's replay horizon; the core types `data` on first read.
+    Verify,
+    /// A delivery about to be claimed, with this replay horizon: typed as it is read, as
+    /// the key needs it.
+    Claim(Option<std::time::Duration>),
 }

@@ -10,7 +10,10 @@
 //! - `verify_at`: all of that, then the body checked to be JSON and its envelope read;
 //!   also on a 1 KiB body with many more values (`sentinel_1KiB_many_values`);
 //! - `verify_at_typed_keyed`: `verify_at`, then reading the typed data and the
-//!   idempotency key, which the event works out on first use (what `process` pays).
+//!   idempotency key, which the event works out on first use;
+//! - `verify_within_at_keyed`: `verify_within_at` (which types the data while reading
+//!   the body, as `process` and `claim` verify), then the typed data and the key: what
+//!   `process` pays.
 //!
 //! Run: `cargo bench -p hookshield --bench verify` (3 s of measurement per benchmark).
 //!
@@ -126,6 +129,9 @@ fn bench_verify(c: &mut Criterion) {
         group.bench_function("verify_at_typed_keyed", |b| {
             b.iter(|| typed_keyed(&verifier, &body, &headers));
         });
+        group.bench_function("verify_within_at_keyed", |b| {
+            b.iter(|| within_keyed(&verifier, &body, &headers));
+        });
         group.finish();
     }
 
@@ -146,7 +152,25 @@ fn bench_verify(c: &mut Criterion) {
     group.bench_function("verify_at_typed_keyed", |b| {
         b.iter(|| typed_keyed(&verifier, &body, &headers));
     });
+    group.bench_function("verify_within_at_keyed", |b| {
+        b.iter(|| within_keyed(&verifier, &body, &headers));
+    });
     group.finish();
+}
+
+/// Verifies as `process` does (the data typed while reading), then reads the typed data
+/// and the idempotency key.
+fn within_keyed(verifier: &Verifier, body: &[u8], headers: &[(String, String)]) {
+    let event = verifier
+        .verify_within_at(
+            black_box(body),
+            black_box(headers),
+            NOW,
+            verifier.replay_horizon(),
+        )
+        .expect("valid");
+    black_box(event.data());
+    black_box(event.idempotency_key());
 }
 
 /// Verifies, then reads the typed data and the idempotency key.

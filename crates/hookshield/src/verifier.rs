@@ -5,7 +5,7 @@ use std::fmt;
 
 use std::time::Duration;
 
-use crate::events::envelope::{build_event, HeaderFacts, Horizon};
+use crate::events::envelope::{build_event, HeaderFacts, Horizon, Typing};
 use crate::headers::{self, Headers};
 use crate::scheme::Scheme;
 use crate::secret::{KeyedSecret, Secret};
@@ -166,7 +166,7 @@ impl Verifier {
         headers: &(impl Headers + ?Sized),
         now: i64,
     ) -> Result<Event, Error> {
-        self.verify_within_at(body, headers, now, self.replay_horizon)
+        self.event_at(body, headers, now, self.replay_horizon, Typing::OnFirstRead)
     }
 
     /// [`Verifier::verify`] with the replay horizon given (see
@@ -182,7 +182,9 @@ impl Verifier {
 
     /// [`Verifier::verify_at`] with the replay horizon given: the retention of the store
     /// the event will be claimed in, so that a replay is either remembered or refused
-    /// ([`Verifier::claim`] does this with its retention).
+    /// ([`Verifier::claim`] does this with its retention). As the claim needs the
+    /// idempotency key, which needs the typed data, the data is typed in the same pass as
+    /// the envelope is read, where [`Verifier::verify_at`] leaves it to the first read.
     ///
     /// ```
     /// use std::time::Duration;
@@ -203,6 +205,18 @@ impl Verifier {
         now: i64,
         horizon: Option<Duration>,
     ) -> Result<Event, Error> {
+        self.event_at(body, headers, now, horizon, Typing::WhileReading)
+    }
+
+    /// Verifies and builds the event, typing its data as `typing` says.
+    fn event_at(
+        &self,
+        body: &[u8],
+        headers: &(impl Headers + ?Sized),
+        now: i64,
+        horizon: Option<Duration>,
+        typing: Typing,
+    ) -> Result<Event, Error> {
         let check = self.verify_signature_at(body, headers, now)?;
         let facts = HeaderFacts {
             timestamp: check.timestamp,
@@ -220,7 +234,14 @@ impl Verifier {
             now,
             seconds: horizon.as_secs(),
         });
-        build_event(self.provider, &self.scheme.envelope, body, facts, horizon)
+        build_event(
+            self.provider,
+            &self.scheme.envelope,
+            body,
+            facts,
+            horizon,
+            typing,
+        )
     }
 
     /// Checks size, headers, signature and replay window without parsing the body.

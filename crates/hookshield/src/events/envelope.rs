@@ -25,6 +25,22 @@ use crate::error::excerpt;
 use crate::timestamp::{parse_rfc3339, TimestampUnit};
 use crate::{idempotency, Envelope, Error, FormEncoding, Provider};
 
+/// When a documented type's data is typed: while the body is read, in the same pass (for
+/// a delivery about to be claimed, whose key needs it), or on the first read of the
+/// typed data or the key (for a receiver that may read `data` as JSON only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Typing {
+    WhileReading,
+    OnFirstRead,
+}
+
+/// Typed data parsed while the body was read, with the type it was parsed as.
+struct EarlyData<'a> {
+    event_type: Cow<'a, str>,
+    typed: EventData,
+    data: &'a str,
+}
+
 /// What the verified headers said, for the envelope to agree with.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct HeaderFacts<'a> {
@@ -87,6 +103,7 @@ pub(crate) fn build_event(
     body: &[u8],
     facts: HeaderFacts<'_>,
     horizon: Option<Horizon>,
+    typing: Typing,
 ) -> Result<Event, Error> {
     let text = std::str::from_utf8(body).map_err(|e| Error::InvalidJson {
         reason: format!(
@@ -107,7 +124,25 @@ pub(crate) fn build_event(
         },
     };
     let json = decoded.as_deref().unwrap_or(text);
-    let Some(members) = read_members(json)? else {
+    // While reading, a documented type's data is typed as it is read (which checks it),
+    // the type being read before it, as every provider's own samples have it.
+    let early_member = match (typing, &envelope.data_field) {
+        (Typing::WhileReading, Some(field)) if !field.contains('.') => field.as_str(),
+        _ => "",
+    };
+    let read = read_members(json, early_member, |members, value| {
+        let Text(event_type) = string_member(members, &envelope.type_fields)?;
+        let (typed, length) = parse_typed(provider, &event_type, value)?.ok()?;
+        Some((
+            EarlyData {
+                event_type,
+                typed,
+                data: &value[..length],
+            },
+            length,
+        ))
+    })?;
+    let Some((members, early)) = read else {
         return Ok(not_an_object(provider, text, facts));
     };
 
@@ -130,10 +165,19 @@ pub(crate) fn build_event(
         Some(field) => member_at(&members, field),
         None => Some(json),
     };
-    // Typing a documented type's data waits for the first read ([`type_event`]); what
-    // cannot be typed without reading it is settled here.
+    // Typing a documented type's data waits for the first read ([`type_event`]) unless
+    // it was typed while reading (and the object repeats neither the type nor the data:
+    // the last one counts); what cannot be typed without reading it is settled here.
     let typed = match (event_type.as_deref(), data_member) {
-        (Some(_), Some(_)) => OnceLock::new(),
+        (Some(event_type), Some(raw)) => match early {
+            Some(early) if early.event_type == event_type && std::ptr::eq(early.data, raw) => {
+                OnceLock::from(Typed {
+                    data: early.typed,
+                    untyped: None,
+                })
+            }
+            _ => OnceLock::new(),
+        },
         (event_type, _) => OnceLock::from(Typed {
             data: EventData::Other(data_member.map_or(Value::Null, parse_verified)),
             untyped: Some(untyped_without_data(provider, event_type, &layout)),
@@ -279,14 +323,18 @@ fn not_an_object(provider: Provider, text: &str, facts: HeaderFacts<'_>) -> Even
 ///
 /// The check is JSON's grammar, as JavaScript's and Python's parsers read it: a number
 /// past an `f64`'s range (`1e400`) is JSON too, read there as infinity.
-fn read_members(text: &str) -> Result<Option<Members<'_>>, Error> {
+fn read_members<'a, T>(
+    text: &'a str,
+    early_member: &str,
+    at_member: impl FnMut(&Members<'a>, &'a str) -> Option<(T, usize)>,
+) -> Result<Option<(Members<'a>, Option<T>)>, Error> {
     let invalid_json = |e: serde_json::Error| Error::InvalidJson {
         reason: e.to_string(),
     };
-    let read = if let Some(members) = Members::read_object(text) {
-        Some(members)
+    let read = if let Some(read) = Members::read_object_with(text, early_member, at_member) {
+        Some(read)
     } else if let Ok(members) = serde_json::from_str::<Members<'_>>(text) {
-        Some(members)
+        Some((members, None))
     } else {
         // Not an object: JSON all the same, or not JSON at all.
         serde_json::from_str::<&RawValue>(text).map_err(invalid_json)?;

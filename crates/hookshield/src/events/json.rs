@@ -59,6 +59,18 @@ impl<'a> Members<'a> {
     /// `None` when `text` is not a well-formed object, or when anything about it is
     /// unusual: `serde_json::from_str::<Members>` then decides, with its error messages.
     pub(crate) fn read_object(text: &'a str) -> Option<Self> {
+        Self::read_object_with(text, "", |_, _| None::<((), usize)>).map(|(members, _)| members)
+    }
+
+    /// [`Members::read_object`], offering `at_member` each value of the member `name`
+    /// (the text from where it starts to the end of `text`) with the members read before
+    /// it: it may parse the value itself, which checks it, returning what it made and the
+    /// value's length; a value it declines is checked and skipped.
+    pub(crate) fn read_object_with<T>(
+        text: &'a str,
+        name: &str,
+        mut at_member: impl FnMut(&Self, &'a str) -> Option<(T, usize)>,
+    ) -> Option<(Self, Option<T>)> {
         let bytes = text.as_bytes();
         let skip_whitespace = |mut at: usize| {
             while matches!(bytes.get(at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
@@ -67,6 +79,7 @@ impl<'a> Members<'a> {
             at
         };
         let mut members = Members(Vec::with_capacity(8));
+        let mut made = None;
         let mut at = skip_whitespace(0);
         if bytes.get(at) != Some(&b'{') {
             return None;
@@ -83,7 +96,16 @@ impl<'a> Members<'a> {
                 }
                 at = skip_whitespace(at + 1);
                 let rest = &text[at..];
-                let length = parse_prefix::<&RawValue>(rest).ok()?.1;
+                let offered = (!name.is_empty() && key.0 == name)
+                    .then(|| at_member(&members, rest))
+                    .flatten();
+                let length = match offered {
+                    Some((value, length)) => {
+                        made = Some(value);
+                        length
+                    }
+                    None => parse_prefix::<&RawValue>(rest).ok()?.1,
+                };
                 members.0.push((key, &rest[..length]));
                 at = skip_whitespace(at + length);
                 match bytes.get(at) {
@@ -96,7 +118,7 @@ impl<'a> Members<'a> {
                 }
             }
         }
-        (skip_whitespace(at) == bytes.len()).then_some(members)
+        (skip_whitespace(at) == bytes.len()).then_some((members, made))
     }
 }
 
