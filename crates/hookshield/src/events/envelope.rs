@@ -1,9 +1,10 @@
 //! Reading a provider's envelope out of a verified body and building the [`Event`].
 //!
 //! The body is read once into its top-level members, borrowed as raw text, checking that
-//! it is JSON. The typed data and the idempotency key wait for their first read
-//! ([`type_event`], [`idempotency_key`]): the typed data is then deserialized straight
-//! from the text of `data`. No JSON tree is built unless someone asks for one
+//! it is JSON. The typed data is deserialized straight from the text of `data`: in the
+//! same pass ([`Typing::WhileReading`], for a delivery about to be claimed), or on its
+//! first read ([`type_event`]); the idempotency key waits for its first read
+//! ([`idempotency_key`]). No JSON tree is built unless someone asks for one
 //! ([`Event::raw`]).
 
 use std::borrow::Cow;
