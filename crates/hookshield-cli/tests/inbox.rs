@@ -122,7 +122,17 @@ fn dead_letters_are_listed_and_replayed(inbox: &str, dir: &std::path::Path) {
     ];
     let worker = Worker::start(inbox, &command, &options);
     wait_until(inbox, "all dead", |s| s["dead"] == 3);
-    worker.stop();
+    let out = text(&worker.stop().stdout);
+    // Each line says how the inbox recorded the run, as the core's worker reports it.
+    assert_eq!(
+        (
+            out.matches("failed, will retry in ").count(),
+            out.matches("dead letter (last attempt): the --exec command failed")
+                .count()
+        ),
+        (3, 3),
+        "{out}"
+    );
     for key in &keys {
         assert_eq!(runs(dir)[key], [1, 2], "{key}");
     }

@@ -4,11 +4,12 @@
 
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::time::Instant;
 
 use clap::ArgMatches;
-use hookshield::inbox::{JobInfo, Shutdown, Verifiers, Worker, WorkerOptions, WorkerSummary};
-use hookshield::{options, Event, Provider};
+use hookshield::inbox::{
+    Finished, InboxError, JobEnd, Shutdown, Verifiers, Worker, WorkerOptions, WorkerSummary,
+};
+use hookshield::{options, Provider};
 use serde_json::json;
 
 use super::InboxArg;
@@ -93,16 +94,6 @@ pub(crate) struct Args {
     json: bool,
 }
 
-/// What happened to one run of COMMAND, as printed.
-struct Ran<'a> {
-    event: &'a Event,
-    job: &'a JobInfo,
-    result: &'a Result<(), String>,
-    seconds: f64,
-    /// Whether this was the last attempt (a failure then makes a dead letter).
-    last: bool,
-}
-
 impl Args {
     /// The options, each checked by the core (`hookshield::options`) as every
     /// binding's are.
@@ -170,23 +161,14 @@ pub(crate) fn run(args: &Args, matches: &ArgMatches) -> Result<()> {
     );
     let _ = std::io::stderr().flush();
     let style = Style::stdout();
-    let summary = worker.run(
-        |event, job| {
-            let started = Instant::now();
-            let result = crate::exec::run(&args.exec, event, Some(job.attempt));
-            let ran = Ran {
-                event,
-                job,
-                result: &result,
-                seconds: started.elapsed().as_secs_f64(),
-                last: job.attempt >= options.max_attempts,
-            };
+    let summary = worker.run_with(
+        |event, job| crate::exec::run(&args.exec, event, Some(job.attempt)),
+        |end| {
             if args.json {
-                outln!("{}", json_line(&ran));
+                outln!("{}", json_line(end));
             } else {
-                print_pretty(style, &ran);
+                print_pretty(style, end);
             }
-            result
         },
         &shutdown,
     );
@@ -231,44 +213,79 @@ fn describe(summary: &WorkerSummary) -> String {
     text
 }
 
-fn json_line(ran: &Ran<'_>) -> serde_json::Value {
+/// How the inbox recorded the run, as the JSON lines say it: `done`, `retry`, `dead`,
+/// `lease_lost` (another worker took the delivery over and runs COMMAND again) or
+/// `inbox_error` (not recorded: the delivery is taken over after its lease).
+fn result_name(finished: &std::result::Result<Finished, InboxError>) -> &'static str {
+    match finished {
+        Ok(Finished::Done) => "done",
+        Ok(Finished::Retrying { .. }) => "retry",
+        Ok(Finished::Dead) => "dead",
+        Err(InboxError::LeaseLost { .. }) => "lease_lost",
+        Err(_) => "inbox_error",
+    }
+}
+
+fn json_line(end: &JobEnd<'_>) -> serde_json::Value {
     let mut line = json!({
         "time": rfc3339(time::OffsetDateTime::now_utc()),
-        "idempotency_key": ran.job.idempotency_key,
-        "attempt": ran.job.attempt,
-        "result": match (ran.result, ran.last) {
-            (Ok(()), _) => "done",
-            (Err(_), false) => "retry",
-            (Err(_), true) => "dead",
-        },
-        "seconds": ran.seconds,
-        "event": event_json(ran.event),
+        "idempotency_key": end.job.idempotency_key,
+        "attempt": end.job.attempt,
+        "result": result_name(end.finished),
+        "seconds": end.elapsed.as_secs_f64(),
+        "event": event_json(end.event),
     });
-    if let Err(error) = ran.result {
+    if let Some(error) = end.error {
         line["error"] = json!(error);
+    }
+    match end.finished {
+        Ok(Finished::Retrying { due_in }) => line["retry_in"] = json!(due_in.as_secs_f64()),
+        Err(error) if !matches!(error, InboxError::LeaseLost { .. }) => {
+            line["inbox_error"] = json!(error.to_string());
+        }
+        _ => {}
     }
     line
 }
 
-fn print_pretty(style: Style, ran: &Ran<'_>) {
+fn print_pretty(style: Style, end: &JobEnd<'_>) {
     let time = rfc3339(time::OffsetDateTime::now_utc());
     let clock = time.get(11..19).unwrap_or(&time);
     let head = format!(
         "{}  {}  {}  {}",
         style.dim(clock),
-        ran.event.provider().as_str(),
-        style.bold(ran.event.event_type()),
+        end.event.provider().as_str(),
+        style.bold(end.event.event_type()),
         style.dim(&format!(
             "key={} attempt={} {:.2} s",
-            ran.job.idempotency_key, ran.job.attempt, ran.seconds
+            end.job.idempotency_key,
+            end.job.attempt,
+            end.elapsed.as_secs_f64()
         )),
     );
-    match ran.result {
-        Ok(()) => outln!("{head}  {}", style.green("done")),
-        Err(error) if ran.last => outln!(
-            "{head}  {}: {error}",
-            style.red("dead letter (last attempt)")
+    let error = end
+        .error
+        .map(|error| format!(": {error}"))
+        .unwrap_or_default();
+    match end.finished {
+        Ok(Finished::Done) => outln!("{head}  {}", style.green("done")),
+        Ok(Finished::Retrying { due_in }) => outln!(
+            "{head}  {}{error}",
+            style.yellow(&format!(
+                "failed, will retry in {:.2} s",
+                due_in.as_secs_f64()
+            ))
         ),
-        Err(error) => outln!("{head}  {}: {error}", style.yellow("failed, will retry")),
+        Ok(Finished::Dead) => outln!("{head}  {}{error}", style.red("dead letter (last attempt)")),
+        Err(InboxError::LeaseLost { .. }) => outln!(
+            "{head}  {}{error}",
+            style.yellow("not recorded: the lease ended and another worker took it over")
+        ),
+        Err(inbox) => outln!(
+            "{head}  {}{error}",
+            style.red(&format!(
+                "not recorded ({inbox}); taken over after the lease"
+            ))
+        ),
     }
 }

@@ -73,7 +73,7 @@ mod sqlite;
 mod worker;
 
 pub use records::{Appended, DeadLetter, Delivery, InboxError, InboxStats, Job};
-pub use runner::{JobInfo, Shutdown, Worker, WorkerSummary};
+pub use runner::{JobEnd, JobInfo, Shutdown, Worker, WorkerSummary};
 pub use worker::{Finished, Verifiers, Work, WorkerOptions, DEFAULT_BACKOFF, DEFAULT_MAX_BACKOFF};
 
 /// What each backend does; [`Inbox`] adds the rules that do not depend on the storage.

@@ -3,7 +3,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::{Finished, Inbox, InboxError, Verifiers, WorkerOptions};
 use crate::{Error, Event};
@@ -16,6 +16,26 @@ pub struct JobInfo {
     /// The delivery's idempotency key: make side effects outside the inbox idempotent
     /// with it (a handler may run again after a worker stopped mid-handler).
     pub idempotency_key: String,
+}
+
+/// How one job ended, as [`Worker::run_with`] reports it after the handler ran and the
+/// inbox recorded its result.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct JobEnd<'a> {
+    /// The verified event the handler was given.
+    pub event: &'a Event,
+    /// The attempt and idempotency key the handler was given.
+    pub job: &'a JobInfo,
+    /// The handler's error, or `the handler panicked`; `None` when it succeeded.
+    pub error: Option<&'a str>,
+    /// How long the handler ran.
+    pub elapsed: Duration,
+    /// What the inbox made of it: [`Finished::Done`], a retry or a dead letter; or
+    /// [`InboxError::LeaseLost`] when another worker took the delivery over first (it
+    /// runs the handler again), or another error when the result could not be recorded
+    /// (the delivery is taken over after its lease).
+    pub finished: &'a Result<Finished, InboxError>,
 }
 
 /// Tells a running [`Worker`] to stop; clones share the signal.
@@ -154,10 +174,60 @@ impl Worker {
         H: Fn(&Event, &JobInfo) -> Result<(), E> + Sync,
         E: std::fmt::Display,
     {
+        self.run_with(handler, |_| {}, shutdown)
+    }
+
+    /// [`Worker::run`], calling `on_finish` in the handler's thread once the inbox has
+    /// recorded each job's result, with how it ended ([`JobEnd`]): done, a retry, a dead
+    /// letter, or not recorded (the lease lost to another worker, an inbox error).
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")] {
+    /// use std::sync::Mutex;
+    /// use hookshield::inbox::{Finished, Inbox, Shutdown, Worker, WorkerOptions};
+    /// use hookshield::{Provider, SignOptions, Verifier};
+    ///
+    /// let dir = std::env::temp_dir().join(format!("hookshield-doc-with-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// let inbox = Inbox::open(&format!("sqlite:{}", dir.join("run-with.db").display()))?;
+    /// let verifier = Verifier::new(Provider::Kyc, ["whsec_k"])?;
+    /// let body = hookshield::sample(Provider::Kyc, "kyc.session.created").unwrap();
+    /// let headers = hookshield::sign(Provider::Kyc, "whsec_k", body.as_bytes(), &SignOptions::default())?;
+    /// assert_eq!(inbox.accept(&verifier, body.as_bytes(), &headers).kind(), "queued");
+    ///
+    /// let options = WorkerOptions::default().max_attempts(2).backoff(std::time::Duration::from_millis(1));
+    /// let worker = Worker::new(inbox.clone(), verifier.into(), options)?;
+    /// let shutdown = Shutdown::new();
+    /// let ends = Mutex::new(Vec::new());
+    /// worker.run_with(
+    ///     |_, job| if job.attempt == 1 { Err("not yet") } else { Ok(()) },
+    ///     |end| {
+    ///         let finished = end.finished.as_ref().map_err(|e| e.code());
+    ///         ends.lock().unwrap().push((end.job.attempt, end.error.map(str::to_owned), finished.copied()));
+    ///         if matches!(finished, Ok(Finished::Done)) {
+    ///             shutdown.stop();
+    ///         }
+    ///     },
+    ///     &shutdown,
+    /// );
+    /// let ends = ends.into_inner().unwrap();
+    /// assert_eq!((ends[0].0, ends[0].1.as_deref()), (1, Some("not yet")));
+    /// assert!(matches!(ends[0].2, Ok(Finished::Retrying { .. })));
+    /// assert_eq!(ends[1], (2, None, Ok(Finished::Done)));
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn run_with<H, E, O>(&self, handler: H, on_finish: O, shutdown: &Shutdown) -> WorkerSummary
+    where
+        H: Fn(&Event, &JobInfo) -> Result<(), E> + Sync,
+        E: std::fmt::Display,
+        O: Fn(&JobEnd<'_>) + Sync,
+    {
         let counts = Counts::default();
         std::thread::scope(|scope| {
             for _ in 0..self.options.concurrency {
-                scope.spawn(|| self.work(&handler, shutdown, &counts));
+                scope.spawn(|| self.work(&handler, &on_finish, shutdown, &counts));
             }
         });
         WorkerSummary {
@@ -169,13 +239,14 @@ impl Worker {
         }
     }
 
-    fn work<H, E>(&self, handler: &H, shutdown: &Shutdown, counts: &Counts)
+    fn work<H, E, O>(&self, handler: &H, on_finish: &O, shutdown: &Shutdown, counts: &Counts)
     where
         H: Fn(&Event, &JobInfo) -> Result<(), E> + Sync,
         E: std::fmt::Display,
+        O: Fn(&JobEnd<'_>) + Sync,
     {
         while !shutdown.is_stopped() {
-            let work = match self.inbox.next(&self.verifiers, &self.options) {
+            let mut work = match self.inbox.next(&self.verifiers, &self.options) {
                 Ok(Some(work)) => work,
                 Ok(None) => {
                     shutdown.wait(self.options.poll_interval);
@@ -198,11 +269,15 @@ impl Worker {
                 attempt: work.attempt(),
                 idempotency_key: work.idempotency_key().to_owned(),
             };
+            let started = Instant::now();
             let result = match catch_unwind(AssertUnwindSafe(|| handler(work.event(), &info))) {
                 Ok(result) => result.map_err(|e| e.to_string()),
                 Err(_) => Err("the handler panicked".to_owned()),
             };
-            let counter = match work.finish(result) {
+            let elapsed = started.elapsed();
+            let error = result.as_ref().err().cloned();
+            let finished = work.record(result);
+            let counter = match &finished {
                 Ok(Finished::Done) => &counts.done,
                 Ok(Finished::Retrying { .. }) => &counts.retried,
                 Ok(Finished::Dead) => &counts.dead,
@@ -210,6 +285,16 @@ impl Worker {
                 Err(_) => &counts.inbox_errors,
             };
             counter.fetch_add(1, Ordering::Relaxed);
+            // An observer that panics must not end the thread: the next job still runs.
+            let _ = catch_unwind(AssertUnwindSafe(|| {
+                on_finish(&JobEnd {
+                    event: work.event(),
+                    job: &info,
+                    error: error.as_deref(),
+                    elapsed,
+                    finished: &finished,
+                });
+            }));
         }
     }
 }

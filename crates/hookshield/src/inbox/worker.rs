@@ -243,6 +243,12 @@ impl Work {
     /// attempt. [`InboxError::LeaseLost`] when the lease ended and another worker took the
     /// delivery over (which then decides its fate).
     pub fn finish(mut self, result: Result<(), String>) -> Result<Finished, InboxError> {
+        self.record(result)
+    }
+
+    /// [`Work::finish`] keeping the event readable (for [`super::Worker`]'s observer);
+    /// the job is gone after it, so dropping the work releases nothing.
+    pub(crate) fn record(&mut self, result: Result<(), String>) -> Result<Finished, InboxError> {
         let job = self.take_job();
         match result {
             Ok(()) => self.inbox.complete(&job).map(|()| Finished::Done),

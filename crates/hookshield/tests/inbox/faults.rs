@@ -6,9 +6,11 @@ use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use hookshield::inbox::{Finished, Inbox, InboxStats, Shutdown, Verifiers, Worker, WorkerOptions};
+use hookshield::inbox::{
+    Finished, Inbox, InboxError, InboxStats, JobEnd, Shutdown, Verifiers, Worker, WorkerOptions,
+};
 
-use crate::fixture::{accept_many, verifier, Fixture};
+use crate::fixture::{accept_many, verifier, Fixture, LEASE};
 
 /// The environment variable that makes [`crate::worker_process`] a worker.
 pub(crate) const WORKER_URL: &str = "HOOKSHIELD_TEST_INBOX_WORKER_URL";
@@ -384,4 +386,96 @@ fn a_redis_restarted_mid_run_loses_nothing_acknowledged() {
         (0, 0, COUNT as u64, 0)
     );
     assert_eq!(summary.dead, 0);
+}
+
+pub(crate) fn run_with_reports_how_each_job_ended(f: &Fixture) {
+    // A delivery taken over while its handler runs: the handler succeeds, but its lease
+    // is lost, and the observer says so (not "done").
+    let other = f.open();
+    accept_many(&other, "evt_taken_", 1);
+    let worker = Worker::new(
+        f.open(),
+        verifier().into(),
+        quick().lease(Duration::from_secs(1)),
+    )
+    .unwrap();
+    let shutdown = Shutdown::new();
+    let taken = Mutex::new(None);
+    let ends = Mutex::new(Vec::new());
+    let record = |end: &JobEnd<'_>| {
+        let finished = end
+            .finished
+            .as_ref()
+            .map(|finished| match finished {
+                Finished::Done => "done",
+                Finished::Retrying { .. } => "retrying",
+                Finished::Dead => "dead",
+            })
+            .map_err(InboxError::code);
+        ends.lock().unwrap().push((
+            end.job.idempotency_key.clone(),
+            end.job.attempt,
+            end.error.map(str::to_owned),
+            finished,
+        ));
+    };
+    worker.run_with(
+        |_, _| {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            let job = loop {
+                if let Some(job) = other.claim(LEASE).unwrap() {
+                    break job;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "gave up waiting for the lease to end"
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            };
+            *taken.lock().unwrap() = Some(job);
+            Ok::<(), String>(())
+        },
+        |end| {
+            record(end);
+            shutdown.stop();
+        },
+        &shutdown,
+    );
+    let job = taken.into_inner().unwrap().expect("taken over");
+    assert_eq!(
+        (job.delivery.idempotency_key.as_str(), job.attempt),
+        ("evt_taken_0", 2)
+    );
+    other.complete(&job).unwrap();
+
+    // Done, a retry, then a dead letter after the last attempt.
+    let keys = accept_many(&other, "evt_ends_", 2);
+    let shutdown = Shutdown::new();
+    let worker = Worker::new(f.open(), verifier().into(), quick().max_attempts(2)).unwrap();
+    let summary = worker.run_with(
+        |event, _| match event.idempotency_key() {
+            "evt_ends_1" => Err("always fails"),
+            _ => Ok(()),
+        },
+        |end| {
+            record(end);
+            if ends.lock().unwrap().len() == 4 {
+                shutdown.stop();
+            }
+        },
+        &shutdown,
+    );
+    assert_eq!((summary.done, summary.retried, summary.dead), (1, 1, 1));
+    let mut ends = ends.into_inner().unwrap();
+    ends.sort();
+    let fails = Some("always fails".to_owned());
+    assert_eq!(
+        ends,
+        [
+            (keys[0].clone(), 1, None, Ok("done")),
+            (keys[1].clone(), 1, fails.clone(), Ok("retrying")),
+            (keys[1].clone(), 2, fails, Ok("dead")),
+            ("evt_taken_0".to_owned(), 1, None, Err("lease_lost")),
+        ]
+    );
 }

@@ -47,6 +47,7 @@ every_backend!(
     faults::a_worker_killed_mid_handler_loses_the_delivery_after_its_lease,
     faults::a_reopened_inbox_keeps_what_was_pending,
     faults::shutdown_lets_the_handler_in_progress_finish,
+    faults::run_with_reports_how_each_job_ended,
     faults::receiver_processes_sharing_the_inbox_queue_each_key_once,
 );
 
