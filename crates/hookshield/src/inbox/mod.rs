@@ -20,8 +20,10 @@
 //! idempotent.
 //!
 //! Backends, picked by [`Inbox::open`]'s URL:
-//! - `sqlite:PATH` (feature `sqlite`): one file, WAL, `synchronous=FULL`; survives a
-//!   process restart on one machine, and several processes may share the file.
+//! - `sqlite:PATH` (feature `sqlite`): one file, WAL; every append, completion, retry
+//!   and burial commits with `synchronous=FULL`, a claim with `NORMAL` (a claim lost in
+//!   a crash only puts the delivery back). Survives a process or machine restart on one
+//!   machine, and several processes may share the file.
 //! - `redis://…` (feature `redis`): a stream with a consumer group, for receivers on many
 //!   machines. Its durability is Redis's own persistence setting: run it with
 //!   `appendonly yes` and `appendfsync always` to lose nothing acknowledged.

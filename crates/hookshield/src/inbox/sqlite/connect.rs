@@ -59,8 +59,9 @@ pub(super) fn connect(path: &str) -> Result<Connection, InboxError> {
     Ok(connection)
 }
 
-/// Puts the file in WAL mode (which persists in the file), syncs every commit, and
-/// creates the table: the journal mode in force, as SQLite answers it.
+/// Puts the file in WAL mode (which persists in the file), syncs every commit (a claim
+/// lowers it to `NORMAL` around its own), and creates the table: the journal mode in
+/// force, as SQLite answers it.
 fn set_up(connection: &Connection) -> rusqlite::Result<String> {
     let mode = connection.query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))?;
     connection.execute_batch("PRAGMA synchronous=FULL;")?;

@@ -1,6 +1,8 @@
-//! The inbox in one SQLite file (feature `sqlite`): one table, WAL, `synchronous=FULL`
-//! (every commit synced to disk before it returns, but a claim's, which the next synced
-//! commit carries). Appends that arrive together share one commit.
+//! The inbox in one SQLite file (feature `sqlite`): one table, WAL. Every append,
+//! completion, retry and burial commits with `synchronous=FULL` (synced to disk before it
+//! returns); a claim commits with `NORMAL`: a claim lost in a crash only puts the
+//! delivery back, and the next synced commit carries it. Appends that arrive together
+//! share one commit.
 //!
 //! A row's `due_at` is when it may be claimed: the time it was appended or a retry's
 //! due time while pending, the end of its lease while in flight, `NULL` once done or
