@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from typing import TYPE_CHECKING, Any, AsyncIterable, Callable, Optional, Tuple
+from typing import TYPE_CHECKING, Any, AsyncIterable, Callable, Optional, Tuple, TypeVar
 
 from ._hookshield import Outcome, Router, Verifier
 from ._http import READ_CHUNK, default_store, log_outcome
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 # its own, for a processed delivery; None otherwise). (`Outcome` is generic for type
 # checkers only.)
 Result = Tuple["Outcome[Any]", Any]
+
+_View = TypeVar("_View")
 
 
 def declared_length(value: str | None) -> Optional[int]:
@@ -164,6 +166,71 @@ class Receiver:
         """A delivery refused before it was read in full (its size): logged."""
         log_outcome(self.provider, outcome)
         return outcome, None
+
+    def take(self, body: bytes | Outcome[Any], headers: HeadersLike, *args: Any, **kwargs: Any) -> Result:
+        """What a helper does with what ``read_body`` gave it: ``refused`` for the
+        outcome of a body too large, else ``receive``."""
+        if isinstance(body, Outcome):
+            return self.refused(body)
+        return self.receive(body, headers, *args, **kwargs)
+
+    async def take_async(self, body: bytes | Outcome[Any], headers: HeadersLike, *args: Any, **kwargs: Any) -> Result:
+        """``take`` on an event loop (``receive_async``)."""
+        if isinstance(body, Outcome):
+            return self.refused(body)
+        return await self.receive_async(body, headers, *args, **kwargs)
+
+
+class App:
+    """What the WSGI and ASGI ``WebhookApp`` share: the ``Receiver`` they are built
+    around; each adds its server's way of reading the request and answering."""
+
+    def __init__(
+        self,
+        verifier: Verifier[Any],
+        handler: Callable[[Any], Any] | None = None,
+        *,
+        store: Store | None = None,
+        inbox: Inbox | None = None,
+        lease_seconds: float = 30.0,
+        retention_seconds: float | None = None,
+    ) -> None:
+        self.receiver = Receiver(
+            verifier,
+            handler,
+            store=store,
+            inbox=inbox,
+            lease_seconds=lease_seconds,
+            retention_seconds=retention_seconds,
+        )
+
+
+def decorator(
+    verifier: Verifier[Any],
+    store: Store | None,
+    inbox: Inbox | None,
+    lease_seconds: float,
+    retention_seconds: float | None,
+    make_view: Callable[[Receiver, Callable[..., Any]], _View],
+    calling: Callable[[Callable[..., Any]], Callable[..., Any]] = lambda handler: handler,
+) -> Callable[[Callable[..., Any]], _View]:
+    """What the Flask and Django ``webhook`` decorators share: for each decorated
+    ``handler``, a receiver running ``calling(handler)`` (once the delivery is queued,
+    with ``inbox=``), and the framework's view, ``make_view(receiver, handler)``."""
+
+    def decorate(handler: Callable[..., Any]) -> _View:
+        receiver = Receiver(
+            verifier,
+            calling(handler),
+            store=store,
+            inbox=inbox,
+            lease_seconds=lease_seconds,
+            retention_seconds=retention_seconds,
+            after_queued=True,
+        )
+        return make_view(receiver, handler)
+
+    return decorate
 
 
 def keeping(

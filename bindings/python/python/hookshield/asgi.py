@@ -24,14 +24,10 @@ calls run in a worker thread, off the event loop.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable, MutableMapping
+from typing import Any, AsyncIterator, Awaitable, Callable, MutableMapping
 
-from ._hookshield import Outcome, Verifier
 from ._http import CONTENT_TYPE
-from ._receive import Receiver, Result, declared_length, read_body_async
-
-if TYPE_CHECKING:
-    from ._hookshield import Inbox, Store
+from ._receive import App, Result, declared_length, read_body_async
 
 __all__ = ["WebhookApp", "scope_headers"]
 
@@ -63,29 +59,12 @@ async def _answer(send: Send, status: int, body: bytes, headers: list[tuple[byte
     await send({"type": "http.response.body", "body": body})
 
 
-class WebhookApp:
+class WebhookApp(App):
     """An ASGI application for one verifier: ``handler(event)`` (sync or async, or a
     ``Router``) runs once per event, claimed in ``store``; or, with ``inbox=`` and no
-    handler, each verified delivery is appended to the inbox and answered ``queued``."""
-
-    def __init__(
-        self,
-        verifier: Verifier[Any],
-        handler: Callable[[Any], Any] | None = None,
-        *,
-        store: Store | None = None,
-        inbox: Inbox | None = None,
-        lease_seconds: float = 30.0,
-        retention_seconds: float | None = None,
-    ) -> None:
-        self.receiver = Receiver(
-            verifier,
-            handler,
-            store=store,
-            inbox=inbox,
-            lease_seconds=lease_seconds,
-            retention_seconds=retention_seconds,
-        )
+    handler, each verified delivery is appended to the inbox and answered ``queued``.
+    ``WebhookApp(verifier, handler=None, *, store=None, inbox=None, lease_seconds=30.0,
+    retention_seconds=None)``."""
 
     async def handle(self, scope: Scope, receive: Receive) -> Result:
         """Receives, verifies and processes (or queues) the request of ``scope``."""
@@ -93,9 +72,7 @@ class WebhookApp:
         length = next((value for name, value in headers if name.lower() == b"content-length"), None)
         declared = declared_length(length.decode("latin-1") if length is not None else None)
         body = await read_body_async(_chunks(receive), declared, self.receiver.verifier)
-        if isinstance(body, Outcome):
-            return self.receiver.refused(body)
-        return await self.receiver.receive_async(body, headers)
+        return await self.receiver.take_async(body, headers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":

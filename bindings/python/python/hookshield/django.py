@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ._hookshield import Outcome, Verifier
 from ._http import CONTENT_TYPE
-from ._receive import Receiver, Result, declared_length, read_body
+from ._receive import Receiver, Result, declared_length, decorator, read_body
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse  # type: ignore[import-untyped,unused-ignore]
@@ -99,10 +99,8 @@ def _make_view(receiver: Receiver, asynchronous: bool, wraps: Callable[..., Any]
                 return _not_post()
             # The ASGI handler has the body in a (spooled) file already: reading is local.
             body = _read_body(request, receiver.verifier)
-            if isinstance(body, Outcome):
-                return _finish(receiver.refused(body))
             extra = arguments(request, args)
-            return _finish(await receiver.receive_async(body, headers(request), *extra, **(kwargs if extra else {})))
+            return _finish(await receiver.take_async(body, headers(request), *extra, **(kwargs if extra else {})))
 
         made: Callable[..., Any] = async_view
     else:
@@ -111,10 +109,8 @@ def _make_view(receiver: Receiver, asynchronous: bool, wraps: Callable[..., Any]
             if request.method != "POST":
                 return _not_post()
             body = _read_body(request, receiver.verifier)
-            if isinstance(body, Outcome):
-                return _finish(receiver.refused(body))
             extra = arguments(request, args)
-            return _finish(receiver.receive(body, headers(request), *extra, **(kwargs if extra else {})))
+            return _finish(receiver.take(body, headers(request), *extra, **(kwargs if extra else {})))
 
         made = sync_view
     if wraps is not None:
@@ -138,22 +134,16 @@ def webhook(
     queued and ``handler`` runs once it is durable (for a log line or a response of its
     own; the work belongs to ``inbox.worker``)."""
 
-    def decorate(handler: Callable[..., Any]) -> Callable[..., Any]:
+    def calling(handler: Callable[..., Any]) -> Callable[..., Any]:
         def call(event: Any, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             return handler(request, event, *args, **kwargs)
 
-        receiver = Receiver(
-            verifier,
-            call,
-            store=store,
-            inbox=inbox,
-            lease_seconds=lease_seconds,
-            retention_seconds=retention_seconds,
-            after_queued=True,
-        )
+        return call
+
+    def make_view(receiver: Receiver, handler: Callable[..., Any]) -> Callable[..., Any]:
         return _make_view(receiver, asyncio.iscoroutinefunction(handler), handler)
 
-    return decorate
+    return decorator(verifier, store, inbox, lease_seconds, retention_seconds, make_view, calling)
 
 
 def view(

@@ -221,9 +221,5 @@ async def process(
         lease_seconds=lease_seconds,
         retention_seconds=retention_seconds,
     )
-    body = await _read_body(request, verifier)
-    if isinstance(body, Outcome):
-        outcome, _ = receiver.refused(body)
-    else:
-        outcome, _ = await receiver.receive_async(body, request.headers)
+    outcome, _ = await receiver.take_async(await _read_body(request, verifier), request.headers)
     return _response(outcome.answer)

@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ._hookshield import Outcome, Verifier
 from ._http import CONTENT_TYPE
-from ._receive import Receiver, read_body
+from ._receive import Receiver, decorator, read_body
 
 if TYPE_CHECKING:
     from ._hookshield import Answer, Inbox, Store
@@ -86,11 +86,7 @@ def _make_view(receiver: Receiver, name_from: Callable[..., Any] | None) -> Call
     def view(**view_args: Any) -> ResponseReturnValue:
         from flask import request
 
-        body = _read_body(receiver.verifier)
-        if isinstance(body, Outcome):
-            outcome, returned = receiver.refused(body)
-        else:
-            outcome, returned = receiver.receive(body, request.headers, **view_args)
+        outcome, returned = receiver.take(_read_body(receiver.verifier), request.headers, **view_args)
         return returned if returned is not None else _respond(outcome.answer)
 
     if name_from is not None and hasattr(name_from, "__name__"):
@@ -111,20 +107,7 @@ def webhook(
     """A decorator turning ``handler(event, **view_args)`` into a Flask view. With
     ``inbox=``, the delivery is queued and ``handler`` runs once it is durable (for a log
     line or a response of its own; the work belongs to ``inbox.worker``)."""
-
-    def decorate(handler: Callable[..., Any]) -> Callable[..., ResponseReturnValue]:
-        receiver = Receiver(
-            verifier,
-            handler,
-            store=store,
-            inbox=inbox,
-            lease_seconds=lease_seconds,
-            retention_seconds=retention_seconds,
-            after_queued=True,
-        )
-        return _make_view(receiver, handler)
-
-    return decorate
+    return decorator(verifier, store, inbox, lease_seconds, retention_seconds, _make_view)
 
 
 def view(

@@ -25,14 +25,11 @@ helper: its status and JSON body (``application/json``). Without ``store=`` or
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from ._hookshield import Outcome, Verifier
 from ._http import CONTENT_TYPE
-from ._receive import Receiver, Result, declared_length, read_body
-
-if TYPE_CHECKING:
-    from ._hookshield import Inbox, Store
+from ._receive import App, Result, declared_length, read_body
 
 __all__ = ["WebhookApp", "environ_headers", "read_environ_body"]
 
@@ -85,36 +82,16 @@ def read_environ_body(environ: dict[str, Any], verifier: Verifier[Any]) -> bytes
     return read_body(read, declared, verifier)
 
 
-class WebhookApp:
+class WebhookApp(App):
     """A WSGI application for one verifier: ``handler(event)`` (a function or a
     ``Router``) runs once per event, claimed in ``store``; or, with ``inbox=`` and no
-    handler, each verified delivery is appended to the inbox and answered ``queued``."""
-
-    def __init__(
-        self,
-        verifier: Verifier[Any],
-        handler: Callable[[Any], Any] | None = None,
-        *,
-        store: Store | None = None,
-        inbox: Inbox | None = None,
-        lease_seconds: float = 30.0,
-        retention_seconds: float | None = None,
-    ) -> None:
-        self.receiver = Receiver(
-            verifier,
-            handler,
-            store=store,
-            inbox=inbox,
-            lease_seconds=lease_seconds,
-            retention_seconds=retention_seconds,
-        )
+    handler, each verified delivery is appended to the inbox and answered ``queued``.
+    ``WebhookApp(verifier, handler=None, *, store=None, inbox=None, lease_seconds=30.0,
+    retention_seconds=None)``."""
 
     def handle(self, environ: dict[str, Any]) -> Result:
         """Reads, verifies and processes (or queues) the request in ``environ``."""
-        body = read_environ_body(environ, self.receiver.verifier)
-        if isinstance(body, Outcome):
-            return self.receiver.refused(body)
-        return self.receiver.receive(body, environ_headers(environ))
+        return self.receiver.take(read_environ_body(environ, self.receiver.verifier), environ_headers(environ))
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "POST":
