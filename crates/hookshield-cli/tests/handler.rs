@@ -108,8 +108,11 @@ fn the_exec_command_gets_the_event_and_its_failure_is_answered_500_and_retried()
 fn a_redelivery_is_in_progress_until_the_lease_ends() {
     let dir = directory("lease");
     let d = dir.display();
-    let exec =
-        format!("cat >/dev/null; touch '{d}/ran'; while [ -e '{d}/hold' ]; do sleep 0.01; done");
+    // Only the first run holds: the one that takes the key over runs at once.
+    let exec = format!(
+        "cat >/dev/null; [ -e '{d}/ran' ] && exit 0; touch '{d}/ran'; \
+         while [ -e '{d}/hold' ]; do sleep 0.01; done"
+    );
     let listen = Listen::start("kyc", &["--lease", "1.5", "--exec", &exec]);
     let delivery = signed("kyc", "kyc.session.completed", &[]);
     std::fs::write(dir.join("hold"), b"").unwrap();
@@ -124,11 +127,12 @@ fn a_redelivery_is_in_progress_until_the_lease_ends() {
         (meanwhile.status, &json(&meanwhile)["outcome"]),
         (409, &"in_progress".into())
     );
-    // The first handler is stuck; once its lease ends (it was taken before `ran`
-    // appeared), a redelivery takes the key over.
+    // The first handler is still stuck; once its lease ends (it was taken before `ran`
+    // appeared), a redelivery takes the key over. The first is let go only then, so it
+    // cannot finish first however slow the machine is.
     std::thread::sleep(Duration::from_millis(1600).saturating_sub(started.elapsed()));
-    std::fs::remove_file(dir.join("hold")).unwrap();
     let taken_over = post(&listen.url, &delivery);
+    std::fs::remove_file(dir.join("hold")).unwrap();
     assert_eq!(
         (taken_over.status, &json(&taken_over)["outcome"]),
         (200, &"processed".into())
