@@ -4,28 +4,27 @@ use std::borrow::Cow;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedBytes;
+use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple};
 
-/// The bytes of a `str`, as UTF-8. A string holding lone surrogates (which cannot be
+/// The bytes of a `str`, as UTF-8: borrowed from the string (which holds its UTF-8 from
+/// the first time it is asked). A string holding lone surrogates (which cannot be
 /// UTF-8) keeps them as their `surrogatepass` bytes instead of raising, so such a body
 /// or header simply fails the signature check.
 pub(crate) fn str_bytes<'a>(s: &'a Bound<'_, PyString>) -> PyResult<Cow<'a, [u8]>> {
-    match s.to_cow() {
-        Ok(Cow::Borrowed(text)) => Ok(Cow::Borrowed(text.as_bytes())),
-        Ok(Cow::Owned(text)) => Ok(Cow::Owned(text.into_bytes())),
-        Err(_) => {
-            let encoded =
-                s.call_method1(pyo3::intern!(s.py(), "encode"), ("utf-8", "surrogatepass"))?;
-            Ok(Cow::Owned(encoded.cast::<PyBytes>()?.as_bytes().to_vec()))
-        }
+    if let Ok(text) = s.to_str() {
+        return Ok(Cow::Borrowed(text.as_bytes()));
     }
+    let encoded = s.call_method1(pyo3::intern!(s.py(), "encode"), ("utf-8", "surrogatepass"))?;
+    Ok(Cow::Owned(encoded.cast::<PyBytes>()?.as_bytes().to_vec()))
 }
 
 /// A request body: `bytes`, `bytearray`, `memoryview` or `str` (taken as UTF-8).
 pub(crate) enum Body<'py> {
     Borrowed(Bound<'py, PyBytes>),
+    /// A `str`'s UTF-8, held by the string.
+    Text(PyBackedStr),
     Owned(Vec<u8>),
 }
 
@@ -33,6 +32,7 @@ impl Body<'_> {
     pub(crate) fn as_bytes(&self) -> &[u8] {
         match self {
             Body::Borrowed(bytes) => bytes.as_bytes(),
+            Body::Text(text) => text.as_bytes(),
             Body::Owned(bytes) => bytes,
         }
     }
@@ -43,7 +43,10 @@ pub(crate) fn body<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Body<'py>> {
         return Ok(Body::Borrowed(bytes.clone()));
     }
     if let Ok(text) = obj.cast::<PyString>() {
-        return Ok(Body::Owned(str_bytes(text)?.into_owned()));
+        return Ok(match PyBackedStr::try_from(text.clone()) {
+            Ok(text) => Body::Text(text),
+            Err(_) => Body::Owned(str_bytes(text)?.into_owned()),
+        });
     }
     if let Ok(array) = obj.cast::<PyByteArray>() {
         return Ok(Body::Owned(array.to_vec()));
@@ -58,15 +61,11 @@ pub(crate) fn body<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Body<'py>> {
     )))
 }
 
-/// The headers a verifier reads ([`hookshield::Scheme::header_names`]), each with its
-/// length in characters, so a request's other headers are passed over unconverted. The
-/// first is the signature header, whose entries begin with `prefix`.
+/// The headers a verifier reads ([`hookshield::Scheme::header_names`]), so a request's
+/// other headers are passed over unconverted. The first is the signature header, whose
+/// entries begin with `prefix`.
 pub(crate) struct WantedHeaders {
-    names: Vec<(String, usize)>,
-    /// Each name as Python `str`s, as the scheme spells it and lower-cased (as WSGI,
-    /// ASGI and most frameworks hand it over), made on first use: a request's header
-    /// name is compared with these before it is encoded to be compared any other way.
-    spellings: PyOnceLock<Vec<[Py<PyString>; 2]>>,
+    names: Vec<String>,
     prefix: String,
 }
 
@@ -77,50 +76,23 @@ impl WantedHeaders {
                 .header_names()
                 .into_iter()
                 .flatten()
-                .map(|name| (name.to_owned(), name.chars().count()))
+                .map(str::to_owned)
                 .collect(),
-            spellings: PyOnceLock::new(),
             prefix: scheme.prefix.clone(),
         }
     }
 
     /// The wanted name that a request's header `name` is (ASCII case-insensitively, as
-    /// the core compares); a `TypeError` if the name is neither `str` nor `bytes`.
+    /// the core compares); a `TypeError` if the name is neither `str` nor `bytes`. A
+    /// `str` name is compared as the UTF-8 it holds, without a copy.
     fn find(&self, name: &Bound<'_, PyAny>) -> PyResult<Option<&str>> {
         let matching = |bytes: &[u8]| {
             self.names
                 .iter()
-                .find(|(wanted, _)| wanted.as_bytes().eq_ignore_ascii_case(bytes))
-                .map(|(wanted, _)| wanted.as_str())
+                .find(|wanted| wanted.as_bytes().eq_ignore_ascii_case(bytes))
+                .map(String::as_str)
         };
         if let Ok(text) = name.cast::<PyString>() {
-            // A name of another length cannot match: no need to encode it.
-            let length = text.len()?;
-            if !self.names.iter().any(|(_, chars)| *chars == length) {
-                return Ok(None);
-            }
-            let py = name.py();
-            let exact = name.is_exact_instance_of::<PyString>(); // no `__eq__` of its own
-            let spellings = self.spellings.get_or_init(py, || {
-                self.names
-                    .iter()
-                    .map(|(wanted, _)| {
-                        [
-                            PyString::new(py, wanted).unbind(),
-                            PyString::new(py, &wanted.to_ascii_lowercase()).unbind(),
-                        ]
-                    })
-                    .collect()
-            });
-            for ((wanted, chars), spelled) in self.names.iter().zip(spellings) {
-                if exact && *chars == length {
-                    for spelling in spelled {
-                        if text.as_any().eq(spelling.bind(py))? {
-                            return Ok(Some(wanted.as_str()));
-                        }
-                    }
-                }
-            }
             return Ok(matching(&str_bytes(text)?));
         }
         if let Ok(bytes) = name.cast::<PyBytes>() {
@@ -133,17 +105,19 @@ impl WantedHeaders {
     }
 }
 
-/// A header's value as bytes: the `bytes` object it is or was encoded to, without a
-/// copy, or bytes of its own.
+/// A header's value as bytes: those of the `bytes` object it is or the UTF-8 the `str`
+/// holds, without a copy, or bytes of its own.
 pub(crate) enum HeaderValue {
-    Python(PyBackedBytes),
+    Bytes(PyBackedBytes),
+    Text(PyBackedStr),
     Owned(Vec<u8>),
 }
 
 impl AsRef<[u8]> for HeaderValue {
     fn as_ref(&self) -> &[u8] {
         match self {
-            HeaderValue::Python(bytes) => bytes,
+            HeaderValue::Bytes(bytes) => bytes,
+            HeaderValue::Text(text) => text.as_bytes(),
             HeaderValue::Owned(bytes) => bytes,
         }
     }
@@ -160,7 +134,7 @@ pub(crate) fn headers<'w>(
     wanted: &'w WantedHeaders,
 ) -> PyResult<Vec<(&'w str, HeaderValue)>> {
     let mut out = Vec::with_capacity(wanted.names.len());
-    let signature = wanted.names.first().map(|(name, _)| name.as_str());
+    let signature = wanted.names.first().map(String::as_str);
     let mut keep = |name: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>| -> PyResult<()> {
         if let Some(known) = wanted.find(name)? {
             let mut value = header_value(name, value)?;
@@ -246,13 +220,13 @@ fn pair_error(pair: &Bound<'_, PyAny>) -> PyErr {
 fn header_value(name: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<HeaderValue> {
     if let Ok(text) = value.cast::<PyString>() {
         // A value with lone surrogates is not UTF-8: `str_bytes` keeps them.
-        return Ok(match text.encode_utf8() {
-            Ok(bytes) => HeaderValue::Python(bytes.into()),
+        return Ok(match PyBackedStr::try_from(text.clone()) {
+            Ok(text) => HeaderValue::Text(text),
             Err(_) => HeaderValue::Owned(str_bytes(text)?.into_owned()),
         });
     }
     if let Ok(bytes) = value.cast::<PyBytes>() {
-        return Ok(HeaderValue::Python(bytes.clone().into()));
+        return Ok(HeaderValue::Bytes(bytes.clone().into()));
     }
     Err(PyTypeError::new_err(format!(
         "the value of header {} must be str or bytes, not {}",

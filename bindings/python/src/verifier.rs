@@ -1,6 +1,7 @@
 //! `hookshield.Verifier`, `sign`, `sample` and `sample_types`.
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyType};
 
@@ -157,9 +158,9 @@ impl Verifier {
         }
         .map_err(|e| to_pyerr(py, &e))?;
         let dict = PyDict::new(py);
-        dict.set_item("timestamp", check.timestamp)?;
-        dict.set_item("id", check.id)?;
-        dict.set_item("event", check.event)?;
+        dict.set_item(intern!(py, "timestamp"), check.timestamp)?;
+        dict.set_item(intern!(py, "id"), check.id)?;
+        dict.set_item(intern!(py, "event"), check.event)?;
         Ok(dict)
     }
 
