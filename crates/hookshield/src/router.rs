@@ -2,7 +2,8 @@
 
 use crate::events::type_matches;
 
-/// Handlers registered by pattern (`*`, `family.*`, exact type), dispatched in
+/// Handlers registered by pattern (`*`, `family.*` or `family/*`, exact type; see
+/// [`crate::events::type_matches`]), dispatched in
 /// registration order. Generic over the handler so every binding stores its own
 /// callables in it.
 ///

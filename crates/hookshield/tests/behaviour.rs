@@ -904,6 +904,32 @@ fn router_dispatches_verified_events_by_pattern() {
     assert_eq!(hit, ["pager", "audit"]);
 }
 
+#[test]
+fn shopify_topics_match_family_patterns_with_a_slash() {
+    let order = processed_event(Provider::Shopify, "orders/create");
+    assert_eq!(order.event_type(), "orders/create");
+    assert!(order.matches("orders/*") && order.matches("orders/create") && order.matches("*"));
+    // The separator is the pattern's own; a prefix of the family's name is no family.
+    for pattern in ["orders.*", "order/*", "orders/create/*", "products/*"] {
+        assert!(!order.matches(pattern), "{pattern}");
+    }
+    let mut router = Router::new();
+    router.on("orders/*", "orders");
+    router.on("orders.*", "dotted");
+    router.on("*", "audit");
+    let hit: Vec<_> = router.handlers_for(order.event_type()).copied().collect();
+    assert_eq!(hit, ["orders", "audit"]);
+    // Dotted types are matched as before.
+    assert!(hookshield::events::type_matches(
+        "migration.*",
+        "migration.phase.completed"
+    ));
+    assert!(!hookshield::events::type_matches(
+        "migration/*",
+        "migration.phase.completed"
+    ));
+}
+
 // ---------------------------------------------------------------------------------------
 // Idempotency keys, per provider, as the contract orders them
 // ---------------------------------------------------------------------------------------

@@ -268,11 +268,14 @@ impl Event {
     }
 
     /// Whether the type matches a subscription pattern: `*` (everything), `family.*`
-    /// (every type that begins with `family.`) or an exact type.
+    /// (every type that begins with `family.`), `family/*` (every type that begins with
+    /// `family/`, as Shopify's topics do) or an exact type.
     ///
     /// ```
     /// assert!(hookshield::events::type_matches("migration.*", "migration.phase.completed"));
     /// assert!(!hookshield::events::type_matches("migration.*", "migrationx.started"));
+    /// assert!(hookshield::events::type_matches("orders/*", "orders/create"));
+    /// assert!(!hookshield::events::type_matches("orders.*", "orders/create"));
     /// ```
     pub fn matches(&self, pattern: &str) -> bool {
         type_matches(pattern, &self.event_type)
@@ -322,17 +325,26 @@ impl PartialEq for Event {
     }
 }
 
-/// The matching rule behind [`Event::matches`], as in Sensei's subscriptions.
+/// The matching rule behind [`Event::matches`] and [`crate::Router`], as in Sensei's
+/// subscriptions: `*`, `family.*`, or an exact type; and `family/*` for types whose
+/// segments are separated by `/` (Shopify's topics, `orders/create`). A family pattern
+/// matches only types with its own separator after the family.
 pub fn type_matches(pattern: &str, event_type: &str) -> bool {
     if pattern == "*" {
         return true;
     }
-    match pattern.strip_suffix(".*") {
-        Some(prefix) => event_type
-            .strip_prefix(prefix)
-            .is_some_and(|rest| rest.starts_with('.') && rest.len() > 1),
-        None => pattern == event_type,
+    for separator in ['.', '/'] {
+        if let Some(family) = pattern
+            .strip_suffix('*')
+            .and_then(|p| p.strip_suffix(separator))
+        {
+            return event_type
+                .strip_prefix(family)
+                .and_then(|rest| rest.strip_prefix(separator))
+                .is_some_and(|rest| !rest.is_empty());
+        }
     }
+    pattern == event_type
 }
 
 /// Why an authentic event's data arrived untyped ([`Event::untyped_reason`]).
