@@ -1,7 +1,7 @@
 //! The inbox's failures and recoveries, as processes over real HTTP on a real SQLite
-//! file and a real `redis-server` (started here): a worker killed mid-handler, a
-//! receiver restarted over its SQLite file, a Redis server restarted mid-run, a graceful
-//! stop, and eight workers with a flaky handler.
+//! file and a real `redis-server` (started here): a worker killed mid-handler, a command
+//! that outlived its lease, a receiver restarted over its SQLite file, a Redis server
+//! restarted mid-run, a graceful stop, and eight workers with a flaky handler.
 #![allow(missing_docs)]
 
 mod common;
@@ -131,6 +131,48 @@ fn redis_restarted_mid_run_loses_nothing_acknowledged() {
         (status, answer["outcome"].as_str()),
         (503, Some("store_unavailable"))
     );
+}
+
+/// A command that outlives its lease: another worker takes the delivery over and marks it
+/// done; the first worker's line says its run was not recorded (`lease_lost`), not done.
+#[test]
+fn a_run_that_outlived_its_lease_is_not_reported_done() {
+    let (inbox, dir) = sqlite("outlived");
+    let receiver = listen(&inbox);
+    let key = queue(&receiver.url, "outlived", 1).remove(0);
+    // The first attempt waits for the second (in the other worker) to have run.
+    let taken = dir.join("taken");
+    let wait_or_mark = format!(
+        "if [ \"$HOOKSHIELD_ATTEMPT\" = 1 ]; then while [ ! -e '{taken}' ]; do sleep 0.05; done; \
+         else touch '{taken}'; fi",
+        taken = taken.display()
+    );
+    let command = handler(&dir, &wait_or_mark);
+    let workers = [1, 2].map(|_| Worker::start(&inbox, &command, &["--lease", "1", "--json"]));
+    wait_until(&inbox, "taken over", |s| s["done"] == 1);
+    // Stopped gracefully, each records the command it runs (the first, which now ends).
+    let mut lines: Vec<(u64, String)> = workers
+        .into_iter()
+        .flat_map(|worker| {
+            let out = worker.stop();
+            assert!(out.status.success(), "{}", text(&out.stderr));
+            text(&out.stdout)
+                .lines()
+                .map(|line| {
+                    let line: serde_json::Value = serde_json::from_str(line).unwrap();
+                    assert_eq!(line["idempotency_key"], key.as_str(), "{line}");
+                    let result = line["result"].as_str().unwrap().to_owned();
+                    (line["attempt"].as_u64().unwrap(), result)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    lines.sort();
+    assert_eq!(
+        lines,
+        [(1, "lease_lost".to_owned()), (2, "done".to_owned())]
+    );
+    assert_eq!(runs(&dir)[&key], [1, 2]);
 }
 
 /// SIGTERM while the handler runs: the worker lets it finish, records it done, and
