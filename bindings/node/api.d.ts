@@ -212,7 +212,7 @@ export class MemoryStore implements IdempotencyStore {
   readonly capacity: number;
 }
 
-/** Handlers by subscription pattern: `*`, `family.*`, or an exact type. */
+/** Handlers by subscription pattern: `*`, `family.*` or `family/*` (Shopify's topics), or an exact type. */
 export class Router<E = Event> {
   on(pattern: string, handler: (event: E) => unknown): this;
   handlersFor(type: string): ((event: E) => unknown)[];

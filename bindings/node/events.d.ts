@@ -80,7 +80,7 @@ export interface EventBase<
   readonly untypedReason: Reason;
   /** What the core found, in words (e.g. "`pages`: invalid type: ..."), or null when typed. */
   readonly untypedDetail: Reason extends null ? null : string;
-  /** Whether the type matches a subscription pattern: `*`, `family.*` or an exact type. */
+  /** Whether the type matches a subscription pattern: `*`, `family.*`, `family/*` or an exact type. */
   matches(pattern: string): boolean;
 }
 

@@ -326,5 +326,5 @@ export interface StoreAnswer {
 /** The message of the core's `store_unavailable` error for `reason`. */
 export declare function storeMessage(reason: string): string
 
-/** Whether `event_type` matches the subscription `pattern` (`*`, `family.*`, exact). */
+/** Whether `event_type` matches the subscription `pattern` (`*`, `family.*` or `family/*`, exact). */
 export declare function typeMatches(pattern: string, eventType: string): boolean

@@ -185,7 +185,7 @@ module.exports = function events({ backend, configError, describe }) {
       return this.#data;
     }
 
-    /** Whether the type matches a subscription pattern: `*`, `family.*` or an exact type. */
+    /** Whether the type matches a subscription pattern: `*`, `family.*`, `family/*` or an exact type. */
     matches(pattern) {
       if (typeof pattern !== 'string') throw configError(`pattern must be a string, found ${describe(pattern)}`);
       return backend.typeMatches(pattern, this.type);

@@ -4,7 +4,7 @@
 module.exports = function routing({ backend, configError, describe }) {
   /**
    * Handlers by subscription pattern: `*`, `family.*` (every type beginning with
-   * `family.`), or an exact type. `router.dispatch(event)` awaits every matching handler
+   * `family.`), `family/*` (with `family/`, as Shopify's topics), or an exact type. `router.dispatch(event)` awaits every matching handler
    * in registration order; pass the router as the handler of `process` or a helper.
    */
   class Router {

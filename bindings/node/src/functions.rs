@@ -54,7 +54,7 @@ pub fn store_message(reason: String) -> String {
     wire::store_message(reason)
 }
 
-/// Whether `event_type` matches the subscription `pattern` (`*`, `family.*`, exact).
+/// Whether `event_type` matches the subscription `pattern` (`*`, `family.*` or `family/*`, exact).
 #[napi]
 pub fn type_matches(pattern: String, event_type: String) -> bool {
     hookshield::events::type_matches(&pattern, &event_type)

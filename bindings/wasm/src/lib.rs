@@ -503,7 +503,7 @@ pub fn store_message(reason: String) -> String {
     wire::store_message(reason)
 }
 
-/// Whether `event_type` matches a subscription pattern (`*`, `family.*`, exact).
+/// Whether `event_type` matches a subscription pattern (`*`, `family.*` or `family/*`, exact).
 #[wasm_bindgen(js_name = typeMatches)]
 pub fn type_matches(pattern: &str, event_type: &str) -> bool {
     hookshield::events::type_matches(pattern, event_type)

@@ -332,7 +332,7 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 @final
 class Router:
-    """Handlers by pattern (`*`, `family.*`, exact type); itself a handler."""
+    """Handlers by pattern (`*`, `family.*` or `family/*`, exact type); itself a handler."""
 
     def __new__(cls) -> Router: ...
     @overload
