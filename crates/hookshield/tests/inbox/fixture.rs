@@ -96,7 +96,7 @@ impl RedisServer {
             .spawn()
             .expect("redis-server is installed (apt-get install redis-server; .ci/run does it)");
         let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        while !answers_ping(port) {
             assert!(Instant::now() < deadline, "redis-server did not start");
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -107,6 +107,21 @@ impl RedisServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Whether the server answers `PING` with `PONG`: after a restart it accepts connections
+/// while it loads its append-only file, but answers `-LOADING` until it has.
+#[cfg(feature = "redis")]
+fn answers_ping(port: u16) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
+    let mut reply = [0_u8; 5];
+    stream.write_all(b"PING\r\n").is_ok()
+        && stream.read_exact(&mut reply).is_ok()
+        && &reply == b"+PONG"
 }
 
 #[cfg(feature = "redis")]
