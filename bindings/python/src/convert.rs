@@ -154,9 +154,16 @@ pub(crate) fn headers<'w>(
     if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
         return Err(headers_type_error(obj));
     }
-    let items = match obj.getattr(pyo3::intern!(obj.py(), "items")) {
-        Ok(items) if items.is_callable() => items.call0()?,
-        _ => obj.clone(),
+    // A list or tuple of pairs (ASGI's `scope["headers"]`) has no `items`: asking for it
+    // would make and discard an `AttributeError` on every call.
+    let pairs = obj.is_exact_instance_of::<PyList>() || obj.is_exact_instance_of::<PyTuple>();
+    let items = if pairs {
+        obj.clone()
+    } else {
+        match obj.getattr(pyo3::intern!(obj.py(), "items")) {
+            Ok(items) if items.is_callable() => items.call0()?,
+            _ => obj.clone(),
+        }
     };
     let iter = items.try_iter().map_err(|_| headers_type_error(obj))?;
     for pair in iter {
