@@ -8,14 +8,14 @@ use crate::output::{outln, Style};
 use crate::{Failure, Result};
 
 /// Count the deliveries pending, in flight, done and dead, and the age of the oldest
-/// pending one.
+/// one not yet done or dead.
 #[derive(clap::Args)]
 pub(crate) struct StatsArgs {
     #[command(flatten)]
     inbox: InboxArg,
 
     /// Print one JSON object with exactly the keys `pending`, `in_flight`, `done`,
-    /// `dead` and `oldest_pending_seconds` (null when nothing is pending).
+    /// `dead` and `oldest_pending_seconds` (null when nothing is pending or in flight).
     #[arg(long)]
     json: bool,
 }
