@@ -4,6 +4,8 @@ framework (werkzeug's DispatcherMiddleware, a Starlette Route)."""
 
 from __future__ import annotations
 
+import io
+import json
 import logging
 from typing import Any, Callable, Iterator
 
@@ -149,3 +151,18 @@ def test_arguments_are_checked() -> None:
         AsgiApp("sentinel", print)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="callable"):
         WsgiApp(verifier(), 42, inbox=inbox_less)  # type: ignore[arg-type]
+
+
+def test_a_malformed_content_length_is_not_a_length() -> None:
+    # "\xb2" (latin-1 "²") is a digit to str.isdigit but not to int: no ValueError.
+    body = sentinel_body("report.generated", {"report_id": "r"})
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "CONTENT_LENGTH": "\xb2",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.input_terminated": True,  # read to its end, as a length it is not
+        **{"HTTP_" + name.upper().replace("-", "_"): value for name, value in signed(body)},
+    }
+    replies: list[str] = []
+    answer = b"".join(WsgiApp(verifier(), lambda event: None)(environ, lambda status, headers: replies.append(status)))
+    assert (replies, json.loads(answer)["outcome"]) == (["200 OK"], "processed")

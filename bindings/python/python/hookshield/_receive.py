@@ -25,11 +25,12 @@ _View = TypeVar("_View")
 
 
 def declared_length(value: str | None) -> Optional[int]:
-    """A ``Content-Length`` header's value as a number (None when absent or malformed)."""
+    """A ``Content-Length`` header's value as a number (None when absent or malformed:
+    ASCII digits only, as ``str.isdigit`` also accepts ``"²"``, which ``int`` refuses)."""
     if value is None:
         return None
     value = value.strip()
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def read_body(read: Callable[[int], bytes], declared: int | None, verifier: Verifier[Any]) -> bytes | Outcome[Any]:
