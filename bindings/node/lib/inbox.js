@@ -1,7 +1,8 @@
 'use strict';
 // The durable inbox (the native package only: a backend with `inbox(url)`): helpers
 // answer a delivery as soon as the core has appended it durably, and workers run the
-// handler later. Every inbox call does I/O on libuv's thread pool (napi async work); the
+// handler later. Every inbox call does I/O on libuv's thread pool (napi async work), but
+// the constructor (a SQLite file is opened at once, on the calling thread); the
 // core owns every rule (verify, append, dedup, claim, check again, retries with backoff,
 // dead letters), and this module only runs the worker's loop, because handlers are
 // JavaScript.

@@ -1,7 +1,8 @@
 //! The core's durable inbox (`hookshield::inbox`): appending verified deliveries, and the
 //! steps of a worker (claim and check again, then finish). Every call does I/O (a SQLite
 //! file, or Redis), so each runs as napi async work on libuv's thread pool and JavaScript
-//! gets a promise: the event loop never waits on the inbox. The worker's loop, and the
+//! gets a promise; only `open` runs on the calling thread (it opens a SQLite file and
+//! creates its table; a Redis inbox connects on first use). The worker's loop, and the
 //! handler, are JavaScript's (`lib/inbox.js`).
 //!
 //! Calls answer rather than reject: an answer carries the core's error code and message
