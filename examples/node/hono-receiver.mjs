@@ -3,7 +3,7 @@
 // signed bytes itself, never more than the verifier's maxBodyBytes.
 //   node hono-receiver.mjs   then   node send.js http://127.0.0.1:3000/webhooks
 // (On Cloudflare Workers, Deno or Bun the same route works with @hookshield/wasm: see
-// hono/worker.js.)
+// hono-worker/worker.js.)
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createRequire } from 'node:module';
