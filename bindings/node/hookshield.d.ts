@@ -97,7 +97,7 @@ export interface DeadLetter {
 
 /**
  * A durable inbox: `new Inbox('sqlite:inbox.db')` or `new Inbox('redis://host:6379/0')`.
- * Helpers given it answer `queued` as soon as a delivery is stored; `worker(handler)`
+ * Helpers given it answer `queued` as soon as a delivery is stored; `worker(handler, { verifier })`
  * handles the deliveries later (at least once each; done exactly once). Every call but
  * the constructor runs off the event loop (`new Inbox('sqlite:…')` opens the file at
  * once; a Redis inbox connects on first use). Throws `invalid_config` for a URL naming

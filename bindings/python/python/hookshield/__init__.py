@@ -10,10 +10,10 @@ core. This package translates it::
     event = verifier.verify(request_body, request_headers)   # or raises VerificationError
 
 ``hookshield.Inbox`` queues verified deliveries durably (SQLite or Redis) for workers
-(``inbox.worker(handler).run()``). ``hookshield.wsgi`` and ``hookshield.asgi`` hold
-applications any framework can mount; ``hookshield.flask``, ``hookshield.fastapi`` and
-``hookshield.django`` hold helpers for those frameworks, which import their framework
-only when used.
+(``inbox.worker(handler, verifier=verifier).run()``). ``hookshield.wsgi`` and
+``hookshield.asgi`` hold applications any framework can mount; ``hookshield.flask``,
+``hookshield.fastapi`` and ``hookshield.django`` hold helpers for those frameworks, which
+import their framework only when used.
 """
 
 from __future__ import annotations

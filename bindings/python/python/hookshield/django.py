@@ -19,7 +19,7 @@ is imported only when a view runs.
 
     urlpatterns = [
         path("webhooks/sentinel", sentinel),
-        # queue for a worker (inbox.worker(handler).run()) and answer at once:
+        # queue for a worker (inbox.worker(handler, verifier=verifier).run()) and answer at once:
         path("webhooks/queued", hookshield.django.view(verifier, inbox=hookshield.Inbox(URL))),
     ]
 
