@@ -425,3 +425,34 @@ def test_a_delivery_tampered_with_in_storage_never_reaches_the_handler(tmp_path:
     [letter] = inbox.dead_letters()
     assert letter["idempotency_key"] == "evt_tampered"
     assert "no longer verifies" in letter["last_error"]
+
+
+def test_an_inbox_that_fails_to_claim_is_logged_once_then_its_recovery(
+    tmp_path: pathlib.Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from conftest import free_port
+
+    down = hookshield.Inbox(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+    up = hookshield.Inbox(sqlite_url(tmp_path))
+    failing = down.worker(lambda event, job: None, verifier=verifier())._claimer
+    working = up.worker(lambda event, job: None, verifier=verifier())._claimer
+    worker = down.worker(lambda event, job: None, verifier=verifier(), poll_interval=0.001)
+    calls: list[int] = []
+
+    class Claimer:
+        """Five claims from the unreachable Redis (each raises), then two that answer."""
+
+        def next(self) -> Any:
+            calls.append(len(calls))
+            if len(calls) >= 7:
+                worker.stop()
+            return failing.next() if len(calls) <= 5 else working.next()
+
+    worker._claimer = Claimer()  # type: ignore[assignment]
+    with caplog.at_level(logging.INFO, logger="hookshield"):
+        worker.run()
+    assert len(calls) == 7
+    lines = [record.getMessage() for record in caplog.records if record.name == "hookshield"]
+    failed = [line for line in lines if "the inbox failed" in line]
+    assert len(failed) == 1 and failed[0].startswith("hookshield worker: the inbox failed (store_unavailable)")
+    assert [line for line in lines if "answers again" in line] == ["hookshield worker: the inbox answers again"]

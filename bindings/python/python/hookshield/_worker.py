@@ -69,6 +69,10 @@ class Worker:
         self.poll_interval = poll_interval
         self._claimer = claimer
         self._stopped = threading.Event()
+        # Whether claiming fails: logged once when it starts failing and once when it
+        # recovers, not on every poll of every thread.
+        self._failing = False
+        self._failing_lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
 
@@ -139,10 +143,25 @@ class Worker:
 
     def _claim(self) -> Job | None:
         try:
-            return self._claimer.next()
+            job = self._claimer.next()
         except StoreError as exc:
-            logger.error("hookshield worker: the inbox failed (%s): %s; trying again", exc.code, exc.message)
+            if self._set_failing(True):
+                logger.error(
+                    "hookshield worker: the inbox failed (%s): %s; trying again every poll_interval",
+                    exc.code,
+                    exc.message,
+                )
             return None
+        if self._failing and self._set_failing(False):
+            logger.warning("hookshield worker: the inbox answers again")
+        return job
+
+    def _set_failing(self, failing: bool) -> bool:
+        """Records whether claiming fails; whether that changed (what is logged)."""
+        with self._failing_lock:
+            changed = self._failing != failing
+            self._failing = failing
+            return changed
 
     def _handle(self, job: Job) -> None:
         try:
