@@ -43,10 +43,12 @@ class Worker:
     handler, a signal handler or another thread), ``KeyboardInterrupt`` or, when it runs
     in the main thread, SIGTERM; ``await
     run_async()`` runs tasks on the current event loop (async handlers are awaited, sync
-    ones run in a worker thread) until ``stop()`` or cancellation. Either way, shutdown
-    is graceful: a handler that has started finishes and its delivery is finished; a
+    ones run in a worker thread) until ``stop()`` or cancellation. Stopping is graceful
+    either way: a handler that has started finishes and its delivery is finished; a
     delivery claimed but not started is released (pending again, its attempt not
-    counted).
+    counted). Cancelling ``run_async`` is not: the handlers running are cancelled and
+    their deliveries released (a sync handler's thread runs on, its result unrecorded,
+    while another worker may claim the delivery).
 
     A handler that raises is logged (``logger.exception`` on the ``hookshield`` logger)
     and its delivery retried after the backoff, or made a dead letter after
