@@ -45,16 +45,19 @@ pub enum Error {
         /// How many secrets were tried.
         secrets: usize,
     },
-    /// The provider sends a timestamp header and this delivery has none.
+    /// The provider sends a timestamp (a header, or an entry of the signature header)
+    /// and this delivery has none.
     #[error("missing timestamp header `{header}`")]
     MissingTimestamp {
-        /// The header's name.
+        /// The header's name; for an entry of the signature header, the header's name
+        /// then the entry (``Stripe-Signature` entry `t=``).
         header: String,
     },
-    /// The timestamp header is not a Unix time in seconds.
-    #[error("malformed timestamp in `{header}`: expected Unix seconds, found {found:?}")]
+    /// The timestamp is not a Unix time in the scheme's unit (seconds, or milliseconds
+    /// where its `timestamp_unit` says so).
+    #[error("malformed timestamp in `{header}`: expected Unix seconds (milliseconds where the scheme's timestamp_unit says so), found {found:?}")]
     MalformedTimestamp {
-        /// The header's name.
+        /// The header's name (the signature header's, for a timestamp entry in it).
         header: String,
         /// The value that arrived (at most 40 characters of it).
         found: String,

@@ -146,6 +146,9 @@ impl std::str::FromStr for TimestampUnit {
 /// use hookshield::timestamp::{parse_timestamp, TimestampUnit};
 /// assert_eq!(parse_timestamp("X-Ts", b"1747303500999", TimestampUnit::Milliseconds), Ok(1747303500));
 /// assert!(parse_timestamp("X-Ts", b"1747303500999", TimestampUnit::Seconds).is_err());
+/// // The message names the unit a scheme may set, not only seconds.
+/// let err = parse_timestamp("X-Ts", b"1747303500.999", TimestampUnit::Milliseconds).unwrap_err();
+/// assert!(err.to_string().contains("milliseconds"), "{err}");
 /// ```
 pub fn parse_timestamp(header: &str, value: &[u8], unit: TimestampUnit) -> Result<i64, Error> {
     match unit {
