@@ -1,6 +1,8 @@
 //! `inbox stats`, `inbox dead` and `inbox replay`: what is in an inbox, and putting dead
 //! letters back.
 
+use std::collections::HashSet;
+
 use serde_json::json;
 
 use super::InboxArg;
@@ -121,18 +123,25 @@ pub(crate) fn dead(args: &DeadArgs) -> Result<()> {
 
 pub(crate) fn replay(args: &ReplayArgs) -> Result<()> {
     let inbox = args.inbox.open()?;
+    // Each key once: a key named twice is one dead letter, not one missing.
+    let mut seen = HashSet::new();
+    let keys: Vec<&str> = args
+        .keys
+        .iter()
+        .map(String::as_str)
+        .filter(|key| seen.insert(*key))
+        .collect();
     let replayed = if args.all_dead {
         inbox.replay_all_dead()
     } else {
-        let keys: Vec<&str> = args.keys.iter().map(String::as_str).collect();
         inbox.replay(&keys)
     }
     .map_err(unavailable)?;
     outln!("{replayed} dead letter(s) made pending again");
-    if !args.all_dead && replayed < args.keys.len() {
+    if !args.all_dead && replayed < keys.len() {
         eprintln!(
             "{} key(s) were not dead letters (unknown, pending, in flight or done)",
-            args.keys.len() - replayed
+            keys.len() - replayed
         );
         return Err(Failure::Failed);
     }
