@@ -5,7 +5,8 @@
 //! over HTTP and prints results.
 //!
 //! Exit codes: 0 success; 1 a delivery failed verification (`verify`) or a check failed
-//! (`send`, `demo`); 2 bad usage or configuration (including an unavailable store).
+//! (`send`, `demo`, `inbox replay` of a key that is no dead letter); 2 bad usage or
+//! configuration (including an unavailable store or inbox).
 
 mod args;
 mod delivery;
@@ -24,7 +25,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
 /// Verify, sign, send and receive webhook deliveries (Sentinel, DocIntell, Sentrasa,
-/// KYC-Webhooks, Sensei, GitHub, Standard Webhooks, custom).
+/// KYC-Webhooks, Sensei, GitHub, Standard Webhooks, Stripe, Svix, Slack, Shopify, Paddle,
+/// custom).
 ///
 /// Secrets are never printed: not in errors, not in `listen` output. Pass them with
 /// `--secret-env NAME` to keep them out of your shell history.

@@ -357,7 +357,8 @@ pub fn type_matches(pattern: &str, event_type: &str) -> bool {
 #[non_exhaustive]
 pub enum UntypedReason {
     /// The type is not one hookshield has a data type for (a new or undocumented event,
-    /// or a sender without documented types: GitHub, Standard Webhooks, custom).
+    /// or a sender without documented types: GitHub, Standard Webhooks, Stripe, Svix,
+    /// Slack, Shopify, Paddle, custom).
     UndocumentedType,
     /// A documented type whose data does not match the documented shape (a field of
     /// another JSON type, a required identifier missing, `data` not an object).
