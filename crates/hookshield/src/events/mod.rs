@@ -408,8 +408,8 @@ pub enum EventData {
     Kyc(kyc::KycEvent),
     /// One of Sensei's 22 documented events.
     Sensei(sensei::SenseiEvent),
-    /// A type hookshield has no struct for (undocumented, GitHub, Standard Webhooks,
-    /// custom): its data as JSON.
+    /// A type hookshield has no struct for (undocumented; GitHub, Standard Webhooks,
+    /// Stripe, Svix, Slack, Shopify, Paddle, custom): its data as JSON.
     Other(Value),
 }
 
