@@ -22,7 +22,8 @@ pub struct SignOptions {
     pub timestamp: Option<i64>,
     /// The event or delivery id (default: the body's `id`, else one derived from the body).
     pub id: Option<String>,
-    /// The event type for an event header (default: the body's `event`/`type`).
+    /// The event type for an event header (default: the first of the scheme's type
+    /// fields present in the body, else its `event` or `type`).
     pub event: Option<String>,
 }
 
