@@ -65,11 +65,12 @@ pub(crate) fn scheme(provider: Provider) -> Scheme {
             )
         },
         Provider::Standard => standard_webhooks("webhook"),
-        Provider::Stripe
-        | Provider::Svix
-        | Provider::Slack
-        | Provider::Shopify
-        | Provider::Paddle => platform(provider),
+        // https://docs.svix.com/receiving/verifying-payloads/how-manual
+        Provider::Svix => standard_webhooks("svix"),
+        Provider::Stripe => stripe(),
+        Provider::Slack => slack(),
+        Provider::Shopify => shopify(),
+        Provider::Paddle => paddle(),
         Provider::Custom => sha256_hex(
             "X-Signature",
             Envelope::with_data(
@@ -96,77 +97,81 @@ fn standard_webhooks(prefix: &str) -> Scheme {
     }
 }
 
-/// The schemes of the platforms a receiver of the seed providers also meets.
-fn platform(provider: Provider) -> Scheme {
-    let sha256_hex = Scheme::sha256_hex;
-    match provider {
-        // https://docs.stripe.com/webhooks#verify-manually: `t=<unix>,v1=<hex>` (one
-        // `v1` per secret while rolling it), over `{t}.{body}`; the event's `id`,
-        // `type` and `created`, its data in `data`.
-        Provider::Stripe => Scheme {
-            prefix: "v1=".into(),
-            separator: ",".into(),
-            signed_content: SignedContent::TimestampBody,
-            timestamp_key: Some("t".into()),
-            ..sha256_hex(
-                "Stripe-Signature",
-                Envelope::with_data(&["type"], &["id"], &["created"]),
-            )
-        },
-        // https://docs.svix.com/receiving/verifying-payloads/how-manual
-        Provider::Svix => standard_webhooks("svix"),
-        // https://api.slack.com/authentication/verifying-requests-from-slack. Events API
-        // bodies are JSON (`event.type`, `event_id`, `event_time`); slash commands and
-        // interactivity are forms (a command's fields; a `payload` field of JSON whose
-        // `type` is e.g. `block_actions`), both with a `trigger_id`.
-        Provider::Slack => Scheme {
-            prefix: "v0=".into(),
-            signed_content: SignedContent::from_static("v0:{timestamp}:{body}"),
-            timestamp_header: Some("X-Slack-Request-Timestamp".into()),
-            ..sha256_hex(
-                "X-Slack-Signature",
-                Envelope {
-                    data_field: None,
-                    form: FormEncoding::Fields,
-                    ..Envelope::with_data(
-                        &["event.type", "type", "command"],
-                        &["event_id", "trigger_id"],
-                        &["event_time"],
-                    )
-                },
-            )
-        },
-        // https://shopify.dev/docs/apps/build/webhooks/verify-deliveries and
-        // .../ignore-duplicates: base64 of the body's HMAC; the topic names the type;
-        // `X-Shopify-Event-Id` is the same for every delivery of one event, else the
-        // delivery's `X-Shopify-Webhook-Id`. The body is the resource itself.
-        Provider::Shopify => Scheme {
-            encoding: SignatureEncoding::Base64,
-            prefix: String::new(),
-            id_header: Some("X-Shopify-Event-Id".into()),
-            fallback_id_header: Some("X-Shopify-Webhook-Id".into()),
-            event_header: Some("X-Shopify-Topic".into()),
-            ..sha256_hex(
-                "X-Shopify-Hmac-Sha256",
-                Envelope {
-                    data_field: None,
-                    ..Envelope::with_data(&[], &[], &[])
-                },
-            )
-        },
-        // Paddle, the last of them.
-        // https://developer.paddle.com/webhooks/signature-verification: `ts=<unix>;h1=<hex>`
-        // over `{ts}:{body}`; the event's `event_id`, `event_type`, `occurred_at`.
-        _ => Scheme {
-            prefix: "h1=".into(),
-            separator: ";".into(),
-            signed_content: SignedContent::from_static("{timestamp}:{body}"),
-            timestamp_key: Some("ts".into()),
-            ..sha256_hex(
-                "Paddle-Signature",
-                Envelope::with_data(&["event_type"], &["event_id"], &["occurred_at"]),
-            )
-        },
+// The platforms a receiver of the seed providers also meets.
+
+/// <https://docs.stripe.com/webhooks#verify-manually>: `t=<unix>,v1=<hex>` (one `v1` per
+/// secret while rolling it), over `{t}.{body}`; the event's `id`, `type` and `created`,
+/// its data in `data`.
+fn stripe() -> Scheme {
+    Scheme {
+        prefix: "v1=".into(),
+        separator: ",".into(),
+        signed_content: SignedContent::TimestampBody,
+        timestamp_key: Some("t".into()),
+        ..Scheme::sha256_hex(
+            "Stripe-Signature",
+            Envelope::with_data(&["type"], &["id"], &["created"]),
+        )
+    }
+}
+
+/// <https://api.slack.com/authentication/verifying-requests-from-slack>. Events API bodies
+/// are JSON (`event.type`, `event_id`, `event_time`); slash commands and interactivity
+/// are forms (a command's fields; a `payload` field of JSON whose `type` is e.g.
+/// `block_actions`), both with a `trigger_id`.
+fn slack() -> Scheme {
+    Scheme {
+        prefix: "v0=".into(),
+        signed_content: SignedContent::from_static("v0:{timestamp}:{body}"),
+        timestamp_header: Some("X-Slack-Request-Timestamp".into()),
+        ..Scheme::sha256_hex(
+            "X-Slack-Signature",
+            Envelope {
+                data_field: None,
+                form: FormEncoding::Fields,
+                ..Envelope::with_data(
+                    &["event.type", "type", "command"],
+                    &["event_id", "trigger_id"],
+                    &["event_time"],
+                )
+            },
+        )
+    }
+}
+
+/// <https://shopify.dev/docs/apps/build/webhooks/verify-deliveries> and
+/// .../ignore-duplicates: base64 of the body's HMAC; the topic names the type;
+/// `X-Shopify-Event-Id` is the same for every delivery of one event, else the
+/// delivery's `X-Shopify-Webhook-Id`. The body is the resource itself.
+fn shopify() -> Scheme {
+    Scheme {
+        encoding: SignatureEncoding::Base64,
+        prefix: String::new(),
+        id_header: Some("X-Shopify-Event-Id".into()),
+        fallback_id_header: Some("X-Shopify-Webhook-Id".into()),
+        event_header: Some("X-Shopify-Topic".into()),
+        ..Scheme::sha256_hex(
+            "X-Shopify-Hmac-Sha256",
+            Envelope {
+                data_field: None,
+                ..Envelope::with_data(&[], &[], &[])
+            },
+        )
+    }
+}
+
+/// <https://developer.paddle.com/webhooks/signature-verification>: `ts=<unix>;h1=<hex>`
+/// over `{ts}:{body}`; the event's `event_id`, `event_type`, `occurred_at`.
+fn paddle() -> Scheme {
+    Scheme {
+        prefix: "h1=".into(),
+        separator: ";".into(),
+        signed_content: SignedContent::from_static("{timestamp}:{body}"),
+        timestamp_key: Some("ts".into()),
+        ..Scheme::sha256_hex(
+            "Paddle-Signature",
+            Envelope::with_data(&["event_type"], &["event_id"], &["occurred_at"]),
+        )
     }
 }
 
