@@ -58,8 +58,8 @@ use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use serde_json::json;
 
 use crate::{
-    Answer, Claimed, Event, IdempotencyStore, MemoryStore, Outcome, ProcessOptions, Provider,
-    Verifier,
+    Answer, Claimed, Error, Event, IdempotencyStore, MemoryStore, Outcome, ProcessOptions,
+    Provider, Verifier,
 };
 
 /// What the extractors need, kept in the router's state (cheap to clone): the
@@ -141,11 +141,15 @@ impl Receiver {
             .await
         {
             Ok(collected) => Ok((parts.headers, collected.to_bytes())),
-            Err(error) if error.is::<LengthLimitError>() => Err(rejected(
-                verifier
-                    .check_body_size(None)
-                    .expect_err("a body cut off is over the limit"),
-            )),
+            // Cut off past the limit: at least one byte over it (what `check_body_size`
+            // says of a body of unknown size), without a panic path in the request.
+            Err(error) if error.is::<LengthLimitError>() => {
+                let limit = verifier.max_body_bytes();
+                Err(rejected(Error::BodyTooLarge {
+                    size: limit.saturating_add(1),
+                    limit,
+                }))
+            }
             Err(error) => Err(Reply::unreadable(&*error)),
         }
     }
