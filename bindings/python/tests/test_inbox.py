@@ -174,6 +174,35 @@ def test_the_asyncio_worker_awaits_async_handlers(url: str) -> None:
     assert inbox.stats()["done"] == len(keys)
 
 
+def test_a_router_is_a_handler_in_threads_and_on_an_event_loop(url: str) -> None:
+    inbox = hookshield.Inbox(url)
+    fill(inbox, ["evt_router_sync", "evt_router_async"])
+    seen: list[str] = []
+    router = hookshield.Router()
+
+    @router.on("approval.*")
+    def on_approval(event: Any) -> None:
+        seen.append(event.idempotency_key)
+        if len(seen) == 1:
+            worker.stop()
+
+    worker = inbox.worker(router, verifier=verifier(), poll_interval=0.02)
+    worker.run()
+    assert seen == ["evt_router_sync"] and inbox.stats()["done"] == 1
+
+    async_router = hookshield.Router()
+
+    @async_router.on("approval.required")
+    async def on_required(event: Any) -> None:
+        await asyncio.sleep(0)
+        seen.append(event.idempotency_key)
+        async_worker.stop()
+
+    async_worker = inbox.worker(async_router, verifier=verifier(), poll_interval=0.02)
+    asyncio.run(asyncio.wait_for(async_worker.run_async(), 60))
+    assert seen == ["evt_router_sync", "evt_router_async"] and inbox.stats()["done"] == 2
+
+
 def test_run_returns_after_keyboard_interrupt_finishing_the_handler(url: str) -> None:
     inbox = hookshield.Inbox(url)
     fill(inbox, ["evt_interrupted", "evt_later"])

@@ -66,7 +66,7 @@ class Worker:
         poll_interval: float,
     ) -> None:
         self.inbox = inbox
-        self.handler = handler
+        self.handler = _with_job(handler)
         self.concurrency = concurrency
         self.poll_interval = poll_interval
         self._claimer = claimer
@@ -276,3 +276,14 @@ class Worker:
 
     def __repr__(self) -> str:
         return f"Worker({self.inbox!r}, concurrency={self.concurrency})"
+
+
+def _with_job(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """``handler`` as ``handler(event, job)``: a ``Router`` takes the event alone (its
+    async handlers' awaitables are awaited by ``run_async``, refused by ``run``)."""
+    from ._hookshield import Router
+
+    if isinstance(handler, Router):
+        router = handler
+        return lambda event, job: router(event)
+    return handler
