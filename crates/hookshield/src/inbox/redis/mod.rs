@@ -1,6 +1,7 @@
 //! The inbox in Redis (feature `redis`), for receivers on many machines.
 //!
-//! Keys, under the prefix `hookshield:inbox:`:
+//! Keys, under the prefix `hookshield-inbox:` (beside, never inside, the idempotency
+//! store's default prefix `hookshield:`, under which any event id may follow):
 //! - `d:{key}`: a hash per delivery (provider, body, headers, received time, state,
 //!   attempts, lease token, its current stream entry, last error);
 //! - `stream`: the deliveries ready to be claimed, read by the consumer group `workers`;
@@ -32,7 +33,7 @@ use crate::redis_pool::Pool;
 
 mod scripts;
 
-const PREFIX: &str = "hookshield:inbox:";
+const PREFIX: &str = "hookshield-inbox:";
 const GROUP: &str = "workers";
 
 pub(crate) struct RedisInbox {
