@@ -290,7 +290,7 @@ class Inbox:
     def replay_all_dead(self) -> int: ...
     def worker(
         self,
-        handler: Callable[[Any, Job], object],
+        handler: Callable[[Any, Job], object] | Router,
         *,
         verifier: Verifier[Any] | None = None,
         verifiers: Iterable[Verifier[Any]] | None = None,
@@ -301,8 +301,8 @@ class Inbox:
         max_backoff: float = 3600.0,
         poll_interval: float = 0.2,
     ) -> Worker:
-        """A worker running `handler(event, job)` on each delivery: `.run()` in threads,
-        `await .run_async()` on an event loop."""
+        """A worker running `handler(event, job)` (a `Router`: `router(event)`) on each
+        delivery: `.run()` in threads, `await .run_async()` on an event loop."""
 
 @final
 class Job:
