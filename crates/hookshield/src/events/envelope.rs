@@ -172,17 +172,17 @@ pub(crate) fn build_event(
     let typed = match (event_type.as_deref(), data_member) {
         (Some(event_type), Some(raw)) => match early {
             Some(early) if early.event_type == event_type && std::ptr::eq(early.data, raw) => {
-                OnceLock::from(Typed {
+                OnceLock::from(Box::new(Typed {
                     data: early.typed,
                     untyped: None,
-                })
+                }))
             }
             _ => OnceLock::new(),
         },
-        (event_type, _) => OnceLock::from(Typed {
+        (event_type, _) => OnceLock::from(Box::new(Typed {
             data: EventData::Other(data_member.map_or(Value::Null, parse_verified)),
             untyped: Some(untyped_without_data(provider, event_type, &layout)),
-        }),
+        })),
     };
     let event_type = event_type.unwrap_or_default();
     let family = family(provider, &event_type);
@@ -301,13 +301,13 @@ fn not_an_object(provider: Provider, text: &str, facts: HeaderFacts<'_>) -> Even
         family: family(provider, event_type),
         id,
         timestamp: header_time(facts),
-        typed: OnceLock::from(Typed {
+        typed: OnceLock::from(Box::new(Typed {
             data: EventData::Other(parse_verified(value)),
             untyped: Some((
                 UntypedReason::NotAnObject,
                 format!("the body is {}, not an object", kind_of(value)),
             )),
-        }),
+        })),
         idempotency_key: OnceLock::from(idempotency_key),
         event_time_text: None,
         data_span: Some(span(text, value)),

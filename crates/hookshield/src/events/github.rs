@@ -46,17 +46,17 @@ pub(crate) fn github_event(text: &str, facts: HeaderFacts<'_>) -> Result<Event, 
         family: family.into(),
         id,
         timestamp: None,
-        typed: OnceLock::from(Typed {
+        typed: OnceLock::from(Box::new(Typed {
             data: EventData::Other(raw.clone()),
             untyped,
-        }),
+        })),
         idempotency_key: OnceLock::from(idempotency_key),
         event_time_text: None,
         data_span: None,
         data_is_body: true,
         body: text.to_owned(),
         decoded,
-        raw: OnceLock::from(raw),
+        raw: OnceLock::from(Box::new(raw)),
         raw_data: OnceLock::new(),
     })
 }

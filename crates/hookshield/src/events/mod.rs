@@ -53,7 +53,7 @@ pub struct Event {
     pub(crate) timestamp: Option<OffsetDateTime>,
     /// The typed data, or why it is untyped: worked out on first use (see
     /// [`Event::data`]), so a receiver that reads `data` as JSON never pays for it.
-    pub(crate) typed: OnceLock<Typed>,
+    pub(crate) typed: OnceLock<Box<Typed>>,
     /// The idempotency key, derived on first use (it needs the typed data).
     pub(crate) idempotency_key: OnceLock<String>,
     /// The event time as the envelope wrote it, for the idempotency key.
@@ -68,8 +68,8 @@ pub struct Event {
     pub(crate) data_span: Option<Range<usize>>,
     /// Whether the data is the whole document (a sender without a data member).
     pub(crate) data_is_body: bool,
-    pub(crate) raw: OnceLock<Value>,
-    pub(crate) raw_data: OnceLock<Value>,
+    pub(crate) raw: OnceLock<Box<Value>>,
+    pub(crate) raw_data: OnceLock<Box<Value>>,
 }
 
 /// An event's typed data, and why it is untyped, where it is.
@@ -120,7 +120,8 @@ impl Event {
 
     /// The typed data and why it is untyped, worked out once.
     fn typed(&self) -> &Typed {
-        self.typed.get_or_init(|| envelope::type_event(self))
+        self.typed
+            .get_or_init(|| Box::new(envelope::type_event(self)))
     }
 
     /// Why [`Event::data`] is [`EventData::Other`] (`None` when it is typed): an
@@ -159,7 +160,7 @@ impl Event {
     /// `null` here; [`Event::json_text`] always has it.
     pub fn raw(&self) -> &Value {
         self.raw
-            .get_or_init(|| json::parse_verified(self.json_text()))
+            .get_or_init(|| Box::new(json::parse_verified(self.json_text())))
     }
 
     /// The verified body as received.
@@ -252,12 +253,12 @@ impl Event {
         if let Some(Typed {
             data: EventData::Other(data),
             ..
-        }) = self.typed.get()
+        }) = self.typed.get().map(|typed| &**typed)
         {
             return data;
         }
         self.raw_data
-            .get_or_init(|| self.data_text().map_or(Value::Null, json::parse_verified))
+            .get_or_init(|| Box::new(self.data_text().map_or(Value::Null, json::parse_verified)))
     }
 
     /// The key that identifies this event across redeliveries; see [`crate::idempotency`].
@@ -288,7 +289,7 @@ impl Event {
         let data = self.typed.take().map(|typed| typed.data);
         (
             data.unwrap_or(EventData::Other(Value::Null)),
-            self.raw.take().unwrap_or(Value::Null),
+            self.raw.take().map_or(Value::Null, |raw| *raw),
         )
     }
 }
