@@ -11,10 +11,28 @@ function field(packed, at, out, slot) {
     out[slot] = null;
     return at + 1;
   }
-  const colon = packed.indexOf(':', at);
-  const end = colon + 1 + Number(packed.slice(at, colon));
-  out[slot] = packed.slice(colon + 1, end);
+  const start = digits(packed, at) + 1;
+  const end = start + number;
+  out[slot] = packed.slice(start, end);
   return end;
+}
+
+/** The value of the decimal digits read by the last `digits` call. */
+let number = 0;
+
+/**
+ * Reads the decimal number at `at` of `packed` into `number`; returns the index of the
+ * first character after its digits. (Read in place: `Number(packed.slice(...))` makes
+ * and hashes a string per number.)
+ */
+function digits(packed, at) {
+  number = 0;
+  for (;;) {
+    const digit = packed.charCodeAt(at) - 48;
+    if (!(digit >= 0 && digit <= 9)) return at;
+    number = number * 10 + digit;
+    at++;
+  }
 }
 
 const unpacked = [null, null, null, null, null, null, null];
@@ -54,9 +72,9 @@ module.exports = function events({ backend, configError, describe }) {
     constructor(provider, packed, body, details) {
       let at = 2;
       if (packed.charCodeAt(0) === 63 /* ? */) {
-        at = packed.indexOf('|') + 1;
+        at = digits(packed, 1) + 1;
         this.#details = details;
-        this.#number = Number(packed.slice(1, at - 1));
+        this.#number = number;
       } else {
         this.#documented = ((packed.charCodeAt(0) - 48) & 1) === 1;
       }
@@ -72,15 +90,18 @@ module.exports = function events({ backend, configError, describe }) {
       } else if (mark === 45 /* - */) {
         at += 2;
       } else {
-        const comma = packed.indexOf(',', at);
-        const end = packed.indexOf('|', comma);
         this.#dataFrom = 'range';
-        this.#dataStart = Number(packed.slice(at, comma));
-        this.#dataEnd = Number(packed.slice(comma + 1, end));
-        at = end + 1;
+        at = digits(packed, at) + 1;
+        this.#dataStart = number;
+        at = digits(packed, at) + 1;
+        this.#dataEnd = number;
       }
-      let end = packed.indexOf('|', at);
-      if (end < 0) end = packed.length;
+      let timestampMs = null;
+      let end = at + 1;
+      if (packed.charCodeAt(at) !== 45 /* - */) {
+        end = digits(packed, at);
+        timestampMs = number;
+      }
       /** The provider that sent it, e.g. `sentinel`. */
       this.provider = provider;
       /** The event type, e.g. `document.completed` ("" when the body names none). */
@@ -90,7 +111,7 @@ module.exports = function events({ backend, configError, describe }) {
       /** The provider's event id, or null. */
       this.id = unpacked[2];
       /** When the event happened, in Unix milliseconds, or null. */
-      this.timestampMs = packed.charCodeAt(at) === 45 /* - */ ? null : Number(packed.slice(at, end));
+      this.timestampMs = timestampMs;
       this.#idempotencyKey = unpacked[3];
       this.#untypedReason = unpacked[4];
       this.#untypedDetail = unpacked[5];

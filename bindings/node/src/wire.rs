@@ -257,9 +257,10 @@ fn pack(event: &Event, number: Option<u32>) -> String {
     out
 }
 
-fn push_number(out: &mut String, number: impl std::fmt::Display) {
-    use std::fmt::Write as _;
-    let _ = write!(out, "{number}");
+/// `number` in decimal (`itoa`: the packed fields hold up to ten numbers, and
+/// `core::fmt` costs several times as much per number).
+fn push_number(out: &mut String, number: impl itoa::Integer) {
+    out.push_str(itoa::Buffer::new().format(number));
 }
 
 /// `{len}:{text}` (`len` in UTF-16 code units), or `-` for none.
