@@ -49,7 +49,21 @@ STANDARD_HEADERS_LOWER = {k.lower(): v for k, v in STANDARD_HEADERS.items()}
 
 
 def documented_snippet(payload: bytes, headers: dict[str, str], secret: str) -> dict:
-    """What Sentinel's document shows (`verify_webhook`), then `json.loads`."""
+    """What Sentinel's document shows (`verify_webhook`), with the check it advises beside
+    it ("Reject webhooks with timestamps older than 5 minutes"), then `json.loads`: the
+    same work as the Node benchmark's snippet, and the checks `verify` makes (signature,
+    window) before it reads the JSON."""
+    signature = headers["X-Sentinel-Signature"]
+    expected = hmac.new(secret.encode(), payload, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(f"sha256={expected}", signature):
+        raise ValueError("bad signature")
+    if abs(time.time() - int(headers["X-Sentinel-Timestamp"])) > 300:
+        raise ValueError("stale")
+    return json.loads(payload)
+
+
+def documented_code_only(payload: bytes, headers: dict[str, str], secret: str) -> dict:
+    """The document's `verify_webhook` verbatim, then `json.loads`: no timestamp check."""
     signature = headers["X-Sentinel-Signature"]
     expected = hmac.new(secret.encode(), payload, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(f"sha256={expected}", signature):
