@@ -92,7 +92,7 @@ fn vectors_cover_every_error_code_and_every_sample() {
     }
     for code in hookshield::ErrorCode::ALL {
         // Only a header that is not text gives `invalid_envelope`: a vector file's
-        // headers are text (behaviour.rs covers it).
+        // headers are text (tests/behaviour/redaction.rs covers it).
         if code != hookshield::ErrorCode::InvalidEnvelope {
             assert!(codes.contains(code.as_str()), "no vector for {code}");
         }
