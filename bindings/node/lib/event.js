@@ -96,11 +96,14 @@ module.exports = function events({ backend, configError, describe }) {
         at = digits(packed, at) + 1;
         this.#dataEnd = number;
       }
+      // Unix milliseconds (negative before 1970), or `-` alone for none.
       let timestampMs = null;
       let end = at + 1;
-      if (packed.charCodeAt(at) !== 45 /* - */) {
-        end = digits(packed, at);
-        timestampMs = number;
+      const negative = packed.charCodeAt(at) === 45; /* - */
+      const first = packed.charCodeAt(negative ? at + 1 : at) - 48;
+      if (first >= 0 && first <= 9) {
+        end = digits(packed, negative ? at + 1 : at);
+        timestampMs = negative ? -number : number;
       }
       /** The provider that sent it, e.g. `sentinel`. */
       this.provider = provider;

@@ -46,6 +46,15 @@ test('event.toJSON().timestamp is ISO 8601 text, beside timestampMs (it was a Da
   assert.deepEqual(JSON.parse(JSON.stringify(event)), json);
 });
 
+test('an event time before 1970 is negative Unix milliseconds, as in Python and Rust (it read as null)', () => {
+  const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+  const body = '{"type":"invoice.paid","timestamp":"1960-01-01T00:00:00Z","data":{}}';
+  const verifier = new Verifier('standard', secret);
+  const event = verifier.verify(body, verifier.sign(secret, body, { timestamp: NOW, id: 'msg_1' }), pinned);
+  assert.equal(event.timestampMs, Date.UTC(1960, 0, 1));
+  assert.equal(event.toJSON().timestamp, '1960-01-01T00:00:00.000Z');
+});
+
 test("VerificationError.status is the core's HTTP status for the code (it was undefined in hookshield)", () => {
   const { body, headers } = delivery();
   const verifier = new Verifier('sentinel', SECRET, { maxBodyBytes: 100_000 });
