@@ -1,5 +1,5 @@
 'use strict';
-// The outcome vectors (tests/vectors/process/): what `process` answers (outcome, HTTP
+// The outcome vectors (tests/vectors/process/outcomes.json): what `process` answers (outcome, HTTP
 // status, JSON body) for each delivery, store state and handler result; in process, and
 // over HTTP on 127.0.0.1 through node:http, Express and the Fetch handler. Against both
 // builds (test/build.js); the same file the Rust core and every other language runs.
@@ -13,12 +13,8 @@ const express = require('express');
 const { hookshield, build } = require('./build.js');
 const { freePort } = require('./redis-server.js');
 
-const dir = path.join(__dirname, '../../../tests/vectors/process');
-const cases = fs
-  .readdirSync(dir)
-  .filter((name) => name.endsWith('.json'))
-  .sort()
-  .flatMap((name) => JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')).cases);
+const file = path.join(__dirname, '../../../tests/vectors/process/outcomes.json');
+const { cases } = JSON.parse(fs.readFileSync(file, 'utf8'));
 
 /** The verifier a case describes, its clock pinned to the case's `now`. */
 function verifierOf(c) {
@@ -77,7 +73,7 @@ function compare(c, got) {
 
 describe('outcome vectors through process', () => {
   test('the vector file has cases', () => {
-    assert.ok(cases.length > 50, `${cases.length} cases in ${dir}`);
+    assert.ok(cases.length > 50, `${cases.length} cases in ${file}`);
   });
   for (const c of cases) {
     test(c.name, async () => {

@@ -1,5 +1,6 @@
-"""The outcome vectors (tests/vectors/process/*.json, see tests/vectors/README.md): each
-case's verifier, store, earlier history and handler, and the check of an answer."""
+"""The outcome vectors (tests/vectors/process/outcomes.json, see tests/vectors/README.md):
+each case's verifier, store, earlier history and handler, and the check of an answer.
+The inbox's vectors (process/inbox.json) reuse the verifier, body, headers and check."""
 
 from __future__ import annotations
 
@@ -15,11 +16,11 @@ Store = Union[hookshield.MemoryStore, hookshield.RedisStore]
 HANDLER_ERROR = "the database is down"
 
 
-def cases() -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for path in sorted((vectors_dir() / "process").glob("*.json")):
-        out.extend(json.loads(path.read_text(encoding="utf-8"))["cases"])
-    return out
+def cases(name: str = "outcomes.json") -> list[dict[str, Any]]:
+    """The cases of `tests/vectors/process/<name>`."""
+    path = vectors_dir() / "process" / name
+    cases: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["cases"]
+    return cases
 
 
 def body(case: dict[str, Any]) -> bytes:

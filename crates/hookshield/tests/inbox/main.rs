@@ -1,12 +1,16 @@
 //! The durable inbox against each backend: one suite, run against a SQLite file and a
-//! real `redis-server` (`cargo test -p hookshield --features sqlite,redis --test inbox`).
+//! real `redis-server` (`cargo test -p hookshield --features sqlite,redis --test inbox`);
+//! and the inbox's answer vectors (`tests/vectors/process/inbox.json`) on SQLite.
 #![cfg(feature = "sqlite")]
 #![allow(missing_docs)]
 
 mod appends;
 mod basics;
+#[path = "../common/mod.rs"]
+mod common;
 mod faults;
 mod fixture;
+mod vectors;
 
 /// Runs each named suite function against the backend `Fixture::$backend` makes.
 macro_rules! suite {
