@@ -1,6 +1,7 @@
 //! Every case of the outcome vectors (`tests/vectors/process/outcomes.json`, run by every
 //! binding too) through `hookshield listen` over HTTP on 127.0.0.1: the outcome, status
-//! and JSON body it answers.
+//! and JSON body it answers; and every case of the inbox's vectors
+//! (`process/inbox.json`) through `listen --inbox sqlite:...`.
 //!
 //! Cases that configure `listen` alike (provider, secrets, options, `now`, store) share
 //! one process, and the processes run side by side. Within one, cases go in an order
@@ -22,9 +23,11 @@ use serde_json::Value;
 
 use common::{connect, hookshield, read_reply, request, wait_for, Listen};
 
-fn cases() -> Vec<Value> {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors/process/outcomes.json");
+/// The cases of `tests/vectors/process/<name>`.
+fn cases(name: &str) -> Vec<Value> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/vectors/process")
+        .join(name);
     let file: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     file["cases"].as_array().unwrap().clone()
 }
@@ -151,24 +154,30 @@ impl Receiver {
         if claimer.is_none() {
             self.flag("fail", step["handler"] == "fail");
         }
-        let (status, content_type, mut answer) = deliver(&self.listen.url, case);
+        let (status, content_type, answer) = deliver(&self.listen.url, case);
         if let Some(claimer) = claimer {
             self.flag("hold", false);
             let (status, _, answer) = claimer.join().unwrap();
             assert_eq!(status, 500, "the claimer's own delivery: {answer}");
         }
         self.flag("fail", false);
-        assert_eq!(content_type.as_deref(), Some("application/json"));
-        let outcome = answer["outcome"].clone();
-        // Messages a vector leaves out (the JSON parser's own words) are only checked
-        // present.
-        let expected = &case["expect"]["answer"]["error"];
-        if expected.is_object() && expected.get("message").is_none() {
-            let message = answer["error"].as_object_mut().unwrap().remove("message");
-            assert!(message.is_some_and(|m| m.as_str().is_some_and(|m| !m.is_empty())));
-        }
-        serde_json::json!({ "outcome": outcome, "status": status, "answer": answer })
+        as_expected(case, status, content_type.as_deref(), answer)
     }
+}
+
+/// What a receiver answered, in the shape of the vectors' `expect`: the outcome, status
+/// and JSON body, which must come as `application/json`.
+fn as_expected(case: &Value, status: u16, content_type: Option<&str>, mut answer: Value) -> Value {
+    assert_eq!(content_type, Some("application/json"));
+    let outcome = answer["outcome"].clone();
+    // Messages a vector leaves out (the JSON parser's own words) are only checked
+    // present.
+    let expected = &case["expect"]["answer"]["error"];
+    if expected.is_object() && expected.get("message").is_none() {
+        let message = answer["error"].as_object_mut().unwrap().remove("message");
+        assert!(message.is_some_and(|m| m.as_str().is_some_and(|m| !m.is_empty())));
+    }
+    serde_json::json!({ "outcome": outcome, "status": status, "answer": answer })
 }
 
 /// Whether the answer's members come in the order the expectation has them.
@@ -186,7 +195,7 @@ fn every_outcome_vector_passes_through_listen() {
     let started = Instant::now();
     let closed_port = closed_port();
     let mut groups: BTreeMap<Vec<String>, Vec<Value>> = BTreeMap::new();
-    let cases = cases();
+    let cases = cases("outcomes.json");
     for case in &cases {
         groups
             .entry(arguments(case, closed_port))
@@ -234,5 +243,69 @@ fn every_outcome_vector_passes_through_listen() {
         cases.len(),
         groups.len(),
         started.elapsed()
+    );
+}
+
+/// One `listen --inbox` process per verifier (provider, secrets, options, `now`) and
+/// earlier history, each over its own SQLite file, so that a `queued` case finds the
+/// inbox empty and a `duplicate` case finds its delivery queued once before it.
+#[test]
+fn every_inbox_vector_passes_through_listen_with_an_inbox() {
+    let mut groups: BTreeMap<(Vec<String>, String), Vec<Value>> = BTreeMap::new();
+    let cases = cases("inbox.json");
+    for case in &cases {
+        let before = case["inbox"]["before"].as_str().unwrap_or("").to_owned();
+        groups
+            .entry((common::verifier_arguments(case), before))
+            .or_default()
+            .push(case.clone());
+    }
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let runs: Vec<_> = groups
+            .iter()
+            .enumerate()
+            .map(|(index, ((args, before), cases))| {
+                scope.spawn(move || {
+                    let (url, dir) = common::inbox::sqlite_inbox(&format!("vectors-{index}"));
+                    let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+                    args.extend(["--inbox", &url]);
+                    let listen = Listen::spawn(hookshield(&[]), &args).listen;
+                    let mut failures = Vec::new();
+                    for case in cases {
+                        if before == "queued" {
+                            let (status, _, answer) = deliver(&listen.url, case);
+                            assert_eq!((status, &answer["outcome"]), (200, &"queued".into()));
+                        }
+                        let (status, content_type, answer) = deliver(&listen.url, case);
+                        let got = as_expected(case, status, content_type.as_deref(), answer);
+                        let expected = &case["expect"];
+                        if got != *expected || !same_order(&expected["answer"], &got["answer"]) {
+                            failures.push(format!(
+                                "{}:\n  expected {expected}\n  got      {got}",
+                                case["name"]
+                            ));
+                        }
+                    }
+                    // What was acknowledged is queued, once; what was rejected is not.
+                    let accepted = cases.iter().any(|case| case["expect"]["status"] == 200);
+                    let stats = common::inbox::stats(&url);
+                    assert_eq!(stats["pending"], u64::from(accepted), "{stats}");
+                    drop(listen);
+                    let _ = std::fs::remove_dir_all(&dir);
+                    failures
+                })
+            })
+            .collect();
+        runs.into_iter()
+            .flat_map(|run| run.join().unwrap())
+            .collect()
+    });
+    assert!(cases.len() > 50, "only {} cases", cases.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {} inbox vectors failed through listen --inbox:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
     );
 }
