@@ -1,0 +1,57 @@
+"""boundaries.json: the replay window, the replay horizon and the size limit at and one
+past their bounds."""
+import json
+
+from .cases import err, sample, valid
+from .events import TIME_KEYS, iso_ms
+from .schemes import NOW, signed_headers
+
+
+HOUR = 3600
+# Default retention = replay horizon: each provider's retry horizon plus a day.
+RETENTION = {"sentinel": 48 * HOUR + 24 * HOUR, "docintell": 15 + 24 * HOUR,
+             "sensei": 34 * HOUR + 36 * 60 + 24 * HOUR}
+DEFAULT_RETENTION = 72 * HOUR + 24 * HOUR
+
+
+def boundary_cases():
+    body = sample("sentinel", "report.generated")
+    sh = signed_headers("sentinel", body)
+    t = NOW["sentinel"]
+    kbody = sample("kyc", "kyc.session.created")
+    kh = signed_headers("kyc", kbody)
+    k = NOW["kyc"]
+    return [
+        valid("sentinel", "exactly tolerance old", body, sh, now=t + 300),
+        err("one second past tolerance, old", "sentinel", body, sh, "timestamp_too_old", now=t + 301),
+        valid("sentinel", "exactly tolerance ahead", body, sh, now=t - 300),
+        err("one second past tolerance, ahead", "sentinel", body, sh, "timestamp_in_future", now=t - 301),
+        valid("kyc", "custom tolerance 60: exactly 60 old", kbody, kh, now=k + 60, options={"tolerance": 60}),
+        err("custom tolerance 60: 61 old", "kyc", kbody, kh, "timestamp_too_old", now=k + 61,
+            options={"tolerance": 60}),
+        valid("sensei", "no timestamp header: no window", sample("sensei", "migration.completed"),
+              signed_headers("sensei", sample("sensei", "migration.completed")), now=NOW["sensei"] + 86400),
+    ] + horizon_cases() + [
+        valid("sentinel", "body exactly at the size limit", body, sh, options={"max_body_bytes": len(body)}),
+        err("body one byte over the size limit", "sentinel", body, sh, "body_too_large",
+            options={"max_body_bytes": len(body) - 1}),
+    ]
+
+
+def horizon_cases():
+    """The replay horizon: a signed event time older than the provider's default retention."""
+    cases = []
+    for provider, event_type in [("sensei", "migration.completed"), ("sentinel", "report.generated"),
+                                 ("kyc", "kyc.session.created"), ("docintell", "document.uploaded"),
+                                 ("sentrasa", "job.completed")]:
+        body = sample(provider, event_type)
+        raw = json.loads(body)
+        value = next(raw[k] for k in TIME_KEYS[provider] if k in raw)
+        event_time = iso_ms(value) // 1000 if isinstance(value, str) else value
+        edge = event_time + RETENTION.get(provider, DEFAULT_RETENTION)
+        # The timestamp header (where there is one) is fresh: only the signed event time is old.
+        headers = signed_headers(provider, body, ts=edge)
+        cases.append(valid(provider, f"{provider}: event time exactly at the replay horizon", body, headers, now=edge))
+        cases.append(err(f"{provider}: event time one second past the replay horizon", provider, body,
+                         signed_headers(provider, body, ts=edge + 1), "timestamp_too_old", now=edge + 1))
+    return cases
