@@ -33,7 +33,8 @@ def files():
                                                   "provider's particular cases.", "cases": cases}
     out["errors.json"] = {"description": "Every error code, and the order in which checks run.",
                           "cases": error_cases()}
-    out["boundaries.json"] = {"description": "Replay window and size limit at and one past their bounds.",
+    out["boundaries.json"] = {"description": "Replay window, replay horizon and size limit at and one past their bounds; "
+                                             "an event time before 1970.",
                               "cases": boundary_cases()}
     out["rotation.json"] = {"description": "Several secrets (rotation) and several signatures.",
                             "cases": rotation_cases()}

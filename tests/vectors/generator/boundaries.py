@@ -2,7 +2,7 @@
 past their bounds."""
 import json
 
-from .cases import err, sample, valid
+from .cases import compact, err, sample, valid
 from .events import TIME_KEYS, iso_ms
 from .schemes import NOW, signed_headers
 
@@ -31,7 +31,7 @@ def boundary_cases():
             options={"tolerance": 60}),
         valid("sensei", "no timestamp header: no window", sample("sensei", "migration.completed"),
               signed_headers("sensei", sample("sensei", "migration.completed")), now=NOW["sensei"] + 86400),
-    ] + horizon_cases() + [
+    ] + horizon_cases() + before_1970_cases() + [
         valid("sentinel", "body exactly at the size limit", body, sh, options={"max_body_bytes": len(body)}),
         err("body one byte over the size limit", "sentinel", body, sh, "body_too_large",
             options={"max_body_bytes": len(body) - 1}),
@@ -55,3 +55,17 @@ def horizon_cases():
         cases.append(err(f"{provider}: event time one second past the replay horizon", provider, body,
                          signed_headers(provider, body, ts=edge + 1), "timestamp_too_old", now=edge + 1))
     return cases
+
+
+def before_1970_cases():
+    """An event time before 1970 is the event's time (negative Unix milliseconds), where
+    the provider has no replay horizon: as a date-time, and as negative Unix seconds."""
+    standard = compact({"type": "invoice.paid", "timestamp": "1960-01-01T00:00:00Z",
+                        "data": {"invoice_id": "inv_1960", "amount": 1999, "currency": "USD"}})
+    custom = compact({"type": "user.updated", "id": "u_1960", "created": -315619200, "data": {}})
+    return [
+        valid("standard", "an event time before 1970 (a date-time)", standard,
+              signed_headers("standard", standard, msg_id="msg_before_1970")),
+        valid("custom", "an event time before 1970 (negative Unix seconds)", custom,
+              signed_headers("custom", custom, secret="custom_secret", scheme=dict(sig="X-Signature"))),
+    ]
