@@ -15,21 +15,10 @@ const path = require('node:path');
 const express = require('express');
 const Fastify = require('fastify');
 const { hookshield, nativeOnly } = require('./build.js');
+const { verifierOf } = require('./vector-cases.js');
 
 const file = path.join(__dirname, '../../../tests/vectors/process/inbox.json');
 const { cases } = JSON.parse(fs.readFileSync(file, 'utf8'));
-
-/** The verifier a case describes, its clock pinned to the case's `now`. */
-function verifierOf(c) {
-  const secrets = c.secrets.map((s) => (typeof s === 'string' ? s : Buffer.from(s.hex, 'hex')));
-  const options = c.options ?? {};
-  return new hookshield.Verifier(c.provider, secrets, {
-    maxBodyBytes: options.max_body_bytes,
-    tolerance: options.tolerance,
-    overrides: options.overrides,
-    clock: () => c.now * 1000,
-  });
-}
 
 let tmp;
 let made = 0;

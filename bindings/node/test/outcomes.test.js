@@ -11,22 +11,11 @@ const path = require('node:path');
 
 const express = require('express');
 const { hookshield, build } = require('./build.js');
+const { verifierOf } = require('./vector-cases.js');
 const { freePort } = require('./redis-server.js');
 
 const file = path.join(__dirname, '../../../tests/vectors/process/outcomes.json');
 const { cases } = JSON.parse(fs.readFileSync(file, 'utf8'));
-
-/** The verifier a case describes, its clock pinned to the case's `now`. */
-function verifierOf(c) {
-  const secrets = c.secrets.map((s) => (typeof s === 'string' ? s : Buffer.from(s.hex, 'hex')));
-  const options = c.options ?? {};
-  return new hookshield.Verifier(c.provider, secrets, {
-    maxBodyBytes: options.max_body_bytes,
-    tolerance: options.tolerance,
-    overrides: options.overrides,
-    clock: () => c.now * 1000,
-  });
-}
 
 /** A store whose every call fails, as a Redis store does when Redis is down. */
 const unavailable = {

@@ -5,7 +5,8 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { Verifier, VerificationError } = require('./build.js').hookshield;
+const { VerificationError } = require('./build.js').hookshield;
+const { verifierOf, bodyOf } = require('./vector-cases.js');
 
 const dir = path.join(__dirname, '..', '..', '..', 'tests', 'vectors');
 const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith('.json')).sort() : [];
@@ -13,26 +14,6 @@ const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.end
 test('the vector folder has vector files', () => {
   assert.ok(files.length > 0, `no *.json vector files in ${dir}`);
 });
-
-function secretOf(secret) {
-  return typeof secret === 'string' ? secret : Buffer.from(secret.hex, 'hex');
-}
-
-function verifierOf(vector) {
-  const options = vector.options ?? {};
-  return new Verifier({
-    provider: vector.provider,
-    secrets: vector.secrets.map(secretOf),
-    tolerance: options.tolerance,
-    maxBodyBytes: options.max_body_bytes,
-    overrides: options.overrides,
-    clock: () => vector.now * 1000,
-  });
-}
-
-function bodyOf(vector) {
-  return vector.body_hex !== undefined ? Buffer.from(vector.body_hex, 'hex') : Buffer.from(vector.body ?? '', 'utf8');
-}
 
 /** Senders whose data is the whole document (no `data` member). */
 const WHOLE = new Set(['github', 'slack', 'shopify']);
