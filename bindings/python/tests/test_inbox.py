@@ -210,11 +210,21 @@ def test_run_returns_after_keyboard_interrupt_finishing_the_handler(url: str) ->
 
     def handle(event: Any, job: hookshield.Job) -> None:
         _thread.interrupt_main()  # Ctrl-C while this handler runs
-        wait_until(lambda: worker.stopped, "the worker to be asked to stop")
+        try:
+            wait_until(lambda: worker.stopped, "the worker to be asked to stop")
+        finally:
+            worker.stop()  # had Ctrl-C not arrived, the assertions below fail rather than hang
         finished.append(job.idempotency_key)
 
     worker = inbox.worker(handle, verifier=verifier(), poll_interval=0.02)
-    worker.run()  # returns, does not raise
+    # Ctrl-C reaches Python code only under Python's own SIGINT handler: a process a shell
+    # starts in the background without job control inherits SIGINT ignored, and then
+    # `interrupt_main` does nothing. The test gives itself that handler while it runs.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        worker.run()  # returns, does not raise
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert len(finished) == 1
     stats = inbox.stats()
     assert (stats["done"], stats["pending"], stats["in_flight"]) == (1, 1, 0)
