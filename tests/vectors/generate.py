@@ -34,7 +34,7 @@ def files():
     out["errors.json"] = {"description": "Every error code, and the order in which checks run.",
                           "cases": error_cases()}
     out["boundaries.json"] = {"description": "Replay window, replay horizon and size limit at and one past their bounds; "
-                                             "an event time before 1970.",
+                                             "an event time before 1970, and at and past the ends of the years 0001 to 9999.",
                               "cases": boundary_cases()}
     out["rotation.json"] = {"description": "Several secrets (rotation) and several signatures.",
                             "cases": rotation_cases()}

@@ -1,5 +1,6 @@
 //! Timestamps: the header's Unix seconds, envelope dates, the clock and the replay window.
 
+use std::ops::RangeInclusive;
 use std::sync::Arc;
 
 use time::format_description::well_known::Rfc3339;
@@ -10,6 +11,18 @@ use crate::Error;
 
 /// Default replay window: five minutes each way, as Sentinel's document advises.
 pub const DEFAULT_TOLERANCE_SECONDS: u64 = 300;
+
+/// The Unix seconds an event time may be: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z,
+/// the years RFC 3339 writes that every binding's date type holds (Python's `datetime`
+/// begins at year 1). An event time outside them is no time, as one that cannot be read.
+const EVENT_TIME_RANGE: RangeInclusive<i64> = -62_135_596_800..=253_402_300_799;
+
+/// `time`, where it lies within [`EVENT_TIME_RANGE`].
+pub(crate) fn event_time(time: OffsetDateTime) -> Option<OffsetDateTime> {
+    EVENT_TIME_RANGE
+        .contains(&time.unix_timestamp())
+        .then_some(time)
+}
 
 /// A source of "now" in Unix seconds; inject one to pin time in tests.
 ///

@@ -59,7 +59,8 @@ def horizon_cases():
 
 def before_1970_cases():
     """An event time before 1970 is the event's time (negative Unix milliseconds), where
-    the provider has no replay horizon: as a date-time, and as negative Unix seconds."""
+    the provider has no replay horizon: as a date-time, and as negative Unix seconds. One
+    outside the years 0001 to 9999 (what every binding's date type holds) is no time."""
     standard = compact({"type": "invoice.paid", "timestamp": "1960-01-01T00:00:00Z",
                         "data": {"invoice_id": "inv_1960", "amount": 1999, "currency": "USD"}})
     custom = compact({"type": "user.updated", "id": "u_1960", "created": -315619200, "data": {}})
@@ -68,4 +69,15 @@ def before_1970_cases():
               signed_headers("standard", standard, msg_id="msg_before_1970")),
         valid("custom", "an event time before 1970 (negative Unix seconds)", custom,
               signed_headers("custom", custom, secret="custom_secret", scheme=dict(sig="X-Signature"))),
+    ] + [
+        valid("custom", f"an event time {name}", body,
+              signed_headers("custom", body, secret="custom_secret", scheme=dict(sig="X-Signature")))
+        for name, created in [
+            ("at the first second of year 1", -62_135_596_800),
+            ("before year 1 is no time", -62_135_596_801),
+            ("in year 0 (RFC 3339) is no time", "0000-06-01T00:00:00Z"),
+            ("at the last second of year 9999", 253_402_300_799),
+            ("after year 9999 is no time", 253_402_300_800),
+        ]
+        for body in [compact({"type": "user.updated", "id": "u_range", "created": created, "data": {}})]
     ]

@@ -50,6 +50,11 @@ RESOURCE_FIELDS = {
 }
 
 
+# The Unix seconds an event time may be (crates/hookshield/src/timestamp.rs):
+# 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z, what every binding's date type holds.
+EVENT_SECONDS = (-62_135_596_800, 253_402_300_799)
+
+
 def iso_ms(text):
     """Unix milliseconds of an RFC 3339 date-time (finer digits cut off, as the core does)."""
     try:
@@ -202,6 +207,8 @@ def expected_event(provider, body: bytes, headers, untyped=None):
             value = at_path(raw, key)
             time_text = value if isinstance(value, str) else members[key]
             ts_ms = iso_ms(value) if isinstance(value, str) else (value * 1000 if isinstance(value, int) else None)
+            if ts_ms is not None and not EVENT_SECONDS[0] <= ts_ms // 1000 <= EVENT_SECONDS[1]:
+                ts_ms = None  # outside the years 0001 to 9999: no time
             break
     if ts_ms is None:
         ts_ms = header_ms

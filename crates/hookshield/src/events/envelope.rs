@@ -23,7 +23,7 @@ use super::{
 };
 use super::{form, sentrasa::SentrasaEvent, Event, EventData, Typed, UntypedReason};
 use crate::error::excerpt;
-use crate::timestamp::{parse_rfc3339, TimestampUnit};
+use crate::timestamp::{event_time, parse_rfc3339, TimestampUnit};
 use crate::{idempotency, Envelope, Error, FormEncoding, Provider};
 
 /// When a documented type's data is typed: while the body is read, in the same pass (for
@@ -278,6 +278,7 @@ fn header_time(facts: HeaderFacts<'_>) -> Option<OffsetDateTime> {
     facts
         .timestamp
         .and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok())
+        .and_then(event_time)
 }
 
 /// An authentic body that is JSON but not an object: an untyped event whose data is the
@@ -447,7 +448,7 @@ fn read_time<'a>(
         return (None, None);
     };
     if let Ok(Text(text)) = serde_json::from_str::<Text<'_>>(raw) {
-        return (parse_rfc3339(&text), Some(text));
+        return (parse_rfc3339(&text).and_then(event_time), Some(text));
     }
     let parsed = serde_json::from_str::<i64>(raw)
         .ok()
@@ -456,7 +457,8 @@ fn read_time<'a>(
             TimestampUnit::Milliseconds => {
                 OffsetDateTime::from_unix_timestamp_nanos(i128::from(number) * 1_000_000).ok()
             }
-        });
+        })
+        .and_then(event_time);
     (parsed, Some(Cow::Borrowed(raw)))
 }
 

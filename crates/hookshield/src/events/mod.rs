@@ -100,7 +100,9 @@ impl Event {
         self.id.as_deref()
     }
 
-    /// When the event happened, from the envelope (or the timestamp header).
+    /// When the event happened, from the envelope (or the timestamp header). A time that
+    /// cannot be read, or lies outside the years 0001 to 9999 (what every binding's date
+    /// type holds), is none.
     pub fn timestamp(&self) -> Option<OffsetDateTime> {
         self.timestamp
     }
