@@ -8,14 +8,12 @@
 const { test, describe, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 
-const express = require('express');
-const Fastify = require('fastify');
 const { hookshield, nativeOnly } = require('./build.js');
 const { verifierOf } = require('./vector-cases.js');
+const { quiet, RECEIVERS } = require('./receivers.js');
 
 const file = path.join(__dirname, '../../../tests/vectors/process/inbox.json');
 const { cases } = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -80,45 +78,7 @@ describe('inbox vectors', { skip: nativeOnly }, () => {
     }
   });
 
-  /** Starts `listener` on a free 127.0.0.1 port; resolves to its URL and a stop function. */
-  function serve(listener) {
-    return new Promise((resolve) => {
-      const server = http.createServer(listener);
-      server.listen(0, '127.0.0.1', () =>
-        resolve({ url: `http://127.0.0.1:${server.address().port}/webhooks`, stop: () => new Promise((done) => server.close(done)) }),
-      );
-    });
-  }
-
-  const quiet = { warn() {}, error() {} };
-
-  const HELPERS = {
-    'node:http': (options) => serve(hookshield.httpHandler(options)),
-    Express: (options) => {
-      const app = express();
-      app.post('/webhooks', hookshield.express(options));
-      return serve(app);
-    },
-    Fastify: async (options) => {
-      const app = Fastify();
-      await app.register(hookshield.fastify, { ...options, path: '/webhooks' });
-      await app.listen({ port: 0, host: '127.0.0.1' });
-      return { url: `http://127.0.0.1:${app.server.address().port}/webhooks`, stop: () => app.close() };
-    },
-    Fetch: (options) => {
-      const handle = hookshield.fetchHandler(options);
-      return serve(async (req, res) => {
-        const chunks = [];
-        for await (const chunk of req) chunks.push(chunk);
-        const request = new Request(`http://127.0.0.1${req.url}`, { method: 'POST', headers: req.headers, body: Buffer.concat(chunks) });
-        const response = await handle(request);
-        res.writeHead(response.status, Object.fromEntries(response.headers));
-        res.end(Buffer.from(await response.arrayBuffer()));
-      });
-    },
-  };
-
-  for (const [name, start] of Object.entries(HELPERS)) {
+  for (const [name, start] of Object.entries(RECEIVERS)) {
     describe(`over HTTP through ${name} with an inbox`, () => {
       for (const c of cases) {
         test(c.name, async () => {

@@ -6,12 +6,11 @@
 const { test, describe } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const http = require('node:http');
 const path = require('node:path');
 
-const express = require('express');
 const { hookshield, build } = require('./build.js');
 const { verifierOf } = require('./vector-cases.js');
+const { quiet, RECEIVERS } = require('./receivers.js');
 const { freePort } = require('./redis-server.js');
 
 const file = path.join(__dirname, '../../../tests/vectors/process/outcomes.json');
@@ -85,37 +84,8 @@ describe('outcome vectors with a Redis store at a closed port', { skip: build !=
   }
 });
 
-/** Starts `listener` on a free 127.0.0.1 port; resolves to its URL and a stop function. */
-function serve(listener) {
-  return new Promise((resolve) => {
-    const server = http.createServer(listener);
-    server.listen(0, '127.0.0.1', () =>
-      resolve({ url: `http://127.0.0.1:${server.address().port}/webhooks`, stop: () => new Promise((done) => server.close(done)) }),
-    );
-  });
-}
-
-const quiet = { warn() {}, error() {} };
-
-const HELPERS = {
-  'node:http': (options) => serve(hookshield.httpHandler(options)),
-  Express: (options) => {
-    const app = express();
-    app.post('/webhooks', hookshield.express(options));
-    return serve(app);
-  },
-  Fetch: (options) => {
-    const handle = hookshield.fetchHandler(options);
-    return serve(async (req, res) => {
-      const chunks = [];
-      for await (const chunk of req) chunks.push(chunk);
-      const request = new Request(`http://127.0.0.1${req.url}`, { method: 'POST', headers: req.headers, body: Buffer.concat(chunks) });
-      const response = await handle(request);
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
-    });
-  },
-};
+const { 'node:http': nodeHttp, Express, Fetch } = RECEIVERS;
+const HELPERS = { 'node:http': nodeHttp, Express, Fetch };
 
 for (const [name, start] of Object.entries(HELPERS)) {
   describe(`outcome vectors over HTTP through ${name}`, () => {
