@@ -180,6 +180,25 @@ fn as_expected(case: &Value, status: u16, content_type: Option<&str>, mut answer
     serde_json::json!({ "outcome": outcome, "status": status, "answer": answer })
 }
 
+/// What `case` expected and what came back, where they differ (the answer's members in
+/// another order too).
+fn mismatch(case: &Value, got: &Value) -> Option<String> {
+    let expected = &case["expect"];
+    (got != expected || !same_order(&expected["answer"], &got["answer"]))
+        .then(|| format!("{}:\n  expected {expected}\n  got      {got}", case["name"]))
+}
+
+/// Fails with every mismatch, `what` saying where; a file of too few cases fails too.
+fn assert_all_passed(failures: &[String], cases: usize, what: &str) {
+    assert!(cases > 50, "only {cases} cases");
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} {what}:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 /// Whether the answer's members come in the order the expectation has them.
 fn same_order(expected: &Value, got: &Value) -> bool {
     let keys = |value: &Value| {
@@ -212,14 +231,7 @@ fn every_outcome_vector_passes_through_listen() {
                     let receiver = Receiver::start(args, index);
                     let mut failures = Vec::new();
                     for case in cases.iter() {
-                        let got = receiver.run(case);
-                        let expected = &case["expect"];
-                        if got != *expected || !same_order(&expected["answer"], &got["answer"]) {
-                            failures.push(format!(
-                                "{}:\n  expected {expected}\n  got      {got}",
-                                case["name"]
-                            ));
-                        }
+                        failures.extend(mismatch(case, &receiver.run(case)));
                     }
                     let _ = std::fs::remove_dir_all(&receiver.dir);
                     failures
@@ -230,13 +242,10 @@ fn every_outcome_vector_passes_through_listen() {
             .flat_map(|run| run.join().unwrap())
             .collect()
     });
-    assert!(cases.len() > 50, "only {} cases", cases.len());
-    assert!(
-        failures.is_empty(),
-        "{} of {} outcome vectors failed through listen:\n{}",
-        failures.len(),
+    assert_all_passed(
+        &failures,
         cases.len(),
-        failures.join("\n")
+        "outcome vectors failed through listen",
     );
     eprintln!(
         "{} cases through {} listen processes in {:?}",
@@ -278,13 +287,7 @@ fn every_inbox_vector_passes_through_listen_with_an_inbox() {
                         }
                         let (status, content_type, answer) = deliver(&listen.url, case);
                         let got = as_expected(case, status, content_type.as_deref(), answer);
-                        let expected = &case["expect"];
-                        if got != *expected || !same_order(&expected["answer"], &got["answer"]) {
-                            failures.push(format!(
-                                "{}:\n  expected {expected}\n  got      {got}",
-                                case["name"]
-                            ));
-                        }
+                        failures.extend(mismatch(case, &got));
                     }
                     // What was acknowledged is queued, once; what was rejected is not.
                     let accepted = cases.iter().any(|case| case["expect"]["status"] == 200);
@@ -300,12 +303,9 @@ fn every_inbox_vector_passes_through_listen_with_an_inbox() {
             .flat_map(|run| run.join().unwrap())
             .collect()
     });
-    assert!(cases.len() > 50, "only {} cases", cases.len());
-    assert!(
-        failures.is_empty(),
-        "{} of {} inbox vectors failed through listen --inbox:\n{}",
-        failures.len(),
+    assert_all_passed(
+        &failures,
         cases.len(),
-        failures.join("\n")
+        "inbox vectors failed through listen --inbox",
     );
 }
